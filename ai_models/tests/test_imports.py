@@ -1,0 +1,20 @@
+"""House rules: importing the package has no heavy imports, no Django and no side effects."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+MODULES = ["params", "datasets", "text_classification", "demo_vocab", "demo_data", "tracking"]
+
+
+def test_import_is_light_and_side_effect_free(tmp_path: Path) -> None:
+    code = (
+        "import sys, os\n"
+        + "".join(f"import ai_models.{m}\n" for m in MODULES)
+        + "heavy = [m for m in ('mlflow', 'matplotlib', 'django') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "assert os.listdir('.') == [], os.listdir('.')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)

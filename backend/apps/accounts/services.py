@@ -1,0 +1,52 @@
+"""Account writes: token login and role changes, each with its audit event."""
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from apps.audit.services import audit_event_record
+from apps.core.exceptions import ApplicationError
+
+from .roles import ALL_ROLES
+
+
+def token_login(*, username: str, password: str) -> Token:
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        with transaction.atomic():  # committed before we refuse, so failed attempts stay on record
+            audit_event_record(action="auth.login_failed", details={"via": "token"})
+        raise ApplicationError("Unable to log in with the provided credentials.", status=400)
+    with transaction.atomic():
+        token, _ = Token.objects.get_or_create(user=user)
+        audit_event_record(action="auth.login", actor=user, obj=user, details={"via": "token"})
+    return token
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: list[str], actor: User | None) -> list[str]:
+    unknown = sorted(set(roles) - ALL_ROLES)
+    if unknown:
+        raise ApplicationError(f"Unknown role(s): {', '.join(unknown)}. Known: {', '.join(sorted(ALL_ROLES))}.")
+    before = sorted(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+    keep = list(user.groups.exclude(name__in=ALL_ROLES))
+    user.groups.set(keep + [Group.objects.get_or_create(name=r)[0] for r in sorted(set(roles))])
+    user.__dict__.pop("_hitl_roles", None)
+    after = sorted(set(roles))
+    if before != after:
+        audit_event_record(action="accounts.roles_changed", actor=actor, obj=user,
+                           details={"before": before, "after": after})
+    return after
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, roles: list[str], actor: User | None,
+                is_superuser: bool = False) -> User:
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError(f"User {username!r} already exists.", status=409)
+    if is_superuser:
+        user = User.objects.create_superuser(username=username, password=password, email="")
+    else:
+        user = User.objects.create_user(username=username, password=password)
+    audit_event_record(action="accounts.user_created", actor=actor, obj=user, details={"superuser": is_superuser})
+    user_roles_set(user=user, roles=roles, actor=actor)
+    return user

@@ -1,0 +1,28 @@
+"""AuditEvent: the append-only, hash-chained record of every write.
+
+UPDATE and DELETE on this table are refused by a database trigger (see migration 0002);
+rows hold pseudonymous actor refs and no raw personal data.
+"""
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor_ref = models.CharField(max_length=64, help_text="keyed-HMAC pseudonym of the acting user, or 'system'")
+    actor_role = models.CharField(max_length=32)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    project_slug = models.CharField(max_length=64, blank=True, db_index=True)
+    request_id = models.CharField(max_length=80, blank=True)
+    details = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["actor_ref"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

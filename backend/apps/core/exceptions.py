@@ -1,0 +1,45 @@
+"""Application errors and the one DRF exception handler that maps them to 4xx responses.
+
+Services raise `ApplicationError` (or Django's `ValidationError`); views never catch them.
+"""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApplicationError(Exception):
+    """A refused operation: `status` is the HTTP status, `extra` goes into the body as is."""
+
+    def __init__(self, message: str, *, status: int = 400, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.extra = extra or {}
+
+
+class NotFound(ApplicationError):
+    def __init__(self, message: str = "Not found."):
+        super().__init__(message, status=404)
+
+
+class Conflict(ApplicationError):
+    def __init__(self, message: str, *, extra: dict | None = None):
+        super().__init__(message, status=409, extra=extra)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        response = drf_exception_handler(drf_exceptions.APIException(exc.message), context)
+        response.status_code = exc.status
+        response.data = {"detail": exc.message, **exc.extra}
+        return response
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = drf_exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)

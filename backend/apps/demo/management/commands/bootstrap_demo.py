@@ -1,0 +1,31 @@
+"""`manage.py bootstrap_demo`: role users, the demo project with synthetic data, and its first model. Idempotent."""
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from apps.demo.services import DEMO_SLUG, demo_setup
+from apps.training.progress import progress_line
+
+
+class Command(BaseCommand):
+    help = "Create the demo users, the demo text-classification project and train its first model (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-train", action="store_true")
+
+    def handle(self, *args, no_train=False, **options):
+        report = demo_setup(train=not no_train, echo=lambda p: self.stdout.write(progress_line(p)))
+        credentials = settings.VAR_DIR / "secrets" / "demo-credentials.txt"
+        for username, password in report.created_users.items():
+            self.stdout.write(f"created user {username!r} with password: {password}")
+            credentials.parent.mkdir(parents=True, exist_ok=True)
+            with credentials.open("a") as handle:
+                handle.write(f"{username} {password}\n")
+            credentials.chmod(0o600)
+        if credentials.exists():
+            self.stdout.write(f"generated passwords are kept (owner-only) in {credentials}")
+        if report.project_created:
+            self.stdout.write(f"created the demo project {DEMO_SLUG!r} (synthetic support tickets)")
+        if report.trained_version:
+            self.stdout.write(f"trained and promoted model version {report.trained_version} of {DEMO_SLUG!r}")
+        if not (report.created_users or report.project_created or report.trained_version):
+            self.stdout.write("demo already set up")

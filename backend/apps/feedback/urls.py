@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("projects/<slug:slug>/queue/", apis.ReviewQueueApi.as_view(), name="review-queue"),
+    path("predictions/<int:prediction_id>/feedback/", apis.FeedbackSubmitApi.as_view(), name="feedback-submit"),
+]

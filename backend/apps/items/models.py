@@ -1,0 +1,28 @@
+"""Item: one text to classify, deduplicated per project by content hash, with its imported label if any."""
+from django.conf import settings
+from django.db import models
+
+
+class Split(models.TextChoices):
+    POOL = "pool"
+    HOLDOUT = "holdout"
+
+
+class Item(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="items")
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    label = models.CharField(max_length=64, null=True, blank=True, help_text="imported label, if any")
+    split = models.CharField(max_length=16, choices=Split.choices, default=Split.POOL)
+    subject_ref = models.CharField(max_length=128, blank=True, help_text="pseudonymous data-subject id")
+    source = models.CharField(max_length=32, default="import")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "content_hash"], name="unique_item_content")]
+        indexes = [models.Index(fields=["project", "split"])]
+
+    def __str__(self) -> str:
+        return f"item {self.pk} ({self.project_id})"

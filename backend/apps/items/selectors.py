@@ -1,0 +1,17 @@
+"""Item reads."""
+from django.db.models import QuerySet
+
+from .models import Item
+
+
+def item_list(*, project, split: str | None = None, labelled: bool | None = None) -> QuerySet[Item]:
+    qs = Item.objects.filter(project=project, erased_at__isnull=True).order_by("id")
+    if split:
+        qs = qs.filter(split=split)
+    if labelled is not None:
+        qs = qs.filter(label__isnull=not labelled)
+    return qs
+
+
+def item_get(*, item_id: int) -> Item | None:
+    return Item.objects.select_related("project").filter(pk=item_id).first()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("projects/<slug:slug>/items/", apis.ItemListImportApi.as_view(), name="item-list"),
+    path("items/<int:item_id>/", apis.ItemDetailApi.as_view(), name="item-detail"),
+]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [path("projects/<slug:slug>/predict/", apis.PredictApi.as_view(), name="predict")]

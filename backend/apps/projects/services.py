@@ -1,0 +1,87 @@
+"""Project writes: create, change policies or extend labels, manage members; each audited."""
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from apps.audit.services import audit_event_record
+from apps.core.exceptions import ApplicationError, Conflict
+
+from .models import Membership, Project, Task
+
+POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
+                 "require_approval", "retention_days", "purpose", "lawful_basis")
+PROMOTION_METRICS = ("accuracy", "f1_macro")
+
+
+def _validate_labels(labels: list[str]) -> list[str]:
+    cleaned = [str(label).strip() for label in labels]
+    if len(cleaned) < 2:
+        raise ApplicationError("A project needs at least two labels.")
+    if any(not label or len(label) > 64 for label in cleaned):
+        raise ApplicationError("Labels must be non-empty and at most 64 characters.")
+    duplicates = sorted({label for label in cleaned if cleaned.count(label) > 1})
+    if duplicates:
+        raise ApplicationError(f"Duplicate labels: {', '.join(duplicates)}.")
+    return cleaned
+
+
+def _validate_policies(policies: dict) -> None:
+    if "promotion_metric" in policies and policies["promotion_metric"] not in PROMOTION_METRICS:
+        raise ApplicationError(f"promotion_metric must be one of {', '.join(PROMOTION_METRICS)}.")
+    if policies.get("feedback_weight", 1.0) <= 0:
+        raise ApplicationError("feedback_weight must be positive.")
+
+
+@transaction.atomic
+def project_create(*, slug: str, name: str, task: str, labels: list[str], creator: User | None, **policies) -> Project:
+    if task not in Task.values:
+        raise ApplicationError(f"Unknown task {task!r}; supported: {', '.join(Task.values)}.")
+    if Project.objects.filter(slug=slug).exists():
+        raise Conflict(f"A project with slug {slug!r} already exists.")
+    _validate_policies(policies)
+    project = Project.objects.create(slug=slug, name=name, task=task, labels=_validate_labels(labels),
+                                     created_by=creator, **policies)
+    if creator is not None:
+        Membership.objects.create(project=project, user=creator)
+    audit_event_record(action="project.created", actor=creator, project=project, obj=project,
+                       details={"task": task, "labels": project.labels,
+                                "policies": {f: getattr(project, f) for f in POLICY_FIELDS}})
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, actor: User, labels: list[str] | None = None, **policies) -> Project:
+    """Change policies or append labels. Existing labels keep their order and are never removed or renamed."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changes: dict = {}
+    if labels is not None:
+        labels = _validate_labels(labels)
+        if labels[: len(project.labels)] != project.labels:
+            raise ApplicationError("Labels can only be appended: existing labels keep their names and order.")
+        if labels != project.labels:
+            changes["labels"] = {"before": project.labels, "after": labels}
+            project.labels = labels
+    _validate_policies(policies)
+    for field, value in policies.items():
+        if getattr(project, field) != value:
+            changes[field] = {"before": getattr(project, field), "after": value}
+            setattr(project, field, value)
+    if changes:
+        project.save()
+        audit_event_record(action="project.updated", actor=actor, project=project, obj=project, details=changes)
+    return project
+
+
+@transaction.atomic
+def project_member_add(*, project: Project, user: User, actor: User | None) -> Membership:
+    membership, created = Membership.objects.get_or_create(project=project, user=user)
+    if created:
+        audit_event_record(action="project.member_added", actor=actor, project=project, obj=user)
+    return membership
+
+
+@transaction.atomic
+def project_member_remove(*, project: Project, user: User, actor: User) -> None:
+    deleted, _ = Membership.objects.filter(project=project, user=user).delete()
+    if not deleted:
+        raise ApplicationError(f"{user.username!r} is not a member of {project.slug!r}.", status=404)
+    audit_event_record(action="project.member_removed", actor=actor, project=project, obj=user)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("projects/", apis.ProjectListCreateApi.as_view(), name="project-list"),
+    path("projects/<slug:slug>/", apis.ProjectDetailApi.as_view(), name="project-detail"),
+    path("projects/<slug:slug>/members/", apis.ProjectMembersApi.as_view(), name="project-members"),
+]

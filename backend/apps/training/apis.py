@@ -1,0 +1,99 @@
+"""Training endpoints: start and read runs, list versions, promote, roll back."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.roles import ALL_ROLES, CAN_PROMOTE, CAN_TRAIN
+from apps.core.pagination import paginated_response
+from apps.projects.selectors import project_get_for_user
+
+from .models import ModelVersion, TrainingRun, Trigger
+from .promotion import model_version_promote, model_version_rollback
+from .selectors import model_version_list, training_run_list
+from .services import training_run_start
+
+
+class TrainingRunOutput(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    model_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingRun
+        fields = ["id", "project", "trigger", "status", "progress", "params", "kfold", "mlflow_run_id", "error",
+                  "dataset_version", "model_version", "created_at", "started_at", "finished_at"]
+
+    def get_model_version(self, run) -> dict | None:
+        version = getattr(run, "model_version", None)
+        return {"id": version.pk, "number": version.number, "status": version.status} if version else None
+
+
+class ModelVersionOutput(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "project", "number", "status", "metrics", "gate", "mlflow_run_id", "registered_model_name",
+                  "registered_version", "training_run", "approved_by", "promotion_reason", "promoted_at",
+                  "rolled_back_at", "model_card", "created_at"]
+
+
+class TrainingRunListStartApi(APIView):
+    @extend_schema(responses=TrainingRunOutput(many=True))
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
+        return paginated_response(request=request, view=self, queryset=training_run_list(project=project),
+                                  serializer_class=TrainingRunOutput)
+
+    @extend_schema(request=None, responses={202: TrainingRunOutput})
+    def post(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_TRAIN)
+        run = training_run_start(project=project, trigger=Trigger.MANUAL, actor=request.user)
+        return Response(TrainingRunOutput(run).data, status=202)
+
+
+class TrainingRunDetailApi(APIView):
+    @extend_schema(responses=TrainingRunOutput)
+    def get(self, request, run_id):
+        run = TrainingRun.objects.select_related("project").filter(pk=run_id).first()
+        if run is None:
+            raise NotFound("No such training run.")
+        project_get_for_user(slug=run.project.slug, user=request.user, roles=ALL_ROLES)
+        return Response(TrainingRunOutput(run).data)
+
+
+class ModelVersionListApi(APIView):
+    @extend_schema(responses=ModelVersionOutput(many=True))
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
+        return paginated_response(request=request, view=self, queryset=model_version_list(project=project),
+                                  serializer_class=ModelVersionOutput)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ModelVersionPromoteApi(APIView):
+    @extend_schema(request=ReasonInput, responses=ModelVersionOutput)
+    def post(self, request, version_id):
+        version = ModelVersion.objects.select_related("project").filter(pk=version_id).first()
+        if version is None:
+            raise NotFound("No such model version.")
+        project_get_for_user(slug=version.project.slug, user=request.user, roles=CAN_PROMOTE)
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = model_version_promote(model_version=version, actor=request.user, reason=data.validated_data["reason"])
+        return Response(ModelVersionOutput(version).data)
+
+
+class RollbackApi(APIView):
+    @extend_schema(request=ReasonInput, responses=ModelVersionOutput)
+    def post(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_PROMOTE)
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = model_version_rollback(project=project, actor=request.user, reason=data.validated_data["reason"])
+        return Response(ModelVersionOutput(version).data)

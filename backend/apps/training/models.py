@@ -1,0 +1,81 @@
+"""Training lineage: the dataset snapshot, the run that trained on it, and the model version it produced."""
+from django.conf import settings
+from django.db import models
+
+
+class DatasetVersion(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="dataset_versions")
+    content_hash = models.CharField(max_length=64)
+    manifest = models.JSONField(help_text="[[item_id, label, weight, item content hash], ...]")
+    counts = models.JSONField(help_text="examples per label, and how many came from human feedback")
+    holdout_hash = models.CharField(max_length=64)
+    holdout_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "content_hash", "holdout_hash"], name="unique_dataset")]
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Trigger(models.TextChoices):
+    MANUAL = "manual"
+    FEEDBACK_THRESHOLD = "feedback_threshold"
+    BOOTSTRAP = "bootstrap"
+    SIMULATION = "simulation"
+
+
+class TrainingRun(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="training_runs")
+    dataset_version = models.ForeignKey(DatasetVersion, null=True, blank=True, on_delete=models.PROTECT)
+    trigger = models.CharField(max_length=32, choices=Trigger.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    progress = models.JSONField(default=dict, help_text="{stage, fold, folds, percent}")
+    params = models.JSONField(default=dict)
+    kfold = models.JSONField(default=dict)
+    mlflow_run_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class ModelStatus(models.TextChoices):
+    CANDIDATE = "candidate"
+    CHAMPION = "champion"
+    ARCHIVED = "archived"
+    REJECTED = "rejected"
+
+
+class ModelVersion(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="model_versions")
+    number = models.PositiveIntegerField()
+    training_run = models.OneToOneField(TrainingRun, on_delete=models.PROTECT, related_name="model_version")
+    status = models.CharField(max_length=16, choices=ModelStatus.choices, default=ModelStatus.CANDIDATE, db_index=True)
+    metrics = models.JSONField(help_text="holdout metrics and the k-fold summary")
+    gate = models.JSONField(default=dict, help_text="the promotion gate's comparison with the champion")
+    mlflow_run_id = models.CharField(max_length=64)
+    registered_model_name = models.CharField(max_length=128)
+    registered_version = models.PositiveIntegerField()
+    model_card = models.JSONField(default=dict)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    promotion_reason = models.TextField(blank=True)
+    promoted_at = models.DateTimeField(null=True, blank=True, help_text="when it last became champion by promotion")
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="unique_model_number"),
+            models.UniqueConstraint(fields=["project"], condition=models.Q(status="champion"), name="one_champion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} v{self.number} ({self.status})"

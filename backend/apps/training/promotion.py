@@ -1,0 +1,108 @@
+"""The promotion gate, promotion and rollback. Only these functions change which version serves.
+
+A candidate is compared with the champion on the same holdout (the champion is re-evaluated on it);
+it passes only if it beats the champion's promotion metric by at least `min_improvement`. A passing
+candidate waits for a human when the project requires approval; a failing one is rejected and can be
+promoted only explicitly, with a reason. Every switch moves the MLflow alias `champion` as well.
+"""
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_event_record
+from apps.core.exceptions import ApplicationError, Conflict
+from apps.projects.models import Project
+
+from . import ml
+from .models import ModelStatus, ModelVersion
+from .selectors import champion_get, rollback_target
+
+
+def _metric(metrics: dict, name: str) -> float | None:
+    value = metrics.get(name)
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+@transaction.atomic
+def promotion_gate_apply(*, model_version: ModelVersion, candidate_model, holdout: list[tuple[str, str]]) -> ModelVersion:
+    project = Project.objects.select_for_update().get(pk=model_version.project_id)
+    champion = champion_get(project=project)
+    metric = project.promotion_metric
+    if champion is None:
+        model_version.gate = {"decision": "promoted", "reason": "first model: no champion to compare against"}
+        model_version.save(update_fields=["gate"])
+        return _switch(project=project, new=model_version, actor=None, reason=model_version.gate["reason"])
+    if not holdout:
+        model_version.gate = {"decision": "needs_review", "reason": "no holdout items to compare on", "metric": metric}
+        model_version.save(update_fields=["gate"])
+        audit_event_record(action="model.gate_decided", project=project, obj=model_version, details=model_version.gate)
+        return model_version
+    champion_metrics = ml.evaluate_model(ml.load_model_version(champion), labels=project.labels, holdout=holdout)
+    candidate_value, champion_value = _metric(model_version.metrics, metric), _metric(champion_metrics, metric)
+    delta = round(candidate_value - champion_value, 6)
+    passed = delta > 0 and delta >= project.min_improvement
+    gate = {"metric": metric, "candidate": candidate_value, "champion": champion_value, "delta": delta,
+            "min_improvement": project.min_improvement, "champion_version": champion.number,
+            "champion_metrics_same_holdout": {k: champion_metrics.get(k) for k in ("accuracy", "f1_macro", "n")},
+            "passed": passed}
+    if not passed:
+        gate["decision"] = "rejected"
+        model_version.status = ModelStatus.REJECTED
+    elif project.require_approval:
+        gate["decision"] = "awaiting_approval"
+    else:
+        gate["decision"] = "promoted"
+    model_version.gate = gate
+    model_version.save(update_fields=["gate", "status"])
+    audit_event_record(action="model.gate_decided", project=project, obj=model_version, details=gate)
+    if gate["decision"] == "promoted":
+        return _switch(project=project, new=model_version, actor=None, reason="automatic: passed the promotion gate")
+    return model_version
+
+
+def _switch(*, project: Project, new: ModelVersion, actor, reason: str, rollback: bool = False) -> ModelVersion:
+    """Make `new` the champion (the old one is archived), in the database and in MLflow's alias."""
+    old = champion_get(project=project)
+    now = timezone.now()
+    if old is not None:
+        old.status = ModelStatus.ARCHIVED
+        old.rolled_back_at = now if rollback else None
+        old.save(update_fields=["status", "rolled_back_at"])
+    new.status = ModelStatus.CHAMPION
+    if not rollback:
+        new.promoted_at, new.approved_by, new.promotion_reason, new.rolled_back_at = now, actor, reason, None
+    new.save(update_fields=["status", "promoted_at", "approved_by", "promotion_reason", "rolled_back_at"])
+    # Inside the transaction: if MLflow refuses, nothing changes in the database either.
+    ml.set_champion_alias(name=new.registered_model_name, version=new.registered_version)
+    audit_event_record(action="model.rolled_back" if rollback else "model.promoted", actor=actor, project=project,
+                       obj=new, details={"from_version": old.number if old else None, "to_version": new.number,
+                                         "registered_version": new.registered_version, "reason": reason})
+    return new
+
+
+@transaction.atomic
+def model_version_promote(*, model_version: ModelVersion, actor, reason: str = "") -> ModelVersion:
+    """A human promotes a version. Overriding the gate (rejected, or never passed) needs a reason."""
+    project = Project.objects.select_for_update().get(pk=model_version.project_id)
+    model_version = ModelVersion.objects.get(pk=model_version.pk)
+    if model_version.status == ModelStatus.CHAMPION:
+        raise Conflict(f"Version {model_version.number} is already the champion.")
+    gate_passed = model_version.status == ModelStatus.CANDIDATE and model_version.gate.get("passed") is True
+    if not gate_passed and not reason.strip():
+        raise ApplicationError(f"Version {model_version.number} did not pass the promotion gate "
+                               f"({model_version.gate.get('decision', model_version.status)}); "
+                               "promoting it anyway needs a 'reason'.")
+    return _switch(project=project, new=model_version, actor=actor,
+                   reason=reason.strip() or "approved: passed the promotion gate")
+
+
+@transaction.atomic
+def model_version_rollback(*, project: Project, actor, reason: str = "") -> ModelVersion:
+    """Serve the previous champion again; the current one is archived and marked rolled back."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    champion = champion_get(project=project)
+    if champion is None:
+        raise Conflict(f"Project {project.slug!r} has no champion to roll back.")
+    target = rollback_target(project=project, champion=champion)
+    if target is None:
+        raise Conflict(f"Version {champion.number} is the first champion of {project.slug!r}: nothing to roll back to.")
+    return _switch(project=project, new=target, actor=actor, reason=reason.strip() or "rollback", rollback=True)

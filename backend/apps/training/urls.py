@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("projects/<slug:slug>/training-runs/", apis.TrainingRunListStartApi.as_view(), name="training-runs"),
+    path("training-runs/<int:run_id>/", apis.TrainingRunDetailApi.as_view(), name="training-run-detail"),
+    path("projects/<slug:slug>/model-versions/", apis.ModelVersionListApi.as_view(), name="model-versions"),
+    path("model-versions/<int:version_id>/promote/", apis.ModelVersionPromoteApi.as_view(), name="model-promote"),
+    path("projects/<slug:slug>/rollback/", apis.RollbackApi.as_view(), name="rollback"),
+]

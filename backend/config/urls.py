@@ -1,0 +1,25 @@
+"""URL map: the versioned REST API under /api/v1/, schema and docs, admin, health."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core.health import healthz, readyz
+
+api_v1 = [
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.projects.urls")),
+    path("", include("apps.items.urls")),
+    path("", include("apps.predictions.urls")),
+    path("", include("apps.feedback.urls")),
+    path("", include("apps.training.urls")),
+    path("", include("apps.audit.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz),
+    path("readyz", readyz),
+]
