@@ -52,7 +52,16 @@ class AuditEventListApi(APIView):
         return paginated_response(request=request, view=self, queryset=qs, serializer_class=AuditEventOutput)
 
 
+class AuditVerifyOutput(serializers.Serializer):
+    ok = serializers.BooleanField()
+    events = serializers.IntegerField()
+    head_hash = serializers.CharField()
+    first_bad_seq = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+
+
 class AuditVerifyApi(APIView):
+    @extend_schema(responses=AuditVerifyOutput)
     def get(self, request):
         require_role(request.user, CAN_READ_AUDIT)
         report = audit_chain_verify()

@@ -47,6 +47,9 @@ class ReviewQueueApi(APIView):
 
 class FeedbackSubmitApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FeedbackSubmitInput"
+
         verdict = serializers.ChoiceField(choices=Verdict.choices)
         label = serializers.CharField(required=False, max_length=64)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)

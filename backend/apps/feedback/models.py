@@ -21,3 +21,6 @@ class Feedback(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["project", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"feedback {self.pk}: {self.verdict} {self.resolved_label}"

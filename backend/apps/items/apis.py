@@ -39,6 +39,9 @@ class ItemListImportApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ItemListImportInput"
+
         items = ItemImportRow(many=True)
 
     @extend_schema(parameters=[OpenApiParameter("split", str), OpenApiParameter("labelled", bool)],

@@ -18,3 +18,6 @@ class Prediction(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["project", "confidence"])]
+
+    def __str__(self) -> str:
+        return f"prediction {self.pk}: {self.label} ({self.confidence:.2f})"

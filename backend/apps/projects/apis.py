@@ -34,6 +34,9 @@ class PolicyFields(serializers.Serializer):
 
 class ProjectListCreateApi(APIView):
     class InputSerializer(PolicyFields):
+        class Meta:
+            ref_name = "ProjectListCreateInput"
+
         slug = serializers.SlugField(max_length=64)
         name = serializers.CharField(max_length=200)
         task = serializers.ChoiceField(choices=Task.choices)
@@ -55,6 +58,9 @@ class ProjectListCreateApi(APIView):
 
 class ProjectDetailApi(APIView):
     class InputSerializer(PolicyFields):
+        class Meta:
+            ref_name = "ProjectDetailInput"
+
         labels = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
 
     @extend_schema(responses=ProjectOutput)
@@ -69,21 +75,29 @@ class ProjectDetailApi(APIView):
         return Response(ProjectOutput(project_update(project=project, actor=request.user, **data.validated_data)).data)
 
 
+class MembersOutput(serializers.Serializer):
+    members = serializers.ListField(child=serializers.CharField())
+
+
 class ProjectMembersApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProjectMembersInput"
+
         username = serializers.CharField()
 
+    @extend_schema(responses=MembersOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         return Response({"members": project_member_usernames(project=project)})
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses={201: MembersOutput})
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS)
         project_member_add(project=project, user=_user_named(request.data), actor=request.user)
         return Response({"members": project_member_usernames(project=project)}, status=201)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses={204: None})
     def delete(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS)
         project_member_remove(project=project, user=_user_named(request.data), actor=request.user)

@@ -15,6 +15,9 @@ class DatasetVersion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "content_hash", "holdout_hash"], name="unique_dataset")]
 
+    def __str__(self) -> str:
+        return f"dataset {self.pk} ({self.content_hash[:12]})"
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued"
@@ -44,6 +47,9 @@ class TrainingRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"training run {self.pk} ({self.status})"
 
 
 class ModelStatus(models.TextChoices):

@@ -1,0 +1,22 @@
+"""Test environment, set before Django reads its settings (loaded early with `-p hitl_test_env`).
+
+- The database is PostgreSQL when DATABASE_URL is set (CI), else a SQLite file (so worker processes see it).
+- MLflow is a real SQLite store in a temporary folder; params come from a small test params file.
+- Celery uses Redis (CELERY_BROKER_URL, default redis://127.0.0.1:6379/15) on a queue unique to this session.
+"""
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="hitl-test-"))
+os.environ["HITL_VAR_DIR"] = str(_TMP / "var")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ["CELERY_QUEUE"] = f"test-{uuid.uuid4().hex[:8]}"
+os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_TMP / 'mlflow.db'}"
+os.environ["MLFLOW_ARTIFACT_ROOT"] = str(_TMP / "mlflow-artifacts")
+_PARAMS = _TMP / "params.yaml"
+_PARAMS.write_text("SEED: 42\nK_FOLDS: 2\ntext_classification:\n  C: 4.0\n  max_iter: 500\n")
+os.environ["HITL_PARAMS_FILE"] = str(_PARAMS)
+
+TEST_TMP = _TMP

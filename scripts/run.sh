@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `make run`: migrate, set up the demo (users, project, first model), then serve the API, a Celery
+# worker and the MLflow UI on embedded defaults (SQLite, local folders, a SQLite broker) under var/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export HITL_VAR_DIR=${HITL_VAR_DIR:-$ROOT/var}
+PORT=${PORT:-8000}
+MLFLOW_PORT=${MLFLOW_PORT:-5000}
+PY=$ROOT/.venv/bin/python
+mkdir -p "$HITL_VAR_DIR/log" "$HITL_VAR_DIR/mlflow/artifacts"
+export MLFLOW_TRACKING_URI=${MLFLOW_TRACKING_URI:-sqlite:///$HITL_VAR_DIR/mlflow/mlflow.db}
+
+cd backend
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+$PY manage.py bootstrap_demo
+
+pids=()
+cleanup() { trap - INT TERM EXIT; echo; echo "stopping..."; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup INT TERM EXIT
+
+if [[ $MLFLOW_TRACKING_URI == sqlite:* ]]; then
+  "$ROOT/.venv/bin/mlflow" server --backend-store-uri "$MLFLOW_TRACKING_URI" \
+    --default-artifact-root "$HITL_VAR_DIR/mlflow/artifacts" --host 127.0.0.1 --port "$MLFLOW_PORT" \
+    >"$HITL_VAR_DIR/log/mlflow.log" 2>&1 &
+  pids+=($!)
+  MLFLOW_UI="http://127.0.0.1:$MLFLOW_PORT"
+else
+  MLFLOW_UI="$MLFLOW_TRACKING_URI"
+fi
+"$ROOT/.venv/bin/celery" -A config worker -l info --concurrency 1 >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
+pids+=($!)
+"$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+  --timeout 120 --access-logfile "$HITL_VAR_DIR/log/access.log" >"$HITL_VAR_DIR/log/web.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+cat <<MSG
+
+The platform is running (Ctrl-C stops it):
+  API             http://127.0.0.1:$PORT/api/v1/   (Swagger UI: http://127.0.0.1:$PORT/api/v1/docs/)
+  Admin           http://127.0.0.1:$PORT/admin/
+  Readiness       http://127.0.0.1:$PORT/readyz
+  MLflow UI       $MLFLOW_UI
+  Logs            $HITL_VAR_DIR/log/
+Log in as 'admin' (or annotator, reviewer, engineer, auditor) with the passwords printed when they were
+created, kept owner-only in $HITL_VAR_DIR/secrets/demo-credentials.txt
+(or DJANGO_SUPERUSER_PASSWORD for admin, when set on the first run). Get an API token with:
+  curl -s -X POST http://127.0.0.1:$PORT/api/v1/auth/token/ -H 'Content-Type: application/json' \\
+       -d '{"username": "annotator", "password": "..."}'
+Try the loop:  make simulate ROUNDS=3 PER_ROUND=200
+MSG
+wait -n "${pids[@]}"
+echo "a service stopped; see $HITL_VAR_DIR/log/" >&2
+exit 1
