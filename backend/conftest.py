@@ -11,3 +11,8 @@ pytest_plugins = ["apps.core.tests.fixtures"]
 @pytest.fixture(scope="session")
 def test_tmp() -> Path:
     return TEST_TMP
+
+
+def pytest_collection_modifyitems(config, items):
+    """Live tests commit their data, so they run after every test that expects a clean database."""
+    items.sort(key=lambda item: item.get_closest_marker("live") is not None)

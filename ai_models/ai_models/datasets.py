@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 def dataset_hash(rows: Iterable[tuple[str, str, float]]) -> str:
     """sha256 hex digest over the canonical JSON of the sorted ``(text, label, weight)`` rows."""
-    canonical = sorted((str(text), str(label), float(weight)) for text, label, weight in rows)
+    canonical = sorted(
+        (str(text), str(label), float(weight)) for text, label, weight in rows
+    )
     payload = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -3,9 +3,14 @@
 Nothing here is real customer data. Tickets are assembled from templates
 (:mod:`ai_models.demo_vocab`): a greeting, random fillers, one or two topic cue phrases drawn
 from a large, Zipf-weighted per-label vocabulary (so a small labelled set leaves many cues
-unseen), product names, order numbers, politeness, a signature and keyboard typos. About 13% of
+unseen), product names, order numbers, politeness, a signature and keyboard typos. About 14% of
 tickets also mention a second topic (the label is the main one) and about 3% carry a wrong
-label. The same seed always yields the same splits.
+label, in every split: the stored label is what a (fallible) annotator would answer, so a
+simulator can use the pool's hidden label as the human's answer. The same seed always yields
+the same splits.
+
+Measured with the default ``TextParams`` (seed 7): trained on the 150 labelled tickets the
+model reaches ~0.66 holdout accuracy; on labelled + the whole pool ~0.91.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from ai_models import demo_vocab as V
 LABELS: list[str] = list(V.LABELS)
 SPLITS: tuple[str, ...] = ("labelled", "pool", "holdout")
 
-ZIPF_S = 0.4  # cue popularity skew: higher = head cues dominate = easier with little data
+ZIPF_S = (
+    0.4  # cue popularity skew: higher = head cues dominate = easier with little data
+)
 P_SECOND_CUE = 0.55  # probability of a second cue of the main label
-P_AMBIGUOUS = 0.13  # probability of an extra sentence about another topic
+P_AMBIGUOUS = 0.14  # probability of an extra sentence about another topic
 P_LABEL_NOISE = 0.03
 P_TYPO = 0.04  # per word (words of 4+ letters)
 
@@ -39,7 +46,9 @@ def _zipf_weights(n: int) -> list[float]:
     return [1.0 / (rank + 1) ** ZIPF_S for rank in range(n)]
 
 
-_WEIGHTS: dict[str, list[float]] = {label: _zipf_weights(len(V.CUES[label])) for label in LABELS}
+_WEIGHTS: dict[str, list[float]] = {
+    label: _zipf_weights(len(V.CUES[label])) for label in LABELS
+}
 
 
 def _cue(rng: random.Random, label: str, exclude: str | None = None) -> str:
@@ -96,7 +105,10 @@ def _ticket(rng: random.Random, label: str) -> str:
     p_product = 0.8 if label == "product_question" else 0.35
     if rng.random() < p_product:
         product = rng.choice(V.PRODUCTS)
-        body.insert(rng.randrange(len(body) + 1), rng.choice(V.PRODUCT_FRAMES).format(product=product))
+        body.insert(
+            rng.randrange(len(body) + 1),
+            rng.choice(V.PRODUCT_FRAMES).format(product=product),
+        )
     p_order = 0.6 if label in ("billing", "shipping") else 0.15
     if rng.random() < p_order:
         body.append(rng.choice(V.ORDER_FRAMES).format(num=_order_number(rng)))

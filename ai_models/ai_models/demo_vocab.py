@@ -7,6 +7,7 @@ small labelled set cannot cover the whole vocabulary. Everything here is made up
 
 from __future__ import annotations
 
+# fmt: off
 LABELS: tuple[str, ...] = ("billing", "technical", "shipping", "account", "product_question")
 
 # Label priors for the pool and holdout (the labelled seed set is balanced).
@@ -186,8 +187,8 @@ NAMES: list[str] = [
 PRODUCTS: list[str] = [
     "AeroBlend 300", "Nimbus X2 headphones", "HomeHub Mini", "TrailFit watch",
     "PixelFrame tablet", "BrewMaster kettle", "SkyCam drone", "CozyNest blanket",
-    "VoltGo scooter", "EchoDot speaker", "LumaLamp", "AquaPure filter", "SnapPrint printer",
-    "PulseBand tracker", "ZenDesk chair", "FlexDock station", "Orbit robot vacuum",
+    "VoltGo scooter", "EchoBeam speaker", "LumaLamp", "AquaPure filter", "SnapPrint printer",
+    "PulseBand tracker", "ZenSeat chair", "FlexDock station", "Orbit robot vacuum",
     "ChefPro knife set", "Glide keyboard", "Nova e-reader",
 ]
 
@@ -200,3 +201,4 @@ ORDER_FRAMES: list[str] = [
     "Order #{num}.", "My order number is {num}.", "Ref {num}.", "(order {num})",
     "Order no. {num}.",
 ]
+# fmt: on

@@ -37,7 +37,9 @@ def load_params(path: str | Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+        raise TypeError(
+            f"{path}: expected a mapping at the top level, got {type(data).__name__}"
+        )
     return data
 
 
@@ -60,7 +62,9 @@ class TextParams:
         d = d or {}
         section = d.get(TEXT_SECTION) or {}
         if not isinstance(section, dict):
-            raise ValueError(f"'{TEXT_SECTION}' must be a mapping, got {type(section).__name__}")
+            raise TypeError(
+                f"'{TEXT_SECTION}' must be a mapping, got {type(section).__name__}"
+            )
         defaults = cls()
         return cls(
             k_folds=int(d.get("K_FOLDS", defaults.k_folds)),

@@ -86,16 +86,22 @@ def _validate_examples(examples: Sequence[TextExample], labels: Sequence[str]) -
     allowed = set(labels)
     unknown = sorted({e.label for e in examples} - allowed)
     if unknown:
-        raise ValueError(f"Training labels not in the project's label set {list(labels)}: {unknown}")
+        raise ValueError(
+            f"Training labels not in the project's label set {list(labels)}: {unknown}"
+        )
     distinct = {e.label for e in examples}
     if len(distinct) < 2:
         raise ValueError(
             "Cannot train a text classifier: need examples of at least 2 distinct labels, "
             f"got {len(distinct)} ({sorted(distinct)})."
         )
-    bad = [e.weight for e in examples if not (math.isfinite(e.weight) and e.weight >= 0)]
+    bad = [
+        e.weight for e in examples if not (math.isfinite(e.weight) and e.weight >= 0)
+    ]
     if bad:
         raise ValueError(f"Example weights must be finite and >= 0, got {bad[:5]}")
+    if sum(e.weight for e in examples) <= 0:
+        raise ValueError("Example weights are all zero: nothing to learn from.")
 
 
 def train_text_classifier(
@@ -107,12 +113,18 @@ def train_text_classifier(
     model.fit(
         [e.text for e in examples],
         [e.label for e in examples],
-        **{f"{LR_STEP}__sample_weight": np.asarray([e.weight for e in examples], dtype=float)},
+        **{
+            f"{LR_STEP}__sample_weight": np.asarray(
+                [e.weight for e in examples], dtype=float
+            )
+        },
     )
     return model
 
 
-def predict_texts(model: Any, texts: Sequence[str], labels: Sequence[str]) -> list[TextPrediction]:
+def predict_texts(
+    model: Any, texts: Sequence[str], labels: Sequence[str]
+) -> list[TextPrediction]:
     """Probabilities for every project label (0.0 for labels the model never saw).
 
     If the model knows classes that are no longer project labels, their mass is dropped and the
@@ -122,7 +134,9 @@ def predict_texts(model: Any, texts: Sequence[str], labels: Sequence[str]) -> li
         return []
     labels = list(labels)
     if not labels:
-        raise ValueError("predict_texts needs the project's label list, got an empty one.")
+        raise ValueError(
+            "predict_texts needs the project's label list, got an empty one."
+        )
     proba = np.asarray(model.predict_proba(list(texts)), dtype=float)
     classes = [str(c) for c in model.classes_]
     full = np.zeros((proba.shape[0], len(labels)))
@@ -139,18 +153,24 @@ def predict_texts(model: Any, texts: Sequence[str], labels: Sequence[str]) -> li
             TextPrediction(
                 label=labels[best],
                 confidence=_r(row[best]),
-                probabilities={label: _r(p) for label, p in zip(labels, row, strict=True)},
+                probabilities={
+                    label: _r(p) for label, p in zip(labels, row, strict=True)
+                },
             )
         )
     return out
 
 
-def evaluate(model: Any, examples: Sequence[TextExample], labels: Sequence[str]) -> dict[str, Any]:
+def evaluate(
+    model: Any, examples: Sequence[TextExample], labels: Sequence[str]
+) -> dict[str, Any]:
     """Accuracy, macro-F1, per-class scores and the confusion matrix (rows true, cols predicted)."""
     labels = list(labels)
     unknown = sorted({e.label for e in examples} - set(labels))
     if unknown:
-        raise ValueError(f"Evaluation labels not in the project's label set {labels}: {unknown}")
+        raise ValueError(
+            f"Evaluation labels not in the project's label set {labels}: {unknown}"
+        )
     y_true = [e.label for e in examples]
     y_pred = [p.label for p in predict_texts(model, [e.text for e in examples], labels)]
     n = len(examples)
@@ -161,7 +181,10 @@ def evaluate(model: Any, examples: Sequence[TextExample], labels: Sequence[str])
             "f1_macro": 0.0,
             "n": 0,
             "per_class": {label: dict(empty) for label in labels},
-            "confusion_matrix": {"labels": labels, "matrix": [[0] * len(labels) for _ in labels]},
+            "confusion_matrix": {
+                "labels": labels,
+                "matrix": [[0] * len(labels) for _ in labels],
+            },
         }
     present = [label for label in labels if label in set(y_true) | set(y_pred)]
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -170,7 +193,9 @@ def evaluate(model: Any, examples: Sequence[TextExample], labels: Sequence[str])
     matrix = confusion_matrix(y_true, y_pred, labels=labels)
     return {
         "accuracy": _r(accuracy_score(y_true, y_pred)),
-        "f1_macro": _r(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0)),
+        "f1_macro": _r(
+            f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0)
+        ),
         "n": n,
         "per_class": {
             label: {
@@ -181,7 +206,10 @@ def evaluate(model: Any, examples: Sequence[TextExample], labels: Sequence[str])
             }
             for i, label in enumerate(labels)
         },
-        "confusion_matrix": {"labels": labels, "matrix": [[int(v) for v in row] for row in matrix]},
+        "confusion_matrix": {
+            "labels": labels,
+            "matrix": [[int(v) for v in row] for row in matrix],
+        },
     }
 
 

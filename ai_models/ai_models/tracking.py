@@ -68,7 +68,9 @@ def ensure_experiment(name: str, artifact_location: str | None) -> str:
             client.restore_experiment(existing.experiment_id)
         return existing.experiment_id
     try:
-        return client.create_experiment(name, artifact_location=_normalise_location(artifact_location))
+        return client.create_experiment(
+            name, artifact_location=_normalise_location(artifact_location)
+        )
     except MlflowException:
         # Another worker may have created it between our lookup and create.
         existing = client.get_experiment_by_name(name)
@@ -92,7 +94,9 @@ def _metric_name(name: str) -> str:
     return _METRIC_NAME_UNSAFE.sub("_", name)
 
 
-def _training_metrics(holdout: dict[str, Any], kfold: dict[str, Any]) -> dict[str, float]:
+def _training_metrics(
+    holdout: dict[str, Any], kfold: dict[str, Any]
+) -> dict[str, float]:
     metrics: dict[str, float] = {}
     for key in ("accuracy", "f1_macro", "n"):
         if key in holdout:
@@ -132,7 +136,10 @@ def _confusion_figure(confusion: dict[str, Any]) -> Any:
 
 def _pip_requirements() -> list[str]:
     """Pinned requirements of the logged model (explicit: skips MLflow's slow inference)."""
-    return [f"{pkg}=={metadata.version(pkg)}" for pkg in ("scikit-learn", "numpy", "scipy", "skops")]
+    return [
+        f"{pkg}=={metadata.version(pkg)}"
+        for pkg in ("scikit-learn", "numpy", "scipy", "skops")
+    ]
 
 
 def log_text_training(
@@ -163,18 +170,25 @@ def log_text_training(
         mlflow.log_metrics(_training_metrics(holdout_metrics, kfold))
         for fold in kfold.get("folds", []):
             with mlflow.start_run(
-                experiment_id=experiment_id, run_name=f"fold-{fold['fold']}", nested=True
+                experiment_id=experiment_id,
+                run_name=f"fold-{fold['fold']}",
+                nested=True,
             ):
                 mlflow.set_tags({**tags, "dataset_hash": dataset_hash})
                 mlflow.log_metrics(
-                    {k: float(fold[k]) for k in ("accuracy", "f1_macro", "n_train", "n_val")}
+                    {
+                        k: float(fold[k])
+                        for k in ("accuracy", "f1_macro", "n_train", "n_val")
+                    }
                 )
         if holdout_metrics.get("confusion_matrix"):
             mlflow.log_figure(
-                _confusion_figure(holdout_metrics["confusion_matrix"]), "confusion_matrix.png"
+                _confusion_figure(holdout_metrics["confusion_matrix"]),
+                "confusion_matrix.png",
             )
         mlflow.log_dict(
-            {"holdout": holdout_metrics, "kfold": kfold, "labels": labels}, "metrics.json"
+            {"holdout": holdout_metrics, "kfold": kfold, "labels": labels},
+            "metrics.json",
         )
         info = mlflow.sklearn.log_model(
             model,
@@ -195,9 +209,9 @@ def set_alias(*, tracking_uri: str, name: str, alias: str, version: int) -> None
     """Point registry alias ``alias`` of model ``name`` at ``version`` (moves it if set)."""
     from mlflow.tracking import MlflowClient
 
-    MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri).set_registered_model_alias(
-        name, alias, str(version)
-    )
+    MlflowClient(
+        tracking_uri=tracking_uri, registry_uri=tracking_uri
+    ).set_registered_model_alias(name, alias, str(version))
 
 
 def get_alias_version(*, tracking_uri: str, name: str, alias: str) -> int | None:

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from ai_models.demo_data import generate_text_demo
+
+# Keep Hypothesis' cache inside this package (self-gitignored) instead of the caller's cwd.
+set_hypothesis_home_dir(Path(__file__).resolve().parent.parent / ".hypothesis")
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,13 @@ rows_strategy = st.lists(
 )
 
 
-@settings(max_examples=50, deadline=None)
+@settings(
+    max_examples=50, deadline=None, database=None
+)  # no .hypothesis dir in the cwd
 @given(rows=rows_strategy, data=st.data())
-def test_order_independent(rows: list[tuple[str, str, float]], data: st.DataObject) -> None:
+def test_order_independent(
+    rows: list[tuple[str, str, float]], data: st.DataObject
+) -> None:
     shuffled = data.draw(st.permutations(rows))
     assert dataset_hash(rows) == dataset_hash(shuffled)
 

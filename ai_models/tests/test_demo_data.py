@@ -16,7 +16,11 @@ def test_label_set_and_order() -> None:
 
 
 def test_sizes_keys_and_labels(demo: Demo) -> None:
-    assert {k: len(v) for k, v in demo.items()} == {"labelled": 150, "pool": 2400, "holdout": 600}
+    assert {k: len(v) for k, v in demo.items()} == {
+        "labelled": 150,
+        "pool": 2400,
+        "holdout": 600,
+    }
     for rows in demo.values():
         assert all(set(r) == {"text", "label"} and r["label"] in LABELS for r in rows)
         assert all(r["text"].strip() for r in rows)
@@ -38,13 +42,28 @@ def test_deterministic_by_seed(demo: Demo) -> None:
 
 
 def test_some_texts_mention_two_topics(demo: Demo) -> None:
-    markers = ("Also,", "On a side note,", "Unrelated but", "And by the way", "P.S.", "Oh and")
-    share = sum(any(m in r["text"] for m in markers) for r in demo["pool"]) / len(demo["pool"])
+    markers = (
+        "Also,",
+        "On a side note,",
+        "Unrelated but",
+        "And by the way",
+        "P.S.",
+        "Oh and",
+    )
+    share = sum(any(m in r["text"] for m in markers) for r in demo["pool"]) / len(
+        demo["pool"]
+    )
     assert 0.08 <= share <= 0.18
 
 
 def test_write_text_demo(tmp_path: Path) -> None:
     paths = write_text_demo(tmp_path / "demo", n_labelled=10, n_pool=5, n_holdout=5)
-    assert {p.name for p in paths.values()} == {"labelled.jsonl", "pool.jsonl", "holdout.jsonl"}
-    rows = [json.loads(line) for line in paths["labelled"].read_text("utf-8").splitlines()]
+    assert {p.name for p in paths.values()} == {
+        "labelled.jsonl",
+        "pool.jsonl",
+        "holdout.jsonl",
+    }
+    rows = [
+        json.loads(line) for line in paths["labelled"].read_text("utf-8").splitlines()
+    ]
     assert rows == generate_text_demo(n_labelled=10, n_pool=5, n_holdout=5)["labelled"]

@@ -6,7 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-MODULES = ["params", "datasets", "text_classification", "demo_vocab", "demo_data", "tracking"]
+MODULES = [
+    "params",
+    "datasets",
+    "text_classification",
+    "demo_vocab",
+    "demo_data",
+    "tracking",
+]
 
 
 def test_import_is_light_and_side_effect_free(tmp_path: Path) -> None:

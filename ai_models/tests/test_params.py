@@ -10,10 +10,17 @@ from ai_models.params import TextParams, load_params
 def test_defaults() -> None:
     p = TextParams()
     assert (p.k_folds, p.seed, p.ngram_max, p.min_df) == (5, 42, 2, 1)
-    assert (p.max_features, p.C, p.max_iter, p.class_weight) == (50000, 4.0, 2000, "balanced")
+    assert (p.max_features, p.C, p.max_iter, p.class_weight) == (
+        50000,
+        4.0,
+        2000,
+        "balanced",
+    )
 
 
-def test_from_params_reads_top_level_and_section_and_ignores_unknown(tmp_path: Path) -> None:
+def test_from_params_reads_top_level_and_section_and_ignores_unknown(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "params.yaml"
     path.write_text(
         "K_FOLDS: 3\nSEED: 7\nOTHER: x\n"

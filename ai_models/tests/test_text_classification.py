@@ -34,17 +34,29 @@ TINY = [
 
 
 def test_build_pipeline_uses_params() -> None:
-    pipe = build_pipeline(TextParams(ngram_max=3, min_df=2, max_features=10, C=0.5, seed=3))
-    vec, lr = pipe.named_steps["tfidfvectorizer"], pipe.named_steps["logisticregression"]
+    pipe = build_pipeline(
+        TextParams(ngram_max=3, min_df=2, max_features=10, C=0.5, seed=3)
+    )
+    vec, lr = (
+        pipe.named_steps["tfidfvectorizer"],
+        pipe.named_steps["logisticregression"],
+    )
     assert vec.sublinear_tf and vec.ngram_range == (1, 3) and vec.min_df == 2
     assert vec.max_features == 10
-    assert (lr.C, lr.max_iter, lr.class_weight, lr.random_state) == (0.5, 2000, "balanced", 3)
+    assert (lr.C, lr.max_iter, lr.class_weight, lr.random_state) == (
+        0.5,
+        2000,
+        "balanced",
+        3,
+    )
 
 
 def test_train_and_predict_probabilities_cover_every_label() -> None:
     two_labels = [e for e in TINY if e.label != "shipping"]
     model = train_text_classifier(two_labels, LABELS, PARAMS)
-    preds = predict_texts(model, ["refund the invoice", "app crashes", "something else"], LABELS)
+    preds = predict_texts(
+        model, ["refund the invoice", "app crashes", "something else"], LABELS
+    )
     assert [p.label for p in preds[:2]] == ["billing", "technical"]
     for p in preds:
         assert list(p.probabilities) == LABELS
@@ -64,7 +76,9 @@ def test_train_and_predict_probabilities_cover_every_label() -> None:
         ([], "no training examples"),
     ],
 )
-def test_training_rejects_bad_label_sets(examples: list[TextExample], message: str) -> None:
+def test_training_rejects_bad_label_sets(
+    examples: list[TextExample], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         train_text_classifier(examples, LABELS, PARAMS)
 
@@ -116,7 +130,9 @@ class FixedModel:
 
 def test_evaluate_confusion_matrix_rows_true_cols_predicted() -> None:
     labels = ["billing", "technical", "shipping", "account"]
-    model = FixedModel({"a": "billing", "b": "technical", "c": "technical"}, ["billing", "technical"])
+    model = FixedModel(
+        {"a": "billing", "b": "technical", "c": "technical"}, ["billing", "technical"]
+    )
     examples = [
         TextExample("a", "billing"),
         TextExample("b", "technical"),
@@ -132,14 +148,19 @@ def test_evaluate_confusion_matrix_rows_true_cols_predicted() -> None:
     # macro-F1 over labels present in y_true or y_pred: billing 1, technical 2/3, shipping 0.
     assert result["f1_macro"] == pytest.approx(round((1 + 2 / 3 + 0) / 3, 6))
     assert result["per_class"]["technical"] == {
-        "precision": 0.5, "recall": 1.0, "f1": 0.666667, "support": 1,
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": 0.666667,
+        "support": 1,
     }
     assert result["per_class"]["account"]["support"] == 0
 
 
 def test_kfold_shape_callbacks_and_determinism() -> None:
     calls: list[tuple[int, int]] = []
-    result = kfold_evaluate(TINY, LABELS, PARAMS, on_fold=lambda i, k: calls.append((i, k)))
+    result = kfold_evaluate(
+        TINY, LABELS, PARAMS, on_fold=lambda i, k: calls.append((i, k))
+    )
     assert result["k"] == 3 and calls == [(0, 3), (1, 3), (2, 3)]
     assert [f["fold"] for f in result["folds"]] == [0, 1, 2]
     assert sum(f["n_val"] for f in result["folds"]) == len(TINY)
@@ -158,7 +179,11 @@ def test_kfold_k_limited_by_smallest_class() -> None:
     "examples",
     [[*TINY[:1], *TINY[3:]], [e for e in TINY if e.label == "billing"], []],
 )
-def test_kfold_skips_when_data_cannot_support_two_folds(examples: list[TextExample]) -> None:
-    result = kfold_evaluate(examples, LABELS, PARAMS, on_fold=lambda i, k: pytest.fail("called"))
+def test_kfold_skips_when_data_cannot_support_two_folds(
+    examples: list[TextExample],
+) -> None:
+    result = kfold_evaluate(
+        examples, LABELS, PARAMS, on_fold=lambda i, k: pytest.fail("called")
+    )
     assert result["k"] == 0 and result["folds"] == [] and result["mean"] == {}
     assert result["skipped"]

@@ -22,7 +22,11 @@ from ai_models.text_classification import (
 )
 
 MODEL_NAME = "support-tickets"
-PROBE = ["I was charged twice for my order", "the parcel never arrived", "app keeps crashing"]
+PROBE = [
+    "I was charged twice for my order",
+    "the parcel never arrived",
+    "app keeps crashing",
+]
 
 
 @pytest.fixture(scope="module")
@@ -85,20 +89,46 @@ def test_run_contents(logged: dict[str, Any], mlflow_store: Any) -> None:
 
 def test_aliases(logged: dict[str, Any], mlflow_store: Any) -> None:
     uri = mlflow_store.tracking_uri
-    assert tracking.get_alias_version(tracking_uri=uri, name=MODEL_NAME, alias="production") is None
-    assert tracking.get_alias_version(tracking_uri=uri, name="no-such-model", alias="x") is None
+    assert (
+        tracking.get_alias_version(
+            tracking_uri=uri, name=MODEL_NAME, alias="production"
+        )
+        is None
+    )
+    assert (
+        tracking.get_alias_version(tracking_uri=uri, name="no-such-model", alias="x")
+        is None
+    )
     tracking.set_alias(tracking_uri=uri, name=MODEL_NAME, alias="production", version=1)
-    assert tracking.get_alias_version(tracking_uri=uri, name=MODEL_NAME, alias="production") == 1
+    assert (
+        tracking.get_alias_version(
+            tracking_uri=uri, name=MODEL_NAME, alias="production"
+        )
+        == 1
+    )
     tracking.set_alias(tracking_uri=uri, name=MODEL_NAME, alias="production", version=2)
-    assert tracking.get_alias_version(tracking_uri=uri, name=MODEL_NAME, alias="production") == 2
+    assert (
+        tracking.get_alias_version(
+            tracking_uri=uri, name=MODEL_NAME, alias="production"
+        )
+        == 2
+    )
 
 
-def test_load_model_predicts_the_same(logged: dict[str, Any], mlflow_store: Any) -> None:
-    loaded = tracking.load_model(tracking_uri=mlflow_store.tracking_uri, name=MODEL_NAME, version=2)
-    assert predict_texts(loaded, PROBE, LABELS) == predict_texts(logged["model"], PROBE, LABELS)
+def test_load_model_predicts_the_same(
+    logged: dict[str, Any], mlflow_store: Any
+) -> None:
+    loaded = tracking.load_model(
+        tracking_uri=mlflow_store.tracking_uri, name=MODEL_NAME, version=2
+    )
+    assert predict_texts(loaded, PROBE, LABELS) == predict_texts(
+        logged["model"], PROBE, LABELS
+    )
 
 
-def test_load_model_in_another_process(logged: dict[str, Any], mlflow_store: Any) -> None:
+def test_load_model_in_another_process(
+    logged: dict[str, Any], mlflow_store: Any
+) -> None:
     """The serving process loads what the training worker logged."""
     code = (
         "import json, sys\n"

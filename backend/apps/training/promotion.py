@@ -39,7 +39,8 @@ def promotion_gate_apply(*, model_version: ModelVersion, candidate_model, holdou
     champion_metrics = ml.evaluate_model(ml.load_model_version(champion), labels=project.labels, holdout=holdout)
     candidate_value, champion_value = _metric(model_version.metrics, metric), _metric(champion_metrics, metric)
     delta = round(candidate_value - champion_value, 6)
-    passed = delta > 0 and delta >= project.min_improvement
+    # Beating means strictly better by at least min_improvement; a negative min_improvement tolerates a regression.
+    passed = delta >= project.min_improvement and (delta > 0 or project.min_improvement < 0)
     gate = {"metric": metric, "candidate": candidate_value, "champion": champion_value, "delta": delta,
             "min_improvement": project.min_improvement, "champion_version": champion.number,
             "champion_metrics_same_holdout": {k: champion_metrics.get(k) for k in ("accuracy", "f1_macro", "n")},

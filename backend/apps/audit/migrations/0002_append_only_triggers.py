@@ -31,7 +31,8 @@ SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS audit_event_no_update;", "DROP TRIGGER
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_SQL)
+        with schema_editor.connection.cursor() as cursor:  # no params: the '%' in RAISE stays literal
+            cursor.execute(PG_SQL)
     elif vendor == "sqlite":
         for statement in SQLITE_SQL:
             schema_editor.execute(statement)

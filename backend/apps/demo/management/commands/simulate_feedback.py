@@ -6,6 +6,7 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.demo.plot import plot_rounds
 from apps.demo.services import demo_data_dir
 from apps.demo.simulation import load_truth, simulate_round
 from apps.projects.models import Project
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--no-approve", action="store_true", help="leave passing candidates awaiting approval")
         parser.add_argument("--json", type=Path, help="also write the per-round results to this file")
+        parser.add_argument("--plot", type=Path, help="also draw accuracy per round into this PNG")
 
     def handle(self, *args, **opts):
         project = Project.objects.filter(slug=opts["project"]).first()
@@ -57,3 +59,6 @@ class Command(BaseCommand):
                 f"{result.decision:<17}  v{result.champion_version} ({result.champion_accuracy:.4f})")
         if opts["json"]:
             opts["json"].write_text(json.dumps(results, indent=2))
+        if opts["plot"] and results:
+            path = plot_rounds(start_accuracy=champion.metrics.get("accuracy"), rounds=results, path=opts["plot"])
+            self.stdout.write(f"learning curve drawn to {path}")

@@ -1,0 +1,211 @@
+"""Token login, its audit trail (pseudonymous actors), role changes, and authentication on every endpoint."""
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from apps.accounts.roles import user_roles
+from apps.accounts.services import user_roles_set
+from apps.audit.models import AuditEvent
+from apps.audit.services import actor_reference
+from apps.core.exceptions import ApplicationError
+from apps.core.tests.fixtures import make_user
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = "/api/v1/auth/token/"
+HEX32 = re.compile(r"^[0-9a-f]{32}$")
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+def _login(api, username, password):
+    return api.post(TOKEN_URL, {"username": username, "password": password}, format="json")
+
+
+def test_token_login_returns_a_token_that_authenticates(anon, users):
+    response = _login(anon, "ann", "pw-ann-secret")
+
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == Token.objects.get(user=users["annotator"]).key
+    assert _login(anon, "ann", "pw-ann-secret").json()["token"] == token  # the same token on a second login
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/projects/").status_code == 200
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert bad.get("/api/v1/projects/").status_code == 401
+
+
+def test_successful_login_is_audited(anon, users):
+    user = users["annotator"]
+    before = AuditEvent.objects.count()
+
+    assert _login(anon, "ann", "pw-ann-secret").status_code == 200
+
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event.action == "auth.login"
+    assert event.actor_ref == actor_reference(user)
+    assert event.actor_role == "annotator"
+    assert (event.object_type, event.object_id) == ("auth.user", str(user.pk))
+    assert event.details == {"via": "token"}
+
+
+@pytest.mark.parametrize("username, password", [
+    ("ann", "wrong-password"),
+    ("no-such-user", "pw-ann-secret"),
+    ("ann", " pw-ann-secret"),  # passwords are not trimmed
+])
+def test_failed_login_is_refused_and_audited(anon, users, username, password):
+    before = AuditEvent.objects.filter(action="auth.login_failed").count()
+
+    response = _login(anon, username, password)
+
+    assert response.status_code == 400
+    assert "token" not in response.json()
+    assert "Unable to log in" in response.json()["detail"]
+    failed = AuditEvent.objects.filter(action="auth.login_failed").order_by("-seq")
+    assert failed.count() == before + 1
+    event = failed.first()
+    assert event.actor_ref == "system" and event.actor_role == "system"
+    assert event.details == {"via": "token"}
+    row = json.dumps([event.actor_ref, event.object_id, event.details])
+    assert username not in row and password.strip() not in row  # neither the name tried nor the password
+    assert not Token.objects.filter(user=users["annotator"]).exists()
+
+
+def test_failed_login_event_is_not_rolled_back_with_the_refusal(anon, users):
+    """The refusal is an exception; the event must survive it: no request-wide transaction may undo it."""
+    assert not connection.settings_dict.get("ATOMIC_REQUESTS")
+    _login(anon, "ann", "nope")
+    assert AuditEvent.objects.filter(action="auth.login_failed").exists()
+
+
+def test_inactive_user_cannot_log_in(anon, users):
+    user = users["annotator"]
+    user.is_active = False
+    user.save()
+    assert _login(anon, "ann", "pw-ann-secret").status_code == 400
+    assert AuditEvent.objects.filter(action="auth.login_failed").count() == 1
+
+
+@pytest.mark.parametrize("body", [{}, {"username": "ann"}, {"password": "x"}, {"username": "", "password": ""}])
+def test_login_with_missing_fields_is_a_400(anon, users, body):
+    assert anon.post(TOKEN_URL, body, format="json").status_code == 400
+
+
+def test_audit_actor_is_a_pseudonym_never_the_username(anon, db):
+    user = make_user("zelda-pseudonym", "annotator")
+    assert _login(anon, "zelda-pseudonym", "pw-zelda-pseudonym-secret").status_code == 200
+
+    mine = AuditEvent.objects.filter(actor_ref=actor_reference(user))
+    assert mine.filter(action="auth.login").exists()
+    for event in AuditEvent.objects.all():
+        assert HEX32.match(event.actor_ref) or event.actor_ref == "system", event.actor_ref
+        row = json.dumps([event.actor_ref, event.actor_role, event.object_id, event.project_slug,
+                          event.request_id, event.details])
+        assert "zelda" not in row
+    assert HEX32.match(actor_reference(user)) and actor_reference(user) != user.username
+
+
+def test_user_roles_set_records_before_and_after(users):
+    user, admin = users["annotator"], users["admin"]
+
+    after = user_roles_set(user=user, roles=["reviewer", "annotator", "reviewer"], actor=admin)
+
+    assert after == ["annotator", "reviewer"]
+    assert user_roles(user) == {"annotator", "reviewer"}
+    event = AuditEvent.objects.filter(action="accounts.roles_changed").order_by("-seq").first()
+    assert event.details == {"before": ["annotator"], "after": ["annotator", "reviewer"]}
+    assert event.actor_ref == actor_reference(admin)
+    assert (event.object_type, event.object_id) == ("auth.user", str(user.pk))
+
+
+def test_user_roles_set_without_a_change_records_nothing(users):
+    before = AuditEvent.objects.count()
+    assert user_roles_set(user=users["annotator"], roles=["annotator"], actor=None) == ["annotator"]
+    assert AuditEvent.objects.count() == before
+
+
+def test_user_roles_set_can_remove_all_roles(users):
+    user_roles_set(user=users["engineer"], roles=[], actor=users["admin"])
+    event = AuditEvent.objects.filter(action="accounts.roles_changed").order_by("-seq").first()
+    assert event.details == {"before": ["ml_engineer"], "after": []}
+    assert user_roles(users["engineer"]) == frozenset()
+
+
+def test_unknown_role_is_refused_and_nothing_changes(users):
+    user = users["annotator"]
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(ApplicationError) as excinfo:
+        user_roles_set(user=user, roles=["annotator", "superhero"], actor=users["admin"])
+
+    assert "superhero" in excinfo.value.message and excinfo.value.status == 400
+    assert sorted(user.groups.values_list("name", flat=True)) == ["annotator"]
+    assert AuditEvent.objects.count() == before
+
+
+# Every endpoint of the API except token login, with each method it serves.
+PROTECTED = [
+    ("get", "/api/v1/projects/", "projects/"),
+    ("post", "/api/v1/projects/", "projects/"),
+    ("get", "/api/v1/projects/tickets/", "projects/<slug:slug>/"),
+    ("patch", "/api/v1/projects/tickets/", "projects/<slug:slug>/"),
+    ("get", "/api/v1/projects/tickets/members/", "projects/<slug:slug>/members/"),
+    ("post", "/api/v1/projects/tickets/members/", "projects/<slug:slug>/members/"),
+    ("delete", "/api/v1/projects/tickets/members/", "projects/<slug:slug>/members/"),
+    ("get", "/api/v1/projects/tickets/items/", "projects/<slug:slug>/items/"),
+    ("post", "/api/v1/projects/tickets/items/", "projects/<slug:slug>/items/"),
+    ("get", "/api/v1/items/1/", "items/<int:item_id>/"),
+    ("post", "/api/v1/projects/tickets/predict/", "projects/<slug:slug>/predict/"),
+    ("get", "/api/v1/projects/tickets/queue/", "projects/<slug:slug>/queue/"),
+    ("post", "/api/v1/predictions/1/feedback/", "predictions/<int:prediction_id>/feedback/"),
+    ("get", "/api/v1/projects/tickets/training-runs/", "projects/<slug:slug>/training-runs/"),
+    ("post", "/api/v1/projects/tickets/training-runs/", "projects/<slug:slug>/training-runs/"),
+    ("get", "/api/v1/training-runs/1/", "training-runs/<int:run_id>/"),
+    ("get", "/api/v1/projects/tickets/model-versions/", "projects/<slug:slug>/model-versions/"),
+    ("post", "/api/v1/model-versions/1/promote/", "model-versions/<int:version_id>/promote/"),
+    ("post", "/api/v1/projects/tickets/rollback/", "projects/<slug:slug>/rollback/"),
+    ("get", "/api/v1/audit/events/", "audit/events/"),
+    ("get", "/api/v1/audit/verify/", "audit/verify/"),
+    ("get", "/api/v1/schema/", "schema/"),
+    ("get", "/api/v1/docs/", "docs/"),
+]
+PUBLIC_ROUTES = {"auth/token/"}
+
+
+def _api_routes() -> set[str]:
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    return {r.removeprefix("api/v1/") for r in walk(get_resolver().url_patterns, "") if r.startswith("api/v1/")}
+
+
+def test_the_endpoint_list_covers_every_api_route():
+    assert _api_routes() - PUBLIC_ROUTES == {route for _, _, route in PROTECTED}
+
+
+@pytest.mark.parametrize("method, url", [(m, u) for m, u, _ in PROTECTED], ids=[f"{m} {u}" for m, u, _ in PROTECTED])
+def test_every_endpoint_needs_credentials(anon, project, method, url):
+    response = getattr(anon, method)(url, {}, format="json")
+    assert response.status_code == 401, response.content[:200]
+
+
+def test_a_user_without_a_role_gets_403_on_project_list(users, client_for):
+    response = client_for(users["nobody"]).get("/api/v1/projects/")
+    assert response.status_code == 403
+    assert "roles" in response.json()["detail"]

@@ -1,0 +1,15 @@
+-- Append-only audit trail: nothing to run at init, on purpose.
+--
+-- The table audit_auditevent does not exist yet when this runs (Django creates it in
+-- migration audit 0001), so nothing can be granted or revoked on it here. The triggers that
+-- refuse UPDATE, DELETE and TRUNCATE are installed by migration audit 0002
+-- (backend/apps/audit/migrations/0002_append_only_triggers.py), on PostgreSQL and SQLite
+-- alike; repeating them here would only give them two owners.
+--
+-- Why no REVOKE (or ALTER DEFAULT PRIVILEGES) either: the app role hitl creates and therefore
+-- owns the table, and an owner can always grant itself its privileges back; revoking default
+-- privileges would hit every table it creates, not just the audit one. The trigger is
+-- the guard against accidental or application-level changes; tampering by someone holding
+-- the owner's or superuser's credentials is detected, not prevented, by the HMAC hash chain:
+--   python manage.py audit_verify
+-- See database/README.md.
