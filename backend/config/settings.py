@@ -158,6 +158,7 @@ MLFLOW_ARTIFACT_ROOT = os.environ.get("MLFLOW_ARTIFACT_ROOT", str(VAR_DIR / "mlf
 PARAMS_FILE = Path(os.environ.get("HITL_PARAMS_FILE", REPO_DIR / "params.yaml"))
 
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES  # a JSON import is held to the same limit as a file upload
 PREDICT_MAX_INPUTS = int(os.environ.get("PREDICT_MAX_INPUTS", 1000))
 TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", 20000))
 

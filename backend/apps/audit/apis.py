@@ -28,7 +28,10 @@ class AuditEventOutput(serializers.ModelSerializer):
 def _time(value: str | None, name: str):
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        parsed = None
     if parsed is None:
         raise ApplicationError(f"{name}: not an ISO 8601 date-time: {value!r}.")
     return parsed

@@ -61,13 +61,13 @@ class ItemListImportApi(APIView):
             if upload.size > settings.IMPORT_MAX_BYTES:
                 raise ApplicationError(f"{upload.name}: larger than the {settings.IMPORT_MAX_BYTES} byte limit.",
                                        status=413)
-            rows, source = parse_upload(name=upload.name, content=upload.read()), "upload"
-        else:
-            items = request.data.get("items") if isinstance(request.data, dict) else None
-            if not isinstance(items, list):
-                raise ApplicationError('Send {"items": [...]} as JSON or a CSV/JSONL file in the "file" field.')
-            rows, source = items, "import"
-        return Response(items_import(project=project, rows=rows, actor=request.user, source=source), status=201)
+            rows, lines = parse_upload(name=upload.name, content=upload.read())
+            return Response(items_import(project=project, rows=rows, actor=request.user, source="upload",
+                                         line_numbers=lines), status=201)
+        items = request.data.get("items") if isinstance(request.data, dict) else None
+        if not isinstance(items, list):
+            raise ApplicationError('Send {"items": [...]} as JSON or a CSV/JSONL file in the "file" field.')
+        return Response(items_import(project=project, rows=items, actor=request.user), status=201)
 
 
 class ItemDetailApi(APIView):

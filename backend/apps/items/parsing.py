@@ -1,6 +1,7 @@
 """Turn an uploaded CSV or JSONL file into rows; a malformed file is refused naming the line.
 
-Each row carries `_row`, its line in the file, so later validation errors name the same line.
+Returns the rows and, beside them, each row's line in the file, so that later validation errors name
+the same line the user sees in an editor.
 """
 import csv
 import io
@@ -11,49 +12,61 @@ from apps.core.exceptions import ApplicationError
 COLUMNS = {"text", "label", "split", "subject_ref"}
 
 
-def parse_upload(*, name: str, content: bytes) -> list[dict]:
+def _refuse(name: str, line: int | None, error: str) -> ApplicationError:
+    where = f"{name} line {line}" if line else name
+    return ApplicationError(f"{where}: {error}.", extra={"errors": [{"row": line, "error": error}]} if line else None)
+
+
+def _decode(name: str, content: bytes) -> str:
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ApplicationError(f"{name}: not UTF-8 text (byte {exc.start}).") from exc
+        line = content[: exc.start].count(b"\n") + 1
+        raise _refuse(name, line, f"not UTF-8 text (byte {exc.start})") from exc
+
+
+def parse_upload(*, name: str, content: bytes) -> tuple[list[dict], list[int]]:
     lower = name.lower()
     if lower.endswith((".jsonl", ".ndjson")):
-        return _parse_jsonl(name, text)
+        return _parse_jsonl(name, _decode(name, content))
     if lower.endswith(".csv"):
-        return _parse_csv(name, text)
+        return _parse_csv(name, _decode(name, content))
     raise ApplicationError(f"{name}: unsupported file type; upload .csv or .jsonl.")
 
 
-def _parse_jsonl(name: str, text: str) -> list[dict]:
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def _parse_jsonl(name: str, text: str) -> tuple[list[dict], list[int]]:
+    rows, lines = [], []
+    # Split on newlines only: JSON strings may hold U+2028/U+2029, which str.splitlines() would cut.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ApplicationError(f"{name} line {number}: invalid JSON ({exc.msg}).",
-                                   extra={"errors": [{"row": number, "error": f"invalid JSON: {exc.msg}"}]}) from exc
+            raise _refuse(name, number, f"invalid JSON ({exc.msg})") from exc
         if not isinstance(row, dict):
-            raise ApplicationError(f"{name} line {number}: each line must be a JSON object.",
-                                   extra={"errors": [{"row": number, "error": "not a JSON object"}]})
-        rows.append({**row, "_row": number})
-    return rows
+            raise _refuse(name, number, "each line must be a JSON object")
+        rows.append(row)
+        lines.append(number)
+    return rows, lines
 
 
-def _parse_csv(name: str, text: str) -> list[dict]:
+def _parse_csv(name: str, text: str) -> tuple[list[dict], list[int]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        header = set(reader.fieldnames or [])
+        header = reader.fieldnames or []
         if "text" not in header:
             raise ApplicationError(f"{name}: the header must name a 'text' column (optional: label, split, subject_ref).")
-        rows = []
+        unknown = sorted(set(header) - COLUMNS)
+        if unknown:
+            raise _refuse(name, 1, f"unknown column(s) {', '.join(unknown)}; known: {', '.join(sorted(COLUMNS))}")
         for row in reader:
             if None in row:
-                raise ApplicationError(f"{name} line {reader.line_num}: more fields than the header names.",
-                                       extra={"errors": [{"row": reader.line_num, "error": "too many fields"}]})
-            rows.append({**{k: v for k, v in row.items() if k in COLUMNS and v not in (None, "")},
-                         "_row": reader.line_num})
-        return rows
+                raise _refuse(name, reader.line_num, "more fields than the header names")
+            rows.append({k: v for k, v in row.items() if v not in (None, "")})
+            lines.append(reader.line_num)
     except csv.Error as exc:
-        raise ApplicationError(f"{name}: malformed CSV ({exc}).") from exc
+        # line_num counts the lines parsed before the failing one.
+        raise _refuse(name, reader.line_num + 1, f"malformed CSV ({exc})") from exc
+    return rows, lines

@@ -14,4 +14,4 @@ def item_list(*, project, split: str | None = None, labelled: bool | None = None
 
 
 def item_get(*, item_id: int) -> Item | None:
-    return Item.objects.select_related("project").filter(pk=item_id).first()
+    return Item.objects.select_related("project").filter(pk=item_id, erased_at__isnull=True).first()

@@ -20,13 +20,15 @@ def normalize_text(value) -> str:
     text = value.strip()
     if not text:
         raise ValueError("text is empty")
+    if "\x00" in text:
+        raise ValueError("text contains a NUL character")
     if len(text) > settings.TEXT_MAX_CHARS:
         raise ValueError(f"text is longer than {settings.TEXT_MAX_CHARS} characters")
     return text
 
 
 def _validate_row(row: dict, labels: list[str]) -> dict:
-    unknown = sorted(set(row) - {"text", "label", "split", "subject_ref", "_row"})
+    unknown = sorted(set(row) - {"text", "label", "split", "subject_ref"})
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(unknown)}")
     text = normalize_text(row.get("text"))
@@ -45,8 +47,9 @@ def _validate_row(row: dict, labels: list[str]) -> dict:
 
 
 @transaction.atomic
-def items_import(*, project, rows: list[dict], actor, source: str = "import") -> dict:
-    """Import rows into `project`. Any bad row refuses the whole request (400 naming each bad row).
+def items_import(*, project, rows: list[dict], actor, source: str = "import", line_numbers: list[int] | None = None) -> dict:
+    """Import rows into `project`. Any bad row refuses the whole request (400 naming each bad row:
+    its 1-based position, or its line in the uploaded file when `line_numbers` are given).
 
     Texts already in the project (same content hash) are not changed; they are reported as duplicates.
     """
@@ -54,7 +57,7 @@ def items_import(*, project, rows: list[dict], actor, source: str = "import") ->
         raise ApplicationError("Nothing to import: 'items' is empty.")
     errors, clean = [], []
     for index, row in enumerate(rows, start=1):
-        number = row.get("_row", index) if isinstance(row, dict) else index
+        number = line_numbers[index - 1] if line_numbers else index
         try:
             if not isinstance(row, dict):
                 raise ValueError("each item must be an object")

@@ -87,8 +87,6 @@ def test_jsonl_upload(project, eng):
     assert Item.objects.filter(project=project).count() == IMPORTED + 2
 
 
-@pytest.mark.xfail(strict=True, reason="bug: items/parsing.py _parse_jsonl splits lines with str.splitlines(), "
-                   "which also breaks on U+2028/U+2029/U+0085 that JSON allows raw inside strings")
 def test_jsonl_upload_keeps_unicode_line_separators_inside_strings(project, eng):
     text = "first part\u2028second part"
     content = (json.dumps({"text": text, "label": "billing"}, ensure_ascii=False) + "\n").encode()
@@ -128,8 +126,6 @@ def test_a_bad_json_row_refuses_the_whole_import_naming_the_row(project, eng, ba
     assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.xfail(strict=True, reason="bug: items/services.py normalize_text accepts NUL characters; PostgreSQL "
-                   "cannot store them (ValueError -> 500), SQLite stores them (201)")
 def test_a_text_with_a_nul_character_is_refused_naming_the_row(project, eng):
     response = eng.post(URL, {"items": [GOOD[0], {"text": "abc\u0000def"}]}, format="json")
     assert response.status_code == 400
@@ -181,25 +177,18 @@ def test_a_bad_file_is_refused(project, eng, name, content, message):
     assert Item.objects.filter(project=project).count() == IMPORTED
 
 
-@pytest.mark.xfail(strict=True, reason="bug: items/parsing.py parse_upload reports a non-UTF-8 file by byte offset "
-                   "only, with no errors[].row naming the line")
 def test_non_utf8_upload_names_the_line(project, eng):
     response = _upload(eng, "rows.csv", b"text\nok\ncaf\xe9 au lait\n")
     assert response.status_code == 400
     assert response.json()["errors"][0]["row"] == 3
 
 
-@pytest.mark.xfail(strict=True, reason="bug: items/parsing.py _parse_csv turns csv.Error into a message without the "
-                   "line (no errors[].row), though the module promises to name the line")
 def test_malformed_csv_quoting_names_the_line(project, eng):
     response = _upload(eng, "rows.csv", b'text,label\nok,billing\n"bad"x,billing\n')
     assert response.status_code == 400
     assert response.json()["errors"][0]["row"] == 3
 
 
-@pytest.mark.xfail(strict=True, reason="bug: items/parsing.py _parse_csv drops columns outside COLUMNS, so a "
-                   "misspelled header (e.g. 'lable') silently imports unlabelled items instead of being refused "
-                   "like an unknown JSON/JSONL field")
 def test_csv_with_an_unknown_column_is_refused(project, eng):
     response = _upload(eng, "rows.csv", b"text,lable\nrefund please,billing\n")
     assert response.status_code == 400
@@ -286,8 +275,6 @@ def test_item_detail(project, users, client_for):
     assert client_for(users["annotator"]).get("/api/v1/items/999999/").status_code == 404
 
 
-@pytest.mark.xfail(strict=True, reason="bug: items/selectors.py item_get does not exclude erased items (item_list, "
-                   "predictions and training do), so GET /items/{id}/ still serves an erased item's text")
 def test_an_erased_item_is_not_served(project, users, client_for):
     item = Item.objects.filter(project=project).first()
     Item.objects.filter(pk=item.pk).update(erased_at=timezone.now())
