@@ -16,3 +16,9 @@ def test_tmp() -> Path:
 def pytest_collection_modifyitems(config, items):
     """Live tests commit their data, so they run after every test that expects a clean database."""
     items.sort(key=lambda item: item.get_closest_marker("live") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Fixtures create several users per test; a cheap hasher keeps that fast (logins are still real)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
