@@ -16,7 +16,10 @@ os.environ["CELERY_QUEUE"] = f"test-{uuid.uuid4().hex[:8]}"
 os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_TMP / 'mlflow.db'}"
 os.environ["MLFLOW_ARTIFACT_ROOT"] = str(_TMP / "mlflow-artifacts")
 _PARAMS = _TMP / "params.yaml"
-_PARAMS.write_text("SEED: 42\nK_FOLDS: 2\ntext_classification:\n  C: 4.0\n  max_iter: 500\n")
+_PARAMS.write_text(
+    "SEED: 42\nK_FOLDS: 2\nEPOCHS: 1\nBATCH_SIZE: 4\nIMG_SIZE: 64\nPATIENCE: 1\n"
+    "text_classification:\n  C: 4.0\n  max_iter: 500\n"
+    "object_detection:\n  model: yolo11n.yaml\n  val_fraction: 0.25\n  conf: 0.001\n  kfold_epochs: 1\n")
 os.environ["HITL_PARAMS_FILE"] = str(_PARAMS)
 
 TEST_TMP = _TMP

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.predictions",
     "apps.feedback",
     "apps.demo",
+    "apps.transfer",
 ]
 
 MIDDLEWARE = [
@@ -117,8 +118,28 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
 STORAGE_ROOT = Path(os.environ.get("STORAGE_ROOT", VAR_DIR / "storage"))
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    # Object storage (S3 / MinIO). Objects stay private: clients get bytes through the API only.
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "addressing_style": "path",
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": STORAGE_ROOT}}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": STORAGE_ROOT}},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -160,6 +181,9 @@ PARAMS_FILE = Path(os.environ.get("HITL_PARAMS_FILE", REPO_DIR / "params.yaml"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES  # a JSON import is held to the same limit as a file upload
 PREDICT_MAX_INPUTS = int(os.environ.get("PREDICT_MAX_INPUTS", 1000))
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))  # decompression-bomb guard
+PREDICT_SYNC_MAX_IMAGES = int(os.environ.get("PREDICT_SYNC_MAX_IMAGES", 8))  # larger image batches go to Celery
 TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", 20000))
 
 LOGGING = {

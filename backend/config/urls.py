@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.feedback.urls")),
     path("", include("apps.training.urls")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.transfer.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

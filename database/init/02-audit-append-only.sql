@@ -10,6 +10,7 @@
 -- owns the table, and an owner can always grant itself its privileges back; revoking default
 -- privileges would hit every table it creates, not just the audit one. The trigger is
 -- the guard against accidental or application-level changes; tampering by someone holding
--- the owner's or superuser's credentials is detected, not prevented, by the HMAC hash chain:
+-- the owner's or superuser's credentials is detected, not prevented, by the SHA-256 hash chain
+-- (compare its head hash with one recorded outside the database):
 --   python manage.py audit_verify
 -- See database/README.md.

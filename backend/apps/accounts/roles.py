@@ -14,6 +14,7 @@ ALL_ROLES = frozenset(Role)
 # Who may do what. Auditors read everything in their projects and change nothing.
 CAN_PREDICT = frozenset({Role.ANNOTATOR, Role.REVIEWER, Role.ML_ENGINEER, Role.ADMIN})
 CAN_GIVE_FEEDBACK = frozenset({Role.ANNOTATOR, Role.REVIEWER, Role.ADMIN})
+CAN_REVIEW = frozenset({Role.REVIEWER, Role.ADMIN})
 CAN_IMPORT = frozenset({Role.ML_ENGINEER, Role.ADMIN})
 CAN_TRAIN = frozenset({Role.ML_ENGINEER, Role.ADMIN})
 CAN_PROMOTE = frozenset({Role.ML_ENGINEER, Role.ADMIN})

@@ -2,7 +2,9 @@
 
 Services raise `ApplicationError` (or Django's `ValidationError`); views never catch them.
 """
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
@@ -35,6 +37,10 @@ def exception_handler(exc, context):
         response.status_code = exc.status
         response.data = {"detail": exc.message, **exc.extra}
         return response
+    if isinstance(exc, RequestDataTooBig):
+        exc = ApplicationError(f"The request body is over the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} byte limit.",
+                               status=413)
+        return exception_handler(exc, context)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = drf_exceptions.ValidationError(detail)

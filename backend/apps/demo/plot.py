@@ -1,23 +1,24 @@
-"""Draw the simulator's learning curve: holdout accuracy and F1 per round (matplotlib, Agg, no display)."""
+"""Draw the simulator's learning curve: the two holdout metrics per round (matplotlib, Agg, no display)."""
 from pathlib import Path
 
 
-def plot_rounds(*, start_accuracy: float, rounds: list[dict], path: Path) -> Path:
+def plot_rounds(*, start: float, rounds: list[dict], metrics: tuple[str, str], path: Path) -> Path:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(7, 4), dpi=110)
     axes = figure.add_subplot()
     xs = [0] + [r["round"] for r in rounds]
-    axes.plot(xs, [start_accuracy] + [r["accuracy"] for r in rounds], marker="o", label="candidate accuracy")
-    axes.plot(xs[1:], [r["f1_macro"] for r in rounds], marker="s", linestyle="--", label="candidate F1 (macro)")
-    axes.step(xs, [start_accuracy] + [r["champion_accuracy"] for r in rounds], where="post", color="grey",
-              alpha=0.6, label="serving champion accuracy")
+    first, second = metrics
+    axes.plot(xs, [start] + [r["metrics"][first] for r in rounds], marker="o", label=f"candidate {first}")
+    axes.plot(xs[1:], [r["metrics"][second] for r in rounds], marker="s", linestyle="--", label=f"candidate {second}")
+    axes.step(xs, [start] + [r["champion_metrics"][first] for r in rounds], where="post", color="grey",
+              alpha=0.6, label=f"serving champion {first}")
     rejected = [r for r in rounds if r["decision"] == "rejected"]
     if rejected:
-        axes.scatter([r["round"] for r in rejected], [r["accuracy"] for r in rejected], marker="x", s=80,
+        axes.scatter([r["round"] for r in rejected], [r["metrics"][first] for r in rejected], marker="x", s=80,
                      color="crimson", zorder=5, label="rejected by the gate")
     for r in rounds:
-        axes.annotate(f"{r['training_examples']}", (r["round"], r["accuracy"]), textcoords="offset points",
+        axes.annotate(f"{r['training_examples']}", (r["round"], r["metrics"][first]), textcoords="offset points",
                       xytext=(0, 8), ha="center", fontsize=7, color="dimgray")
     axes.set_xlabel("feedback round (labels above points: training examples)")
     axes.set_ylabel("holdout")

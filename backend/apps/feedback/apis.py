@@ -1,18 +1,19 @@
 """Feedback endpoints: the review queue and submitting an answer to a prediction."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import CAN_GIVE_FEEDBACK
+from apps.accounts.roles import CAN_GIVE_FEEDBACK, CAN_READ_AUDIT, CAN_REVIEW
+from apps.core.exceptions import ApplicationError
 from apps.core.pagination import paginated_response
 from apps.predictions.models import Prediction
 from apps.projects.selectors import project_get_for_user
 
-from .models import Verdict
-from .selectors import review_queue
-from .services import feedback_submit
+from .models import Feedback, FeedbackStatus, Verdict
+from .selectors import review_list, review_queue
+from .services import feedback_review, feedback_submit
 
 
 class QueueEntryOutput(serializers.Serializer):
@@ -22,6 +23,7 @@ class QueueEntryOutput(serializers.Serializer):
     label = serializers.CharField()
     confidence = serializers.FloatField()
     probabilities = serializers.DictField(child=serializers.FloatField())
+    boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
     model_version = serializers.IntegerField(source="model_version.number")
     created_at = serializers.DateTimeField()
 
@@ -33,6 +35,10 @@ class FeedbackOutput(serializers.Serializer):
     verdict = serializers.CharField()
     label = serializers.CharField(allow_null=True)
     resolved_label = serializers.CharField()
+    boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    resolved_boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    flags = serializers.ListField(child=serializers.DictField())
+    status = serializers.CharField()
     comment = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -52,6 +58,7 @@ class FeedbackSubmitApi(APIView):
 
         verdict = serializers.ChoiceField(choices=Verdict.choices)
         label = serializers.CharField(required=False, max_length=64)
+        boxes = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True, max_length=1000)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
     @extend_schema(request=InputSerializer, responses={201: FeedbackOutput})
@@ -64,3 +71,53 @@ class FeedbackSubmitApi(APIView):
         data.is_valid(raise_exception=True)
         feedback = feedback_submit(prediction=prediction, annotator=request.user, **data.validated_data)
         return Response(FeedbackOutput(feedback).data, status=201)
+
+
+class ReviewEntryOutput(FeedbackOutput):
+    item_width = serializers.IntegerField(source="item.width", allow_null=True)
+    item_height = serializers.IntegerField(source="item.height", allow_null=True)
+    predicted_boxes = serializers.ListField(source="prediction.boxes", child=serializers.DictField(), allow_null=True)
+    predicted_label = serializers.CharField(source="prediction.label")
+    review = serializers.SerializerMethodField()
+
+    def get_review(self, feedback) -> dict | None:
+        review = getattr(feedback, "review", None)
+        if review is None:
+            return None
+        return {"label": review.label, "boxes": review.boxes, "notes": review.notes,
+                "reviewer": review.reviewer.username if review.reviewer else None, "created_at": review.created_at}
+
+
+class ReviewListApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=["pending", "reviewed", "all"])],
+                   responses=ReviewEntryOutput(many=True))
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_REVIEW | CAN_READ_AUDIT)
+        wanted = request.query_params.get("status", "pending")
+        statuses = {"pending": FeedbackStatus.PENDING_REVIEW, "reviewed": FeedbackStatus.REVIEWED, "all": None}
+        if wanted not in statuses:
+            raise ApplicationError("status must be pending, reviewed or all.")
+        return paginated_response(request=request, view=self, queryset=review_list(project=project, status=statuses[wanted]),
+                                  serializer_class=ReviewEntryOutput)
+
+
+class FeedbackReviewApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FeedbackReviewInput"
+
+        label = serializers.CharField(required=False, max_length=64)
+        boxes = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True, max_length=1000)
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: ReviewEntryOutput})
+    def post(self, request, feedback_id):
+        feedback = Feedback.objects.select_related("project").filter(pk=feedback_id).first()
+        if feedback is None:
+            raise NotFound("No such feedback.")
+        project_get_for_user(slug=feedback.project.slug, user=request.user, roles=CAN_REVIEW)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback_review(feedback=feedback, reviewer=request.user, **data.validated_data)
+        feedback.refresh_from_db()
+        return Response(ReviewEntryOutput(feedback).data, status=201)

@@ -1,4 +1,4 @@
-"""Feedback: a person's answer to a prediction, kept exactly as given."""
+"""Feedback: a person's answer to a prediction, kept exactly as given; Review: the second reviewer's final answer."""
 from django.conf import settings
 from django.db import models
 
@@ -8,6 +8,12 @@ class Verdict(models.TextChoices):
     CORRECT = "correct"
 
 
+class FeedbackStatus(models.TextChoices):
+    ACCEPTED = "accepted"  # no disagreement: used for training as given
+    PENDING_REVIEW = "pending_review"  # flagged: waits for a second reviewer
+    REVIEWED = "reviewed"  # the Review's answer is used for training
+
+
 class Feedback(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="feedback")
     prediction = models.ForeignKey("predictions.Prediction", on_delete=models.PROTECT, related_name="feedback")
@@ -15,7 +21,12 @@ class Feedback(models.Model):
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     label = models.CharField(max_length=64, null=True, blank=True, help_text="the label given with a correction")
-    resolved_label = models.CharField(max_length=64, help_text="the answer: the correction, or the accepted label")
+    resolved_label = models.CharField(max_length=64, blank=True, help_text="text: the correction or the accepted label")
+    boxes = models.JSONField(null=True, blank=True, help_text="images: the boxes given with a correction")
+    resolved_boxes = models.JSONField(null=True, blank=True, help_text="images: the corrected or accepted boxes")
+    flags = models.JSONField(default=list, help_text="why this answer needs a second review")
+    status = models.CharField(max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.ACCEPTED,
+                              db_index=True)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -24,3 +35,17 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"feedback {self.pk}: {self.verdict} {self.resolved_label}"
+
+
+class Review(models.Model):
+    """The second reviewer's final answer to flagged feedback. The feedback itself stays unchanged."""
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.PROTECT, related_name="review")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    label = models.CharField(max_length=64, blank=True)
+    boxes = models.JSONField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"review of feedback {self.feedback_id}"

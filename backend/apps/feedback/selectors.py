@@ -3,7 +3,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from apps.predictions.models import Prediction
 
-from .models import Feedback, Verdict
+from .models import Feedback, FeedbackStatus, Verdict
 
 
 def review_queue(*, project) -> QuerySet[Prediction]:
@@ -20,13 +20,30 @@ def review_queue(*, project) -> QuerySet[Prediction]:
     )
 
 
-def latest_human_labels(*, project) -> dict[int, str]:
-    """item id -> the most recent human answer (the latest one wins)."""
-    answers: dict[int, str] = {}
-    rows = Feedback.objects.filter(project=project).order_by("created_at", "id").values_list("item_id", "resolved_label")
-    for item_id, label in rows.iterator(chunk_size=5000):
-        answers[item_id] = label
+def latest_human_answers(*, project) -> dict[int, str | list[dict]]:
+    """item id -> the most recent usable human answer: a label (text) or boxes (detection).
+
+    Reviewed feedback answers with its review; feedback still waiting for review is not used yet.
+    """
+    detection = project.task == "object_detection"
+    answers: dict[int, str | list[dict]] = {}
+    rows = (Feedback.objects.filter(project=project).exclude(status=FeedbackStatus.PENDING_REVIEW)
+            .select_related("review").order_by("created_at", "id"))
+    for feedback in rows.iterator(chunk_size=2000):
+        if feedback.status == FeedbackStatus.REVIEWED:
+            answer = feedback.review.boxes if detection else feedback.review.label
+        else:
+            answer = feedback.resolved_boxes if detection else feedback.resolved_label
+        answers[feedback.item_id] = answer
     return answers
+
+
+def review_list(*, project, status: str | None = FeedbackStatus.PENDING_REVIEW) -> QuerySet[Feedback]:
+    """Flagged feedback, oldest first (first in, first reviewed)."""
+    qs = Feedback.objects.filter(project=project).exclude(flags=[]).select_related("item", "prediction", "annotator")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "id")
 
 
 def corrections_since(*, project, since) -> int:

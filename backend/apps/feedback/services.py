@@ -1,38 +1,112 @@
-"""feedback_submit: store a person's answer to a prediction, as given, with its audit event."""
+"""Feedback writes: a person's answer to a prediction (kept as given) and the second reviewer's final answer.
+
+Detection corrections are compared with the model's boxes (IoU/CIoU matching); any disagreement flag
+sends the feedback to the second-review queue, and training waits for the reviewed answer.
+"""
+import logging
+
 from django.db import transaction
 
 from apps.audit.services import audit_event_record
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, Conflict
+from apps.items.annotations import boxes_validate
 from apps.predictions.models import Prediction
 
-from .models import Feedback, Verdict
+from .models import Feedback, FeedbackStatus, Review, Verdict
+
+log = logging.getLogger(__name__)
+
+
+def _human_boxes_flags(prediction: Prediction, boxes) -> tuple[list[dict], list[dict]]:
+    from ai_models.boxes import Box, disagreement_flags
+
+    project, item = prediction.project, prediction.item
+    clean = boxes_validate(boxes, labels=project.labels, width=item.width, height=item.height, where="boxes")
+    model = [Box(b["label"], b["x"], b["y"], b["w"], b["h"], b.get("confidence")) for b in prediction.boxes or []]
+    human = [Box(b["label"], b["x"], b["y"], b["w"], b["h"]) for b in clean]
+    flags = disagreement_flags(model, human, low_overlap=project.review_iou_threshold,
+                               confident_removal=project.confident_removal_threshold)
+    return clean, flags
+
+
+def _resolve(prediction: Prediction, verdict: str, label: str | None, boxes) -> dict:
+    project = prediction.project
+    detection = project.task == "object_detection"
+    if verdict not in Verdict.values:
+        raise ApplicationError("verdict must be 'accept' or 'correct'.")
+    if detection and label:
+        raise ApplicationError("A detection answer takes 'boxes', not 'label'.")
+    if not detection and boxes is not None:
+        raise ApplicationError("A text answer takes 'label', not 'boxes'.")
+    if verdict == Verdict.ACCEPT:
+        if detection and boxes is not None:
+            raise ApplicationError("An 'accept' takes no boxes; send verdict 'correct' to change them.")
+        if label not in (None, "", prediction.label):
+            raise ApplicationError("An 'accept' takes no other label; send verdict 'correct' to change it.")
+        accepted = [{k: b[k] for k in ("label", "x", "y", "w", "h")} for b in prediction.boxes or []]
+        return {"resolved_label": "" if detection else prediction.label, "resolved_boxes": accepted if detection else None}
+    if detection:
+        if boxes is None:
+            raise ApplicationError("A correction needs 'boxes' (an empty list means nothing is here).")
+        clean, flags = _human_boxes_flags(prediction, boxes)
+        return {"boxes": boxes, "resolved_boxes": clean, "flags": flags,
+                "status": FeedbackStatus.PENDING_REVIEW if flags else FeedbackStatus.ACCEPTED}
+    if not label:
+        raise ApplicationError("A correction needs a 'label'.")
+    if label not in project.labels:
+        raise ApplicationError(f"Unknown label {label!r}; the project's labels are {', '.join(project.labels)}.")
+    return {"label": label, "resolved_label": label}
 
 
 @transaction.atomic
-def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: str | None = None,
+def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: str | None = None, boxes=None,
                     comment: str = "", allow_auto_retrain: bool = True) -> Feedback:
     project = prediction.project
-    if verdict == Verdict.ACCEPT:
-        if label not in (None, "", prediction.label):
-            raise ApplicationError("An 'accept' takes no other label; send verdict 'correct' to change it.")
-        resolved = prediction.label
-    elif verdict == Verdict.CORRECT:
-        if not label:
-            raise ApplicationError("A correction needs a 'label'.")
-        if label not in project.labels:
-            raise ApplicationError(f"Unknown label {label!r}; the project's labels are {', '.join(project.labels)}.")
-        resolved = label
-    else:
-        raise ApplicationError("verdict must be 'accept' or 'correct'.")
+    fields = _resolve(prediction, verdict, label, boxes)
     feedback = Feedback.objects.create(project=project, prediction=prediction, item_id=prediction.item_id,
-                                       annotator=annotator, verdict=verdict, label=label or None,
-                                       resolved_label=resolved, comment=comment)
+                                       annotator=annotator, verdict=verdict, comment=comment, **fields)
     audit_event_record(action="feedback.submitted", actor=annotator, project=project, obj=feedback,
                        details={"prediction": prediction.pk, "item": prediction.item_id, "verdict": verdict,
-                                "predicted": prediction.label, "label": resolved,
+                                "predicted": prediction.label, "label": feedback.resolved_label,
+                                "boxes": len(feedback.resolved_boxes or []),
+                                "flags": sorted({f["flag"] for f in feedback.flags}), "status": feedback.status,
                                 "model_version": prediction.model_version.number})
     if allow_auto_retrain and verdict == Verdict.CORRECT and project.retrain_min_feedback:
-        from apps.training.tasks import retrain_check_task
-
-        transaction.on_commit(lambda: retrain_check_task.delay(project.pk))
+        transaction.on_commit(lambda: _retrain_check_later(project.pk))
     return feedback
+
+
+def _retrain_check_later(project_id: int) -> None:
+    """The feedback is saved either way; if the broker is down, the next correction checks again."""
+    from apps.training.tasks import retrain_check_task
+
+    try:
+        retrain_check_task.delay(project_id)
+    except Exception:  # kombu raises several types for an unreachable broker
+        log.exception("could not queue the retrain check for project %s", project_id)
+
+
+@transaction.atomic
+def feedback_review(*, feedback: Feedback, reviewer, label: str | None = None, boxes=None, notes: str = "") -> Review:
+    """The second reviewer's final answer. The first answer stays as it was given."""
+    feedback = Feedback.objects.select_for_update().select_related("project", "item").get(pk=feedback.pk)
+    if feedback.status != FeedbackStatus.PENDING_REVIEW:
+        raise Conflict(f"Feedback {feedback.pk} is {feedback.status}, not waiting for review.")
+    project, item = feedback.project, feedback.item
+    if project.task == "object_detection":
+        if boxes is None:
+            raise ApplicationError("A review needs the final 'boxes' (an empty list means nothing is here).")
+        review = Review(boxes=boxes_validate(boxes, labels=project.labels, width=item.width, height=item.height,
+                                             where="boxes"))
+    else:
+        if label not in project.labels:
+            raise ApplicationError(f"Unknown label {label!r}; the project's labels are {', '.join(project.labels)}.")
+        review = Review(label=label)
+    review.feedback, review.reviewer, review.notes = feedback, reviewer, notes
+    review.save()
+    feedback.status = FeedbackStatus.REVIEWED
+    feedback.save(update_fields=["status"])
+    audit_event_record(action="feedback.reviewed", actor=reviewer, project=project, obj=review,
+                       details={"feedback": feedback.pk, "item": item.pk, "label": review.label,
+                                "boxes": len(review.boxes or []), "flags": sorted({f["flag"] for f in feedback.flags})})
+    return review

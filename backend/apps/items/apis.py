@@ -1,5 +1,8 @@
 """Item endpoints: import (JSON body or a CSV/JSONL upload), list, read."""
+import json
+
 from django.conf import settings
+from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -10,8 +13,11 @@ from rest_framework.views import APIView
 from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
 from apps.core.exceptions import ApplicationError
 from apps.core.pagination import paginated_response
+from apps.projects.models import Task
 from apps.projects.selectors import project_get_for_user
 
+from .image_import import images_import
+from .images import image_open
 from .parsing import parse_upload
 from .selectors import item_get, item_list
 from .services import items_import
@@ -21,6 +27,11 @@ class ItemOutput(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     label = serializers.CharField(allow_null=True)
+    boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    file_name = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    content_type = serializers.CharField()
     split = serializers.CharField()
     subject_ref = serializers.CharField()
     source = serializers.CharField()
@@ -56,6 +67,8 @@ class ItemListImportApi(APIView):
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_IMPORT)
+        if project.task == Task.OBJECT_DETECTION:
+            return Response(_import_images(request, project), status=201)
         upload = request.FILES.get("file")
         if upload is not None:
             if upload.size > settings.IMPORT_MAX_BYTES:
@@ -70,11 +83,41 @@ class ItemListImportApi(APIView):
         return Response(items_import(project=project, rows=items, actor=request.user), status=201)
 
 
+def _import_images(request, project) -> dict:
+    """Multipart: one or more `files`, optional `boxes` (JSON: file name -> boxes), `split`, `subject_ref`."""
+    files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+    raw_boxes = request.data.get("boxes")
+    try:
+        boxes = json.loads(raw_boxes) if isinstance(raw_boxes, str) and raw_boxes.strip() else raw_boxes
+    except json.JSONDecodeError as exc:
+        raise ApplicationError(f"'boxes' is not valid JSON ({exc.msg}).") from exc
+    return images_import(project=project, files=files, boxes_by_name=boxes, split=request.data.get("split") or "pool",
+                         subject_ref=str(request.data.get("subject_ref") or "")[:128], actor=request.user)
+
+
+def _member_item(request, item_id):
+    item = item_get(item_id=item_id)
+    if item is None:
+        raise NotFound("No such item.")
+    project_get_for_user(slug=item.project.slug, user=request.user, roles=ALL_ROLES)
+    return item
+
+
 class ItemDetailApi(APIView):
     @extend_schema(responses=ItemOutput)
     def get(self, request, item_id):
-        item = item_get(item_id=item_id)
-        if item is None:
-            raise NotFound("No such item.")
-        project_get_for_user(slug=item.project.slug, user=request.user, roles=ALL_ROLES)
-        return Response(ItemOutput(item).data)
+        return Response(ItemOutput(_member_item(request, item_id)).data)
+
+
+class ItemImageApi(APIView):
+    """Streams the image bytes to a project member; the bucket itself is never public."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request, item_id):
+        item = _member_item(request, item_id)
+        if not item.storage_key:
+            raise NotFound("This item has no image.")
+        response = FileResponse(image_open(item.storage_key), content_type=item.content_type)
+        response["Cache-Control"] = "private, max-age=300"
+        response["Content-Disposition"] = f'inline; filename="{item.file_name or item.pk}"'
+        return response

@@ -1,4 +1,7 @@
-"""Item: one text to classify, deduplicated per project by content hash, with its imported label if any."""
+"""Item: one text or one image, deduplicated per project by content hash, with its imported annotation if any.
+
+Image bytes live in object storage (`storage_key`); the row keeps their sha256 (`content_hash`), size and type.
+"""
 from django.conf import settings
 from django.db import models
 
@@ -10,9 +13,15 @@ class Split(models.TextChoices):
 
 class Item(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="items")
-    text = models.TextField()
-    content_hash = models.CharField(max_length=64)
+    text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, help_text="sha256 of the text or of the image bytes")
     label = models.CharField(max_length=64, null=True, blank=True, help_text="imported label, if any")
+    boxes = models.JSONField(null=True, blank=True, help_text="imported boxes [{label,x,y,w,h}] (pixels); [] = nothing here")
+    storage_key = models.CharField(max_length=255, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=64, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
     split = models.CharField(max_length=16, choices=Split.choices, default=Split.POOL)
     subject_ref = models.CharField(max_length=128, blank=True, help_text="pseudonymous data-subject id")
     source = models.CharField(max_length=32, default="import")
@@ -26,3 +35,7 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"item {self.pk} ({self.project_id})"
+
+    @property
+    def is_labelled(self) -> bool:
+        return self.label is not None or self.boxes is not None

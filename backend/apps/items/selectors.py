@@ -1,5 +1,5 @@
 """Item reads."""
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Item
 
@@ -9,7 +9,8 @@ def item_list(*, project, split: str | None = None, labelled: bool | None = None
     if split:
         qs = qs.filter(split=split)
     if labelled is not None:
-        qs = qs.filter(label__isnull=not labelled)
+        has_label = Q(label__isnull=False) | Q(boxes__isnull=False)
+        qs = qs.filter(has_label) if labelled else qs.exclude(has_label)
     return qs
 
 

@@ -1,13 +1,21 @@
-"""POST /projects/{slug}/predict/: one or many texts or items; a bare {"text": ...} works too."""
+"""Predict endpoints. Text: one or many texts or items (a bare {"text": ...} works too). Images: item ids or
+uploaded `files`; more than PREDICT_SYNC_MAX_IMAGES go to a Celery batch (202) to poll."""
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import CAN_PREDICT
+from apps.accounts.roles import ALL_ROLES, CAN_PREDICT
 from apps.core.exceptions import ApplicationError
+from apps.items.image_import import images_import
+from apps.projects.models import Task
 from apps.projects.selectors import project_get_for_user
 
+from .detection import detection_items_resolve, detection_predict, prediction_batch_start
+from .models import PredictionBatch
 from .services import predictions_create
 
 
@@ -19,14 +27,37 @@ class PredictionOutput(serializers.Serializer):
     probabilities = serializers.DictField(child=serializers.FloatField())
 
 
+class BoxPredictionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    item_id = serializers.IntegerField()
+    confidence = serializers.FloatField()
+    boxes = serializers.ListField(child=serializers.DictField())
+
+
+class BatchOutput(serializers.ModelSerializer):
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PredictionBatch
+        fields = ["id", "status", "done", "total", "error", "created_at", "finished_at"]
+
+    def get_total(self, batch) -> int:
+        return len(batch.item_ids)
+
+
 class PredictApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
     @extend_schema(
         request=inline_serializer("PredictInput", {"inputs": serializers.ListField(child=serializers.DictField())}),
-        responses=inline_serializer("PredictOutput", {"model_version": serializers.IntegerField(),
-                                                       "predictions": PredictionOutput(many=True)}),
+        responses={200: inline_serializer("PredictOutput", {"model_version": serializers.IntegerField(),
+                                                             "predictions": PredictionOutput(many=True)}),
+                   202: inline_serializer("PredictBatchAccepted", {"batch": BatchOutput()})},
     )
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_PREDICT)
+        if project.task == Task.OBJECT_DETECTION:
+            return self._detect(request, project)
         body = request.data if isinstance(request.data, dict) else {}
         if "inputs" in body:
             inputs = body["inputs"]
@@ -37,3 +68,37 @@ class PredictApi(APIView):
         model_version, predictions = predictions_create(project=project, inputs=inputs, actor=request.user)
         return Response({"model_version": model_version.number,
                          "predictions": PredictionOutput(predictions, many=True).data})
+
+    def _detect(self, request, project) -> Response:
+        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+        if files:  # new images become pool items first (validated and deduplicated like an upload)
+            ids = images_import(project=project, files=files, actor=request.user, source="predict")["items"]
+        else:
+            inputs = request.data.get("inputs") if isinstance(request.data, dict) else None
+            if not isinstance(inputs, list) or not all(isinstance(i, dict) and set(i) == {"item_id"} for i in inputs):
+                raise ApplicationError('Send {"inputs": [{"item_id": ...}, ...]} or upload images as "files".')
+            ids = [i["item_id"] for i in inputs]
+        items = detection_items_resolve(project=project, item_ids=ids)
+        if len(items) > settings.PREDICT_SYNC_MAX_IMAGES:
+            return Response({"batch": BatchOutput(prediction_batch_start(project=project, items=items,
+                                                                         actor=request.user)).data}, status=202)
+        model_version, predictions = detection_predict(project=project, items=items, actor=request.user)
+        return Response({"model_version": model_version.number,
+                         "predictions": BoxPredictionOutput(predictions, many=True).data})
+
+
+class PredictionBatchApi(APIView):
+    @extend_schema(responses=inline_serializer("PredictionBatchDetail", {
+        "batch": BatchOutput(), "model_versions": serializers.ListField(child=serializers.IntegerField()),
+        "predictions": BoxPredictionOutput(many=True)}))
+    def get(self, request, batch_id):
+        batch = PredictionBatch.objects.select_related("project").filter(pk=batch_id).first()
+        if batch is None:
+            raise NotFound("No such prediction batch.")
+        project_get_for_user(slug=batch.project.slug, user=request.user, roles=ALL_ROLES)
+        predictions = batch.predictions.select_related("model_version").order_by("id")
+        return Response({"batch": BatchOutput(batch).data,
+                         "model_versions": sorted({p.model_version.number for p in predictions}),
+                         "predictions": BoxPredictionOutput(predictions, many=True).data})
+
+

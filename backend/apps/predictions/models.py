@@ -7,17 +7,45 @@ class Prediction(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="predictions")
     item = models.ForeignKey("items.Item", on_delete=models.PROTECT, related_name="predictions")
     model_version = models.ForeignKey("training.ModelVersion", on_delete=models.PROTECT, related_name="predictions")
-    label = models.CharField(max_length=64)
-    confidence = models.FloatField(db_index=True)
-    probabilities = models.JSONField()
+    label = models.CharField(max_length=64, blank=True, help_text="text: the predicted label")
+    confidence = models.FloatField(db_index=True, help_text="text: top probability; images: lowest box confidence")
+    probabilities = models.JSONField(default=dict)
+    boxes = models.JSONField(null=True, blank=True, help_text="images: [{label, confidence, x, y, w, h}] in pixels")
     latency_ms = models.FloatField(help_text="model time for the request's batch")
     batch_size = models.PositiveIntegerField(default=1)
     request_id = models.CharField(max_length=80)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    batch = models.ForeignKey("PredictionBatch", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="predictions")
+
     class Meta:
         indexes = [models.Index(fields=["project", "confidence"])]
 
     def __str__(self) -> str:
         return f"prediction {self.pk}: {self.label} ({self.confidence:.2f})"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class PredictionBatch(models.Model):
+    """A large prediction request, run by a Celery worker; clients poll it."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="prediction_batches")
+    item_ids = models.JSONField()
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    request_id = models.CharField(max_length=80)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"prediction batch {self.pk} ({self.status})"

@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import apis
 
-urlpatterns = [path("projects/<slug:slug>/predict/", apis.PredictApi.as_view(), name="predict")]
+urlpatterns = [
+    path("projects/<slug:slug>/predict/", apis.PredictApi.as_view(), name="predict"),
+    path("prediction-batches/<int:batch_id>/", apis.PredictionBatchApi.as_view(), name="prediction-batch"),
+]

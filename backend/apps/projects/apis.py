@@ -17,14 +17,17 @@ class ProjectOutput(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
-                  "promotion_metric", "min_improvement", "require_approval", "retention_days", "purpose",
+                  "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
+                  "confident_removal_threshold", "retention_days", "purpose",
                   "lawful_basis", "created_at"]
 
 
 class PolicyFields(serializers.Serializer):
     retrain_min_feedback = serializers.IntegerField(min_value=0, required=False)
     feedback_weight = serializers.FloatField(min_value=0.01, max_value=100, required=False)
-    promotion_metric = serializers.ChoiceField(choices=["accuracy", "f1_macro"], required=False)
+    promotion_metric = serializers.ChoiceField(choices=["accuracy", "f1_macro", "map50", "map50_95"], required=False)
+    review_iou_threshold = serializers.FloatField(min_value=0.01, max_value=1, required=False)
+    confident_removal_threshold = serializers.FloatField(min_value=0.01, max_value=1, required=False)
     min_improvement = serializers.FloatField(min_value=-1, max_value=1, required=False)
     require_approval = serializers.BooleanField(required=False)
     retention_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)

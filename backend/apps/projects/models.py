@@ -5,6 +5,7 @@ from django.db import models
 
 class Task(models.TextChoices):
     TEXT_CLASSIFICATION = "text_classification"
+    OBJECT_DETECTION = "object_detection"
 
 
 class Project(models.Model):
@@ -15,9 +16,12 @@ class Project(models.Model):
     # Loop policies.
     retrain_min_feedback = models.PositiveIntegerField(default=50, help_text="corrections that start a retrain; 0 = never")
     feedback_weight = models.FloatField(default=2.0, help_text="sample_weight of human feedback vs imported labels")
-    promotion_metric = models.CharField(max_length=32, default="f1_macro")
+    promotion_metric = models.CharField(max_length=32, default="f1_macro", help_text="f1_macro/accuracy; map50_95/map50")
     min_improvement = models.FloatField(default=0.0, help_text="a candidate must beat the champion by at least this")
     require_approval = models.BooleanField(default=True, help_text="a passing candidate waits for a human (AI Act Art. 14)")
+    # Second review of detection feedback (disagreement between model boxes and human boxes).
+    review_iou_threshold = models.FloatField(default=0.5, help_text="a matched pair below this IoU is flagged")
+    confident_removal_threshold = models.FloatField(default=0.75, help_text="removing a box this confident is flagged")
     # GDPR Art. 30 record of processing.
     retention_days = models.PositiveIntegerField(null=True, blank=True)
     purpose = models.TextField(blank=True)

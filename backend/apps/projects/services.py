@@ -8,8 +8,9 @@ from apps.core.exceptions import ApplicationError, Conflict
 from .models import Membership, Project, Task
 
 POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
-                 "require_approval", "retention_days", "purpose", "lawful_basis")
-PROMOTION_METRICS = ("accuracy", "f1_macro")
+                 "require_approval", "review_iou_threshold", "confident_removal_threshold", "retention_days", "purpose",
+                 "lawful_basis")
+PROMOTION_METRICS = {Task.TEXT_CLASSIFICATION: ("f1_macro", "accuracy"), Task.OBJECT_DETECTION: ("map50_95", "map50")}
 
 
 def _validate_labels(labels: list[str]) -> list[str]:
@@ -24,11 +25,15 @@ def _validate_labels(labels: list[str]) -> list[str]:
     return cleaned
 
 
-def _validate_policies(policies: dict) -> None:
-    if "promotion_metric" in policies and policies["promotion_metric"] not in PROMOTION_METRICS:
-        raise ApplicationError(f"promotion_metric must be one of {', '.join(PROMOTION_METRICS)}.")
+def _validate_policies(task: str, policies: dict) -> None:
+    allowed = PROMOTION_METRICS[task]
+    if "promotion_metric" in policies and policies["promotion_metric"] not in allowed:
+        raise ApplicationError(f"promotion_metric for {task} must be one of {', '.join(allowed)}.")
     if policies.get("feedback_weight", 1.0) <= 0:
         raise ApplicationError("feedback_weight must be positive.")
+    for name in ("review_iou_threshold", "confident_removal_threshold"):
+        if name in policies and not 0 < policies[name] <= 1:
+            raise ApplicationError(f"{name} must be in (0, 1].")
 
 
 @transaction.atomic
@@ -37,7 +42,8 @@ def project_create(*, slug: str, name: str, task: str, labels: list[str], creato
         raise ApplicationError(f"Unknown task {task!r}; supported: {', '.join(Task.values)}.")
     if Project.objects.filter(slug=slug).exists():
         raise Conflict(f"A project with slug {slug!r} already exists.")
-    _validate_policies(policies)
+    policies.setdefault("promotion_metric", PROMOTION_METRICS[task][0])
+    _validate_policies(task, policies)
     project = Project.objects.create(slug=slug, name=name, task=task, labels=_validate_labels(labels),
                                      created_by=creator, **policies)
     if creator is not None:
@@ -60,7 +66,7 @@ def project_update(*, project: Project, actor: User, labels: list[str] | None = 
         if labels != project.labels:
             changes["labels"] = {"before": project.labels, "after": labels}
             project.labels = labels
-    _validate_policies(policies)
+    _validate_policies(project.task, policies)
     for field, value in policies.items():
         if getattr(project, field) != value:
             changes[field] = {"before": getattr(project, field), "after": value}

@@ -67,10 +67,25 @@ def _artifact_location(name: str) -> str | None:
 
 
 def load_model_version(model_version) -> object:
+    """The servable model of a version: a scikit-learn pipeline (text) or a loaded YOLO detector (images)."""
+    if model_version.project.task == "object_detection":
+        from .ml_detection import load_detector_version
+
+        return load_detector_version(model_version)
     from ai_models import tracking
 
     return tracking.load_model(tracking_uri=settings.MLFLOW_TRACKING_URI,
                                name=model_version.registered_model_name, version=model_version.registered_version)
+
+
+def evaluate_version_on_holdout(model_version, *, project, holdout: list) -> dict:
+    """Measure an existing version on a (possibly newer) holdout, so candidate and champion compare fairly."""
+    if project.task == "object_detection":
+        from .ml_detection import evaluate_detector_version, work_dir
+
+        return evaluate_detector_version(model_version, labels=project.labels, holdout=holdout,
+                                         run_dir=work_dir("gate", model_version.pk))
+    return evaluate_model(load_model_version(model_version), labels=project.labels, holdout=holdout)
 
 
 def evaluate_model(model, *, labels: list[str], holdout: list[tuple[str, str]]) -> dict:

@@ -6,4 +6,5 @@ def progress_line(progress: dict) -> str:
     bar = "#" * (percent // 5) + "." * (20 - percent // 5)
     stage = progress.get("stage", "?")
     fold = f" fold {progress['fold']}/{progress['folds']}" if progress.get("folds") and progress.get("fold") else ""
-    return f"[{bar}] {percent:3d}% {stage}{fold}"
+    epoch = f" epoch {progress['epoch']}/{progress['epochs']}" if progress.get("epochs") else ""
+    return f"[{bar}] {percent:3d}% {stage}{fold}{epoch}"

@@ -23,7 +23,7 @@ def _metric(metrics: dict, name: str) -> float | None:
 
 
 @transaction.atomic
-def promotion_gate_apply(*, model_version: ModelVersion, candidate_model, holdout: list[tuple[str, str]]) -> ModelVersion:
+def promotion_gate_apply(*, model_version: ModelVersion, holdout: list) -> ModelVersion:
     project = Project.objects.select_for_update().get(pk=model_version.project_id)
     champion = champion_get(project=project)
     metric = project.promotion_metric
@@ -36,14 +36,15 @@ def promotion_gate_apply(*, model_version: ModelVersion, candidate_model, holdou
         model_version.save(update_fields=["gate"])
         audit_event_record(action="model.gate_decided", project=project, obj=model_version, details=model_version.gate)
         return model_version
-    champion_metrics = ml.evaluate_model(ml.load_model_version(champion), labels=project.labels, holdout=holdout)
+    champion_metrics = ml.evaluate_version_on_holdout(champion, project=project, holdout=holdout)
     candidate_value, champion_value = _metric(model_version.metrics, metric), _metric(champion_metrics, metric)
     delta = round(candidate_value - champion_value, 6)
     # Beating means strictly better by at least min_improvement; a negative min_improvement tolerates a regression.
     passed = delta >= project.min_improvement and (delta > 0 or project.min_improvement < 0)
     gate = {"metric": metric, "candidate": candidate_value, "champion": champion_value, "delta": delta,
             "min_improvement": project.min_improvement, "champion_version": champion.number,
-            "champion_metrics_same_holdout": {k: champion_metrics.get(k) for k in ("accuracy", "f1_macro", "n")},
+            "champion_metrics_same_holdout": {k: champion_metrics[k] for k in
+                                              ("accuracy", "f1_macro", "map50", "map50_95", "n") if k in champion_metrics},
             "passed": passed}
     if not passed:
         gate["decision"] = "rejected"
@@ -87,11 +88,17 @@ def model_version_promote(*, model_version: ModelVersion, actor, reason: str = "
     model_version = ModelVersion.objects.get(pk=model_version.pk)
     if model_version.status == ModelStatus.CHAMPION:
         raise Conflict(f"Version {model_version.number} is already the champion.")
+    champion = champion_get(project=project)
     gate_passed = model_version.status == ModelStatus.CANDIDATE and model_version.gate.get("passed") is True
-    if not gate_passed and not reason.strip():
-        raise ApplicationError(f"Version {model_version.number} did not pass the promotion gate "
-                               f"({model_version.gate.get('decision', model_version.status)}); "
-                               "promoting it anyway needs a 'reason'.")
+    stale = gate_passed and champion is not None and model_version.gate.get("champion_version") != champion.number
+    if not reason.strip():
+        if model_version.status != ModelStatus.CANDIDATE or not gate_passed:
+            raise ApplicationError(f"Version {model_version.number} is {model_version.status} "
+                                   f"(gate: {model_version.gate.get('decision', 'none')}); promoting it needs a 'reason'.")
+        if stale:
+            compared = model_version.gate["champion_version"]
+            raise ApplicationError(f"Version {model_version.number} was compared with v{compared}, but v{champion.number} "
+                                   "serves now; promoting it needs a 'reason' (or retrain).")
     return _switch(project=project, new=model_version, actor=actor,
                    reason=reason.strip() or "approved: passed the promotion gate")
 

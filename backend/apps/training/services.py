@@ -13,14 +13,14 @@ from django.utils import timezone
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
 from apps.feedback.selectors import corrections_since
-from apps.projects.models import Project
+from apps.projects.models import Project, Task
 
-from . import ml
+from . import ml, ml_detection
 from .datasets import dataset_version_snapshot
 from .model_card import model_card_build
 from .models import ModelVersion, RunStatus, TrainingRun, Trigger
 from .promotion import promotion_gate_apply
-from .selectors import training_run_active
+from .selectors import champion_get, training_run_active
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,25 @@ def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: b
                                      progress={"stage": "queued", "percent": 0})
     audit_event_record(action="training.requested", actor=actor, project=project, obj=run, details={"trigger": trigger})
     if enqueue:
-        from .tasks import training_run_task
-
-        transaction.on_commit(lambda: training_run_task.delay(run.pk))
+        transaction.on_commit(lambda: _enqueue(run.pk))
     return run
+
+
+def _enqueue(run_id: int) -> None:
+    """Send the run to the workers; if the broker refuses, fail the run visibly instead of leaving it queued."""
+    from .tasks import training_run_task
+
+    try:
+        training_run_task.delay(run_id)
+    except Exception as exc:  # kombu raises several types for an unreachable broker
+        log.exception("could not queue training run %s", run_id)
+        run = TrainingRun.objects.select_related("project").get(pk=run_id)
+        message = f"could not queue the run: the task broker is unavailable ({type(exc).__name__}: {exc})"[:500]
+        with transaction.atomic():
+            TrainingRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=message,
+                                                         finished_at=timezone.now(),
+                                                         progress={"stage": "failed", "percent": 100})
+            audit_event_record(action="training.failed", project=run.project, obj=run, details={"error": message})
 
 
 def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:
@@ -70,6 +85,25 @@ def _git_commit() -> str:
         return "unknown"
 
 
+def _train(run: TrainingRun, project: Project, report):
+    """Snapshot the data and train the project's kind of model; returns (TrainOutcome, Snapshot)."""
+    detection = project.task == Task.OBJECT_DETECTION
+    run_dir = ml_detection.work_dir("training", run.pk) if detection else None
+    if detection:
+        (run_dir / "images").mkdir()
+    snapshot = dataset_version_snapshot(project=project, image_dir=run_dir / "images" if detection else None)
+    TrainingRun.objects.filter(pk=run.pk).update(dataset_version=snapshot.version)
+    common = dict(registered_model_name=project.slug, labels=project.labels, training=snapshot.training,
+                  holdout=snapshot.holdout, dataset_hash=snapshot.version.content_hash, on_progress=report,
+                  tags={"project": project.slug, "training_run": str(run.pk), "trigger": run.trigger,
+                        "dataset_version": str(snapshot.version.pk), "git_commit": _git_commit()})
+    if not detection:
+        return ml.train_text_model(**common), snapshot
+    champion = champion_get(project=project)  # fine-tune our own previous champion; the first model starts from YAML
+    init = ml_detection.detector_weights(champion) if champion else None
+    return ml_detection.train_detection_model(**common, run_dir=run_dir, init_weights=init), snapshot
+
+
 def training_run_execute(*, run_id: int, echo=None) -> TrainingRun:
     """Collect the dataset, train with k-fold CV, evaluate on the holdout, register, apply the gate.
 
@@ -87,15 +121,7 @@ def training_run_execute(*, run_id: int, echo=None) -> TrainingRun:
     TrainingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="",
                                                  progress={"stage": "collecting", "percent": 2})
     try:
-        snapshot = dataset_version_snapshot(project=project)
-        TrainingRun.objects.filter(pk=run.pk).update(dataset_version=snapshot.version)
-        outcome = ml.train_text_model(
-            registered_model_name=project.slug, labels=project.labels, training=snapshot.training,
-            holdout=snapshot.holdout, dataset_hash=snapshot.version.content_hash,
-            tags={"project": project.slug, "training_run": str(run.pk), "trigger": run.trigger,
-                  "dataset_version": str(snapshot.version.pk), "git_commit": _git_commit()},
-            on_progress=report,
-        )
+        outcome, snapshot = _train(run, project, report)
         report(stage="gate", percent=95)
         with transaction.atomic():
             number = (ModelVersion.objects.filter(project=project).order_by("-number").values_list("number", flat=True)
@@ -113,7 +139,7 @@ def training_run_execute(*, run_id: int, echo=None) -> TrainingRun:
                                details={"model_version": number, "mlflow_run_id": outcome.mlflow_run_id,
                                         "dataset_hash": snapshot.version.content_hash,
                                         "holdout": {k: outcome.holdout.get(k) for k in ("accuracy", "f1_macro")}})
-            promotion_gate_apply(model_version=version, candidate_model=outcome.model, holdout=snapshot.holdout)
+            promotion_gate_apply(model_version=version, holdout=snapshot.holdout)
     except Exception as exc:
         log.exception("training run %s failed", run.pk)
         with transaction.atomic():

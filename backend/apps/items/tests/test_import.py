@@ -232,7 +232,7 @@ def test_auditor_lists_items(project, users, client_for):
     body = response.json()
     assert body["count"] == IMPORTED and len(body["results"]) == IMPORTED
     assert set(body["results"][0]) == {"id", "text", "label", "split", "subject_ref", "source", "content_hash",
-                                       "created_at"}
+                                       "created_at", "boxes", "file_name", "width", "height", "content_type"}
 
 
 def test_listing_filters_and_paginates(project, users, client_for, eng):

@@ -135,3 +135,15 @@ def test_a_correction_changes_the_next_model(trained_project, users, client_for)
     after = api.post("/api/v1/projects/tickets/predict/", {"text": text}, format="json").json()
     assert after["model_version"] == version.number
     assert after["predictions"][0]["label"] == wanted
+
+
+def test_approving_a_candidate_compared_with_an_older_champion_needs_a_reason(weak_champion_project, users,
+                                                                                client_for):
+    project = weak_champion_project
+    first_candidate = train_inline(project, users["engineer"])
+    second_candidate = train_inline(project, users["engineer"])
+    assert first_candidate.gate["passed"] and second_candidate.gate["passed"]
+    api = client_for(users["engineer"])
+    assert api.post(f"/api/v1/model-versions/{second_candidate.pk}/promote/", {}, format="json").status_code == 200
+    stale = api.post(f"/api/v1/model-versions/{first_candidate.pk}/promote/", {}, format="json")
+    assert stale.status_code == 400 and "serves now" in stale.json()["detail"]

@@ -1,4 +1,4 @@
-"""`manage.py grant_role USER ROLE...`: set a user's roles (audited), creating the user if --create."""
+"""`manage.py grant_role USER ROLE...`: set an existing user's roles (audited); no roles removes them all."""
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 

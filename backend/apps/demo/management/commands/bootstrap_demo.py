@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from apps.demo.services import DEMO_SLUG, demo_setup
+from apps.demo.services import demo_setup
 from apps.training.progress import progress_line
 
 
@@ -11,9 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-train", action="store_true")
+        parser.add_argument("--no-detection", action="store_true", help="skip the image (YOLO) demo project")
 
-    def handle(self, *args, no_train=False, **options):
-        report = demo_setup(train=not no_train, echo=lambda p: self.stdout.write(progress_line(p)))
+    def handle(self, *args, no_train=False, no_detection=False, **options):
+        report = demo_setup(train=not no_train, detection=not no_detection,
+                            echo=lambda p: self.stdout.write(progress_line(p)))
         credentials = settings.VAR_DIR / "secrets" / "demo-credentials.txt"
         for username, password in report.created_users.items():
             self.stdout.write(f"created user {username!r} with password: {password}")
@@ -23,9 +25,9 @@ class Command(BaseCommand):
             credentials.chmod(0o600)
         if credentials.exists():
             self.stdout.write(f"generated passwords are kept (owner-only) in {credentials}")
-        if report.project_created:
-            self.stdout.write(f"created the demo project {DEMO_SLUG!r} (synthetic support tickets)")
-        if report.trained_version:
-            self.stdout.write(f"trained and promoted model version {report.trained_version} of {DEMO_SLUG!r}")
-        if not (report.created_users or report.project_created or report.trained_version):
+        for slug in report.created_projects:
+            self.stdout.write(f"created the demo project {slug!r} (synthetic data)")
+        for slug, number in report.trained.items():
+            self.stdout.write(f"trained and promoted model version {number} of {slug!r}")
+        if not (report.created_users or report.created_projects or report.trained):
             self.stdout.write("demo already set up")

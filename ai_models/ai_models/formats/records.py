@@ -1,0 +1,155 @@
+"""Plain records that the import/export formats read and write, and helpers the format modules share.
+
+The backend converts its ORM rows to these records (and back); nothing here knows about Django.
+Boxes are in pixels of the stored image, ``(x, y)`` being the top-left corner.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+#: The image bytes of an export: a mapping ``file_name -> bytes`` or a callable that loads one file.
+FileSource = Mapping[str, bytes] | Callable[[str], bytes]
+
+#: Extensions read as images inside an archive (others are ignored).
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
+
+#: A fixed timestamp for zip members, so that the same export gives the same bytes.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class BoxRecord:
+    label: str
+    x: float
+    y: float
+    w: float
+    h: float
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    file_name: str
+    width: int
+    height: int
+    boxes: tuple[BoxRecord, ...] = ()
+    predictions: tuple[BoxRecord, ...] = ()
+    split: str = "pool"
+    subject_ref: str = ""
+    item_id: int | None = None
+    model_version: int | None = None
+
+
+@dataclass(frozen=True)
+class TextRecord:
+    text: str
+    label: str | None = None
+    split: str = "pool"
+    subject_ref: str = ""
+    item_id: int | None = None
+    predicted: str | None = None
+    confidence: float | None = None
+
+
+@dataclass
+class ImportBundle:
+    labels: list[str]
+    images: list[ImageRecord]
+    files: dict[str, bytes] = field(default_factory=dict)  # file_name -> bytes; empty when the format has none
+
+
+class FormatError(ValueError):
+    """A file that cannot be read or written in the format; the message names the file, entry or line."""
+
+
+# --- helpers shared by the format modules -------------------------------------------------------
+
+
+def base_name(path: str) -> str:
+    """The last segment of a path or URL path, percent-decoded (``a/b%20c.jpg`` -> ``b c.jpg``)."""
+    return posixpath.basename(unquote(path).replace("\\", "/"))
+
+
+def load_file(files: FileSource, file_name: str) -> bytes:
+    """The bytes of one image from a mapping or a loader; a missing file is a FormatError naming it."""
+    try:
+        data = files(file_name) if callable(files) else files[file_name]
+    except (KeyError, FileNotFoundError) as exc:
+        raise FormatError(f"{file_name}: image bytes not available for the export.") from exc
+    if not isinstance(data, bytes | bytearray):
+        raise FormatError(f"{file_name}: image bytes expected, got {type(data).__name__}.")
+    return bytes(data)
+
+
+def check_export_names(images: list[ImageRecord]) -> None:
+    """Archive exports store images flat: names must be plain file names and unique."""
+    seen: set[str] = set()
+    for image in images:
+        name = image.file_name
+        if not name or name != base_name(name) or name in {".", ".."}:
+            raise FormatError(f"{name!r}: an image file name must be a plain name without folders.")
+        if name in seen:
+            raise FormatError(f"{name}: two images have this file name.")
+        seen.add(name)
+
+
+def check_box_labels(images: list[ImageRecord], labels: list[str]) -> None:
+    """Every exported box names one of the project's labels."""
+    if len(set(labels)) != len(labels):
+        raise FormatError(f"labels: duplicate label names in {labels!r}.")
+    known = set(labels)
+    for image in images:
+        for box in image.boxes + image.predictions:
+            if box.label not in known:
+                raise FormatError(f"{image.file_name}: box label {box.label!r} is not one of the project's labels.")
+
+
+def image_size(name: str, data: bytes) -> tuple[int, int]:
+    """``(width, height)`` as stored (like the backend's upload check: no EXIF rotation applied)."""
+    from PIL import Image, UnidentifiedImageError  # scoped: importing the formats stays light
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            return probe.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise FormatError(f"{name}: not a readable image ({exc}).") from exc
+
+
+def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+    if not isinstance(data, bytes | bytearray):
+        raise FormatError(f"{what}: bytes of a zip archive expected, got {type(data).__name__}.")
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
+        raise FormatError(f"{what}: not a zip archive ({exc}).") from exc
+
+
+def zip_members(archive: zipfile.ZipFile) -> list[str]:
+    """File members, without folders and OS clutter (``__MACOSX/``, ``.DS_Store``, ``Thumbs.db``)."""
+    names = []
+    for info in archive.infolist():
+        name = info.filename
+        parts = name.split("/")
+        if info.is_dir() or "__MACOSX" in parts or parts[-1] in {".DS_Store", "Thumbs.db"}:
+            continue
+        names.append(name)
+    return names
+
+
+def zip_add(archive: zipfile.ZipFile, name: str, data: bytes | str, *, compress: bool = True) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def zip_add_dir(archive: zipfile.ZipFile, name: str) -> None:
+    info = zipfile.ZipInfo(name.rstrip("/") + "/", date_time=_ZIP_DATE)
+    info.external_attr = (0o40755 << 16) | 0x10
+    archive.writestr(info, b"")

@@ -1,0 +1,81 @@
+"""images_import: validated, all-or-nothing upload of images (and optional boxes) into a detection project."""
+import hashlib
+
+from django.db import transaction
+
+from apps.audit.services import audit_event_record
+from apps.core.exceptions import ApplicationError
+
+from .annotations import boxes_validate
+from .images import CheckedImage, image_check, image_delete_quietly, image_store
+from .models import Item, Split
+
+
+def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None, split: str) -> list[tuple]:
+    """Validate everything before anything is written: [(CheckedImage, boxes or None)]."""
+    if not files:
+        raise ApplicationError("No images: send one or more 'files' parts.")
+    if split not in Split.values:
+        raise ApplicationError(f"split must be 'pool' or 'holdout', not {split!r}.")
+    boxes_by_name = boxes_by_name or {}
+    if not isinstance(boxes_by_name, dict):
+        raise ApplicationError("'boxes' must be a JSON object mapping file names to lists of boxes.")
+    names = [name for name, _ in files]
+    stray = sorted(set(boxes_by_name) - set(names))
+    if stray:
+        raise ApplicationError(f"'boxes' names files that were not uploaded: {', '.join(stray)}.")
+    checked = []
+    for name, data in files:
+        image = image_check(file_name=name, data=data)
+        boxes = None
+        if name in boxes_by_name:
+            boxes = boxes_validate(boxes_by_name[name], labels=project.labels, width=image.width, height=image.height,
+                                   where=name)
+        if split == Split.HOLDOUT and boxes is None:
+            raise ApplicationError(f"{name}: a holdout image needs its boxes (an empty list means nothing is here).")
+        checked.append((image, boxes))
+    return checked
+
+
+def images_import(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None = None,
+                  split: str = Split.POOL, subject_ref: str = "", actor, source: str = "upload") -> dict:
+    checked = images_check(project=project, files=files, boxes_by_name=boxes_by_name, split=split)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            result = _images_create(project=project, checked=checked, split=split, subject_ref=subject_ref,
+                                    actor=actor, source=source, written=written)
+    except BaseException:
+        image_delete_quietly(written)
+        raise
+    return result
+
+
+def _images_create(*, project, checked, split, subject_ref, actor, source, written: list[str]) -> dict:
+    existing = dict(Item.objects.filter(project=project, content_hash__in=[c[0].sha256 for c in checked])
+                    .values_list("content_hash", "id"))
+    created, duplicates, seen, order = [], [], set(), []
+    for image, boxes in checked:
+        order.append(image.sha256)
+        if image.sha256 in existing or image.sha256 in seen:
+            duplicates.append(image.file_name)
+            continue
+        seen.add(image.sha256)
+        key, wrote = image_store(project_slug=project.slug, image=image)
+        if wrote:
+            written.append(key)
+        created.append(_item(project, image, key, boxes, split, subject_ref, actor, source))
+    items = Item.objects.bulk_create(created)
+    ids = {**existing, **{i.content_hash: i.pk for i in items}}
+    result = {"created": len(items), "duplicates": len(duplicates), "labelled": sum(i.boxes is not None for i in items),
+              "holdout": sum(i.split == Split.HOLDOUT for i in items), "items": [ids[h] for h in order]}
+    audit_event_record(action="items.imported", actor=actor, project=project, object_type="items.item",
+                       details={**{k: v for k, v in result.items() if k != "items"}, "source": source,
+                                "batch_hash": hashlib.sha256("".join(sorted(seen)).encode()).hexdigest()})
+    return result
+
+
+def _item(project, image: CheckedImage, key: str, boxes, split, subject_ref, actor, source) -> Item:
+    return Item(project=project, content_hash=image.sha256, storage_key=key, file_name=image.file_name,
+                content_type=image.content_type, width=image.width, height=image.height, boxes=boxes, split=split,
+                subject_ref=subject_ref, source=source, created_by=actor)

@@ -1,0 +1,83 @@
+"""Image validation and storage: only real, complete, reasonably sized images reach object storage.
+
+Refusals are 4xx with the file named: not an image, an unsupported format, truncated data, too many
+bytes (IMAGE_MAX_BYTES, 413) or too many pixels (IMAGE_MAX_PIXELS: decompression bombs, 413).
+"""
+import contextlib
+import hashlib
+import io
+import posixpath
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from apps.core.exceptions import ApplicationError
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "BMP": "image/bmp"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "BMP": "bmp"}
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    file_name: str
+    data: bytes
+    sha256: str
+    width: int
+    height: int
+    content_type: str
+    extension: str
+
+
+def image_check(*, file_name: str, data: bytes) -> CheckedImage:
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > settings.IMAGE_MAX_BYTES:
+        raise ApplicationError(f"{file_name}: {len(data)} bytes is over the {settings.IMAGE_MAX_BYTES} byte limit.",
+                               status=413)
+    if not data:
+        raise ApplicationError(f"{file_name}: empty file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt, (width, height) = probe.format, probe.size
+                if width * height > settings.IMAGE_MAX_PIXELS:
+                    raise ApplicationError(f"{file_name}: {width}x{height} pixels is over the "
+                                           f"{settings.IMAGE_MAX_PIXELS} pixel limit.", status=413)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as full:
+                full.load()  # decodes every pixel: truncated files fail here
+    except ApplicationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ApplicationError(f"{file_name}: too many pixels (decompression bomb guard).", status=413) from exc
+    except UnidentifiedImageError as exc:
+        raise ApplicationError(f"{file_name}: not an image.") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ApplicationError(f"{file_name}: damaged or truncated image ({exc}).") from exc
+    if fmt not in FORMATS:
+        raise ApplicationError(f"{file_name}: {fmt} images are not supported; use {', '.join(FORMATS)}.")
+    return CheckedImage(file_name=posixpath.basename(file_name), data=data, sha256=hashlib.sha256(data).hexdigest(),
+                        width=width, height=height, content_type=FORMATS[fmt], extension=EXTENSIONS[fmt])
+
+
+def image_store(*, project_slug: str, image: CheckedImage) -> tuple[str, bool]:
+    """Write the bytes under a content-addressed key; returns (the key used, whether this call wrote it)."""
+    key = f"projects/{project_slug}/images/{image.sha256[:2]}/{image.sha256}.{image.extension}"
+    if default_storage.exists(key):
+        return key, False
+    return default_storage.save(key, ContentFile(image.data)), True
+
+
+def image_open(key: str):
+    return default_storage.open(key, "rb")
+
+
+def image_delete_quietly(keys: list[str]) -> None:
+    """Best-effort clean-up of objects written for a request that was then refused."""
+    for key in keys:
+        with contextlib.suppress(Exception):  # clean-up must not hide the original error
+            default_storage.delete(key)

@@ -1,0 +1,105 @@
+"""Box predictions on images: small requests in the API process, large ones as a Celery batch to poll.
+
+Image confidence (for the review queue's uncertainty order) is the lowest box confidence; an image where
+the model found nothing gets 0.5, since "nothing here" and "everything missed" look alike to it.
+"""
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_event_record
+from apps.core.exceptions import ApplicationError
+from apps.core.request_context import current_request_id
+from apps.items.images import image_open
+from apps.items.models import Item
+from apps.training.ml_detection import predict_boxes
+
+from .model_cache import serving_model
+from .models import BatchStatus, Prediction, PredictionBatch
+
+NO_BOX_CONFIDENCE = 0.5
+CHUNK = 16
+
+
+def _image_confidence(boxes: list[dict]) -> float:
+    return min((b["confidence"] for b in boxes), default=NO_BOX_CONFIDENCE)
+
+
+def detection_items_resolve(*, project, item_ids: list) -> list[Item]:
+    if not isinstance(item_ids, list) or not item_ids:
+        raise ApplicationError('Send {"inputs": [{"item_id": ...}, ...]} or upload images as "files".')
+    if len(item_ids) > settings.PREDICT_MAX_INPUTS:
+        raise ApplicationError(f"At most {settings.PREDICT_MAX_INPUTS} inputs per request.")
+    bad = [i for i in item_ids if not isinstance(i, int) or isinstance(i, bool)]
+    if bad:
+        raise ApplicationError(f"item ids must be integers: {bad[:5]}.")
+    items = Item.objects.in_bulk(item_ids)
+    for index, item_id in enumerate(item_ids):
+        item = items.get(item_id)
+        if item is None or item.project_id != project.pk or item.erased_at or not item.storage_key:
+            raise ApplicationError(f"inputs[{index}]: no image item {item_id} in project {project.slug!r}.")
+    return [items[i] for i in item_ids]
+
+
+def detection_predict(*, project, items: list[Item], actor, batch: PredictionBatch | None = None):
+    model_version, model = serving_model(project)
+    with tempfile.TemporaryDirectory(prefix="hitl-predict-") as folder:
+        paths = []
+        for item in items:
+            path = Path(folder) / f"{item.pk}{Path(item.storage_key).suffix}"
+            with image_open(item.storage_key) as source:
+                path.write_bytes(source.read())
+            paths.append(path)
+        started = time.perf_counter()
+        outputs = predict_boxes(model, paths, project.labels)
+        latency_ms = (time.perf_counter() - started) * 1000
+    request_id = batch.request_id if batch else current_request_id()
+    with transaction.atomic():
+        predictions = Prediction.objects.bulk_create([
+            Prediction(project=project, item=item, model_version=model_version, boxes=boxes,
+                       confidence=_image_confidence(boxes), latency_ms=latency_ms, batch_size=len(items),
+                       request_id=request_id, actor=actor, batch=batch)
+            for item, boxes in zip(items, outputs, strict=True)])
+        audit_event_record(action="predictions.created", actor=actor, project=project,
+                           object_type="predictions.prediction", object_id=predictions[0].pk, request_id=request_id,
+                           details={"count": len(predictions), "ids": [p.pk for p in predictions][:1000],
+                                    "model_version": model_version.number, "batch": batch.pk if batch else None,
+                                    "latency_ms": round(latency_ms, 3)})
+    return model_version, predictions
+
+
+@transaction.atomic
+def prediction_batch_start(*, project, items: list[Item], actor) -> PredictionBatch:
+    batch = PredictionBatch.objects.create(project=project, item_ids=[i.pk for i in items],
+                                           request_id=current_request_id(), actor=actor)
+    audit_event_record(action="predictions.batch_requested", actor=actor, project=project, obj=batch,
+                       details={"images": len(items)})
+    from .tasks import prediction_batch_task
+
+    transaction.on_commit(lambda: prediction_batch_task.delay(batch.pk))
+    return batch
+
+
+def prediction_batch_execute(*, batch_id: int) -> PredictionBatch:
+    batch = PredictionBatch.objects.select_related("project", "actor").get(pk=batch_id)
+    if batch.status == BatchStatus.SUCCEEDED:
+        return batch
+    PredictionBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, done=0)
+    try:
+        items = list(Item.objects.filter(pk__in=batch.item_ids))
+        order = {item_id: i for i, item_id in enumerate(batch.item_ids)}
+        items.sort(key=lambda item: order[item.pk])
+        for start in range(0, len(items), CHUNK):
+            detection_predict(project=batch.project, items=items[start:start + CHUNK], actor=batch.actor, batch=batch)
+            PredictionBatch.objects.filter(pk=batch.pk).update(done=min(start + CHUNK, len(items)))
+    except Exception as exc:
+        PredictionBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=f"{type(exc).__name__}: {exc}",
+                                                           finished_at=timezone.now())
+        raise
+    PredictionBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.SUCCEEDED, finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch

@@ -1,0 +1,55 @@
+"""GET /projects/{slug}/export/?format=... and POST /projects/{slug}/import/ (multipart: format, file)."""
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
+from apps.audit.services import audit_event_record
+from apps.core.exceptions import ApplicationError
+from apps.projects.selectors import project_get_for_user
+
+from .services import project_export, project_import
+
+
+class ProjectExportApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("format", str, required=True,
+                                                enum=["yolo", "coco", "coco_zip", "labelstudio", "csv", "jsonl"])],
+                   responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
+        fmt = request.query_params.get("format", "")
+        content, content_type, file_name = project_export(project=project, fmt=fmt)
+        with transaction.atomic():
+            audit_event_record(action="project.exported", actor=request.user, project=project, obj=project,
+                               details={"format": fmt, "bytes": len(content)})
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        return response
+
+
+class ProjectImportApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProjectImportInput"
+
+        format = serializers.ChoiceField(choices=["yolo", "coco", "coco_zip", "labelstudio", "csv", "jsonl"])
+        file = serializers.FileField()
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_IMPORT)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ApplicationError(f"{upload.name}: larger than the {settings.IMPORT_MAX_BYTES} byte limit.", status=413)
+        result = project_import(project=project, fmt=data.validated_data["format"], name=upload.name,
+                                data=upload.read(), actor=request.user)
+        return Response(result, status=201)

@@ -1,0 +1,147 @@
+"""Whole-project import and export in standard formats, through ai_models.formats (pure converters).
+
+Export writes each item's best-known answer — the reviewed one, else the latest usable human answer,
+else the imported annotation — and, for Label Studio, the latest prediction too. YOLO and COCO exports
+hold only annotated images (an image without annotation is unknown, not empty). Imports go through the
+same all-or-nothing validation as uploads.
+"""
+import json
+
+from apps.core.exceptions import ApplicationError
+from apps.feedback.selectors import latest_human_answers
+from apps.items.image_import import images_import
+from apps.items.images import image_open
+from apps.items.models import Item
+from apps.items.parsing import parse_upload
+from apps.items.services import items_import
+from apps.predictions.models import Prediction
+from apps.projects.models import Task
+
+DETECTION_FORMATS = ("yolo", "coco", "coco_zip", "labelstudio")
+TEXT_FORMATS = ("csv", "jsonl", "labelstudio")
+
+
+def formats_for(project) -> tuple[str, ...]:
+    return DETECTION_FORMATS if project.task == Task.OBJECT_DETECTION else TEXT_FORMATS
+
+
+def _check_format(project, fmt: str) -> None:
+    if fmt not in formats_for(project):
+        raise ApplicationError(f"format must be one of {', '.join(formats_for(project))} for a {project.task} project.")
+
+
+def _latest_predictions(project) -> dict[int, Prediction]:
+    latest: dict[int, Prediction] = {}
+    for prediction in Prediction.objects.filter(project=project).select_related("model_version").order_by("id"):
+        latest[prediction.item_id] = prediction
+    return latest
+
+
+def _export_name(item: Item) -> str:
+    return f"{item.pk}-{item.file_name or item.content_hash[:12]}"
+
+
+def _image_records(project):
+    from ai_models.formats.records import BoxRecord, ImageRecord
+
+    human, predicted = latest_human_answers(project=project), _latest_predictions(project)
+    records, keys, annotated = [], {}, set()
+    for item in Item.objects.filter(project=project, erased_at__isnull=True).order_by("id"):
+        boxes = human.get(item.pk, item.boxes)
+        prediction = predicted.get(item.pk)
+        name = _export_name(item)
+        keys[name] = item.storage_key
+        records.append(ImageRecord(
+            file_name=name, width=item.width, height=item.height, split=item.split, subject_ref=item.subject_ref,
+            item_id=item.pk, boxes=tuple(BoxRecord(b["label"], b["x"], b["y"], b["w"], b["h"]) for b in boxes or []),
+            predictions=tuple(BoxRecord(b["label"], b["x"], b["y"], b["w"], b["h"], b.get("confidence"))
+                              for b in (prediction.boxes or [])) if prediction else (),
+            model_version=prediction.model_version.number if prediction else None))
+        if boxes is not None:
+            annotated.add(item.pk)
+    return records, keys, annotated
+
+
+def _text_records(project):
+    from ai_models.formats.records import TextRecord
+
+    human, predicted = latest_human_answers(project=project), _latest_predictions(project)
+    records = []
+    for item in Item.objects.filter(project=project, erased_at__isnull=True).order_by("id"):
+        prediction = predicted.get(item.pk)
+        records.append(TextRecord(text=item.text, label=human.get(item.pk, item.label), split=item.split,
+                                  subject_ref=item.subject_ref, item_id=item.pk,
+                                  predicted=prediction.label if prediction else None,
+                                  confidence=prediction.confidence if prediction else None))
+    return records
+
+
+def project_export(*, project, fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the project in `fmt`."""
+    from ai_models.formats import coco, labelstudio, tabular, yolo
+
+    _check_format(project, fmt)
+    slug = project.slug
+    if project.task != Task.OBJECT_DETECTION:
+        records = _text_records(project)
+        if fmt == "csv":
+            return tabular.export_csv(records), "text/csv", f"{slug}.csv"
+        if fmt == "jsonl":
+            return tabular.export_jsonl(records), "application/x-ndjson", f"{slug}.jsonl"
+        tasks = labelstudio.export_labelstudio(records, project.labels, to_name="text")
+        return json.dumps(tasks, indent=1).encode(), "application/json", f"{slug}-labelstudio.json"
+    records, keys, annotated_ids = _image_records(project)
+
+    def read(name: str) -> bytes:
+        with image_open(keys[name]) as handle:
+            return handle.read()
+
+    annotated = [r for r in records if r.item_id in annotated_ids]
+    if fmt == "yolo":
+        return yolo.export_yolo_zip(annotated, read, project.labels), "application/zip", f"{slug}-yolo.zip"
+    if fmt == "coco":
+        return json.dumps(coco.export_coco(annotated, project.labels)).encode(), "application/json", f"{slug}-coco.json"
+    if fmt == "coco_zip":
+        return coco.export_coco_zip(annotated, read, project.labels), "application/zip", f"{slug}-coco.zip"
+    tasks = labelstudio.export_labelstudio(records, project.labels, to_name="image",
+                                           image_url=lambda r: f"/api/v1/items/{r.item_id}/image/")
+    return json.dumps(tasks, indent=1).encode(), "application/json", f"{slug}-labelstudio.json"
+
+
+def _check_labels(project, seen) -> None:
+    unknown = sorted(set(seen) - set(project.labels))
+    if unknown:
+        raise ApplicationError(f"The file uses labels this project does not have: {', '.join(unknown)}. "
+                               f"Add them to the project first (labels can be appended).")
+
+
+def project_import(*, project, fmt: str, name: str, data: bytes, actor) -> dict:
+    from ai_models.formats import coco, labelstudio, yolo
+    from ai_models.formats.records import FormatError
+
+    _check_format(project, fmt)
+    try:
+        if project.task != Task.OBJECT_DETECTION:
+            if fmt == "labelstudio":
+                texts, seen = labelstudio.parse_labelstudio(data, kind="text")
+                _check_labels(project, seen)
+                rows = [{"text": t.text, **({"label": t.label} if t.label else {})} for t in texts]
+                return items_import(project=project, rows=rows, actor=actor, source=f"import:{fmt}")
+            rows, lines = parse_upload(name=f"{name}.{fmt}" if not name.endswith(fmt) else name, content=data)
+            return items_import(project=project, rows=rows, actor=actor, source=f"import:{fmt}", line_numbers=lines)
+        if fmt == "labelstudio":
+            raise ApplicationError("Label Studio image tasks reference images by URL; import them as a coco_zip or "
+                                   "yolo zip, or upload the images with their boxes.")
+        bundle = {"yolo": lambda: yolo.parse_yolo_zip(data, None), "coco_zip": lambda: coco.parse_coco_zip(data),
+                  "coco": lambda: coco.parse_coco(data)}[fmt]()
+    except FormatError as exc:
+        raise ApplicationError(f"{name}: {exc}") from exc
+    _check_labels(project, bundle.labels)
+    missing = [i.file_name for i in bundle.images if i.file_name not in bundle.files]
+    if missing:
+        raise ApplicationError(f"{name}: the images are not in the file ({', '.join(missing[:5])}); "
+                               "use yolo or coco_zip, which carry them.")
+    boxes = {i.file_name: [{"label": b.label, "x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in i.boxes]
+             for i in bundle.images}
+    return images_import(project=project, files=[(i.file_name, bundle.files[i.file_name]) for i in bundle.images],
+                         boxes_by_name=boxes, actor=actor, source=f"import:{fmt}")
