@@ -74,8 +74,10 @@ def test_round_trip(records: list[ImageRecord], as_bytes: bool) -> None:
 @given(records=images)
 def test_zip_round_trip(records: list[ImageRecord]) -> None:
     records = [ImageRecord(im.file_name, im.width % 300 + 1, im.height % 300 + 1, ()) for im in records]
-    records = [ImageRecord(im.file_name, im.width, im.height, (BoxRecord("car", 0.5, 0.25, 1.125, im.height / 3),))
-               for im in records]
+    records = [
+        ImageRecord(im.file_name, im.width, im.height, (BoxRecord("car", 0.5, 0.25, 1.125, im.height / 3),))
+        for im in records
+    ]
     files = {im.file_name: png(im.width, im.height) for im in records}
     bundle = parse_coco_zip(export_coco_zip(records, files, LABELS))
     assert bundle.labels == LABELS and bundle.files == files
@@ -90,7 +92,13 @@ def test_shape_of_the_export() -> None:
         {"id": 2, "file_name": "b.jpg", "width": 8, "height": 8},
     ]
     assert document["annotations"][0] == {
-        "id": 1, "image_id": 1, "category_id": 3, "bbox": [1.5, 2, 10, 4], "area": 40, "iscrowd": 0, "segmentation": []
+        "id": 1,
+        "image_id": 1,
+        "category_id": 3,
+        "bbox": [1.5, 2, 10, 4],
+        "area": 40,
+        "iscrowd": 0,
+        "segmentation": [],
     }
     assert [(c["id"], c["name"]) for c in document["categories"]] == [(1, "person"), (2, "car"), (3, "tree")]
 

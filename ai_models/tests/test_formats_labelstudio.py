@@ -82,24 +82,38 @@ texts = st.lists(
 @given(records=texts)
 def test_text_round_trip(records: list[TextRecord]) -> None:
     got, _ = parse_labelstudio(json.dumps(export_labelstudio(records, LABELS)), kind="text")
-    expected = [TextRecord(t.text, t.label, t.split, predicted=t.predicted,
-                           confidence=t.confidence if t.predicted is not None else None) for t in records]
+    expected = [
+        TextRecord(
+            t.text, t.label, t.split, predicted=t.predicted, confidence=t.confidence if t.predicted is not None else None
+        )
+        for t in records
+    ]
     assert got == expected
 
 
 def test_export_shape() -> None:
     image = ImageRecord(
-        "x.jpg", 200, 100, (BoxRecord("Car", 20, 10, 50, 25),), (BoxRecord("Car", 0, 0, 20, 10, 0.5),
-                                                                 BoxRecord("Airplane", 0, 0, 2, 1, 0.25)),
-        item_id=12, model_version=3,
+        "x.jpg",
+        200,
+        100,
+        (BoxRecord("Car", 20, 10, 50, 25),),
+        (BoxRecord("Car", 0, 0, 20, 10, 0.5), BoxRecord("Airplane", 0, 0, 2, 1, 0.25)),
+        item_id=12,
+        model_version=3,
     )
     [task] = export_labelstudio([image], LABELS, image_url=lambda im: f"https://files.example/{im.file_name}")
     assert task["id"] == 12 and task["data"]["image"] == "https://files.example/x.jpg"
     [result] = task["annotations"][0]["result"]
     assert result["type"] == "rectanglelabels" and (result["from_name"], result["to_name"]) == ("label", "image")
     assert (result["original_width"], result["original_height"]) == (200, 100)
-    assert result["value"] == {"x": 10.0, "y": 10.0, "width": 25.0, "height": 25.0, "rotation": 0,
-                               "rectanglelabels": ["Car"]}
+    assert result["value"] == {
+        "x": 10.0,
+        "y": 10.0,
+        "width": 25.0,
+        "height": 25.0,
+        "rotation": 0,
+        "rectanglelabels": ["Car"],
+    }
     [prediction] = task["predictions"]
     assert prediction["model_version"] == "3" and prediction["score"] == 0.375
     assert [r["score"] for r in prediction["result"]] == [0.5, 0.25]
@@ -121,10 +135,22 @@ DOC_TASK = {
             "id": 1001,
             "result": [
                 {
-                    "from_name": "tag", "id": "Dx_aB91ISN", "source": "$image", "to_name": "img",
-                    "type": "rectanglelabels", "original_width": 1000, "original_height": 500, "image_rotation": 0,
-                    "value": {"height": 10.4, "rectanglelabels": ["Moonwalker"], "rotation": 0, "width": 12.4,
-                              "x": 50.8, "y": 5.8},
+                    "from_name": "tag",
+                    "id": "Dx_aB91ISN",
+                    "source": "$image",
+                    "to_name": "img",
+                    "type": "rectanglelabels",
+                    "original_width": 1000,
+                    "original_height": 500,
+                    "image_rotation": 0,
+                    "value": {
+                        "height": 10.4,
+                        "rectanglelabels": ["Moonwalker"],
+                        "rotation": 0,
+                        "width": 12.4,
+                        "x": 50.8,
+                        "y": 5.8,
+                    },
                 }
             ],
             "was_cancelled": False,
@@ -133,10 +159,20 @@ DOC_TASK = {
         {"id": 1002, "result": [], "was_cancelled": True, "created_at": "2021-03-10T00:00:00Z"},
     ],
     "predictions": [
-        {"model_version": "model 1", "score": 0.5, "result": [
-            {"from_name": "tag", "to_name": "img", "type": "rectanglelabels", "original_width": 1000,
-             "original_height": 500, "value": {"x": 0, "y": 0, "width": 10, "height": 20, "rectanglelabels": ["Car"]}}
-        ]},
+        {
+            "model_version": "model 1",
+            "score": 0.5,
+            "result": [
+                {
+                    "from_name": "tag",
+                    "to_name": "img",
+                    "type": "rectanglelabels",
+                    "original_width": 1000,
+                    "original_height": 500,
+                    "value": {"x": 0, "y": 0, "width": 10, "height": 20, "rectanglelabels": ["Car"]},
+                }
+            ],
+        },
     ],
 }
 

@@ -33,8 +33,10 @@ def test_round_trips(texts: list[TextRecord]) -> None:
 
 
 def test_layout() -> None:
-    texts = [TextRecord("refund, please", "billing", subject_ref="t-1", predicted="billing", confidence=0.875),
-             TextRecord('say "hi"\nbye', item_id=3)]
+    texts = [
+        TextRecord("refund, please", "billing", subject_ref="t-1", predicted="billing", confidence=0.875),
+        TextRecord('say "hi"\nbye', item_id=3),
+    ]
     assert export_csv(texts).decode() == (
         "text,label,split,subject_ref,predicted,confidence\r\n"
         '"refund, please",billing,pool,t-1,billing,0.875\r\n'
@@ -42,7 +44,12 @@ def test_layout() -> None:
     )
     lines = export_jsonl(texts).decode().splitlines()
     assert [json.loads(line) for line in lines][1] == {
-        "text": 'say "hi"\nbye', "label": None, "split": "pool", "subject_ref": "", "predicted": None, "confidence": None
+        "text": 'say "hi"\nbye',
+        "label": None,
+        "split": "pool",
+        "subject_ref": "",
+        "predicted": None,
+        "confidence": None,
     }
     assert export_csv([]) == b"text,label,split,subject_ref,predicted,confidence\r\n" and export_jsonl([]) == b""
 

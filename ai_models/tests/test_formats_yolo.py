@@ -158,7 +158,11 @@ def test_roboflow_layout_and_wrapping_folder(good_zip: bytes) -> None:
     ("changes", "labels", "message"),
     [
         ({"data.yaml": None}, None, "data.yaml: missing"),
-        ({"labels/train/a.txt": b"0 0.5 0.5 0.2 0.2\n7 0.5 0.5 0.2 0.2\n"}, None, "labels/train/a.txt line 2: class index 7"),
+        (
+            {"labels/train/a.txt": b"0 0.5 0.5 0.2 0.2\n7 0.5 0.5 0.2 0.2\n"},
+            None,
+            "labels/train/a.txt line 2: class index 7",
+        ),
         ({"labels/train/a.txt": b"0 0.5 0.5 0.2 0.2\n\n0 0.5 0.5\n"}, None, "labels/train/a.txt line 3: expected"),
         ({"labels/train/a.txt": b"0 0.5 x 0.2 0.2\n"}, None, "labels/train/a.txt line 1: not numbers"),
         ({"labels/train/a.txt": b"0 0.5 0.5 1.7 0.2\n"}, None, "labels/train/a.txt line 1: coordinates"),
@@ -189,3 +193,15 @@ def test_refuses_non_zip_and_bad_exports() -> None:
         export_yolo_zip([ImageRecord("c.png", 10, 10), ImageRecord("c.jpg", 10, 10)], {}, LABELS)
     with pytest.raises(FormatError, match="plain name without folders"):
         export_yolo_zip([ImageRecord("../c.png", 10, 10)], {}, LABELS)
+
+
+def test_names_as_mapping_and_damaged_member(good_zip: bytes) -> None:
+    bundle = parse_yolo_zip(rezip(good_zip, {"data.yaml": b"names: {1: dog, 0: cat, 2: bird}\n"}), None)
+    assert bundle.labels == ["cat", "dog", "bird"] and bundle.images[0].boxes[0].label == "cat"
+    with pytest.raises(FormatError, match="'names' indices must be 0..1"):
+        parse_yolo_zip(rezip(good_zip, {"data.yaml": b"names: {0: cat, 2: dog}\n"}), None)
+    content = png(10, 10)
+    at = good_zip.index(content) + len(content) // 2  # images are stored uncompressed: flip a byte of one
+    damaged = good_zip[:at] + bytes([good_zip[at] ^ 0xFF]) + good_zip[at + 1 :]
+    with pytest.raises(FormatError, match="images/train/a.png: damaged in the zip"):
+        parse_yolo_zip(damaged, None)

@@ -8,6 +8,7 @@ working directory, so the run starts inside the unzipped folder.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -22,7 +23,8 @@ from PIL import Image, ImageDraw
 
 from ai_models.formats import BoxRecord, ImageRecord, export_yolo_zip
 
-pytest.importorskip("ultralytics")
+# Not imported here: Ultralytics patches PIL.Image.open process-wide on import.
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("ultralytics") is None, reason="ultralytics not installed")
 
 COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220)}
 
@@ -114,3 +116,35 @@ def test_exported_zip_trains_with_ultralytics(tmp_path: Path) -> None:
     assert len(result["val"]) == 2 and len(result["train"]) == 6
     assert any(k.startswith("metrics/mAP50") for k in result["metrics"])
     assert (tmp_path / "runs" / "t" / "weights" / "last.pt").exists()
+
+
+GUARD = r"""
+import socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(repr(args[:2]))
+    raise OSError("network is off in this test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+"""
+
+
+def test_unreadable_image_is_refused_even_with_ultralytics_imported(tmp_path: Path) -> None:
+    """Ultralytics' Image.open patch would try to pip-install pi-heif for an unrecognised file."""
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as archive:
+        archive.writestr("data.yaml", "names: [red, blue]\n")
+        archive.writestr("images/train/scene_0.png", b"GIF89a" + bytes(64))  # a .png name, not PNG data
+    code = GUARD + (
+        "import ultralytics\n"
+        "from ai_models.formats import FormatError, parse_yolo_zip\n"
+        "try:\n"
+        "    parse_yolo_zip(open('data.zip', 'rb').read(), None)\n"
+        "except FormatError as exc:\n"
+        "    print('REFUSED', exc)\n"
+        "assert attempts == [], attempts\n"
+    )
+    env = {**os.environ, "YOLO_CONFIG_DIR": str(tmp_path / "config"), "YOLO_OFFLINE": "1"}
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "REFUSED images/train/scene_0.png: not a readable image" in run.stdout

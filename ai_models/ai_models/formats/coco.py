@@ -32,6 +32,7 @@ from ai_models.formats.records import (
     zip_add,
     zip_add_dir,
     zip_members,
+    zip_read,
 )
 
 ANNOTATIONS_FILE = "annotations.json"
@@ -201,8 +202,8 @@ def parse_coco_zip(data: bytes) -> ImportBundle:
             name = posixpath.basename(member)
             if name in files:
                 raise FormatError(f"{member}: another image in the zip has the file name {name}.")
-            files[name] = archive.read(member)
+            files[name] = zip_read(archive, member)
     try:
-        return parse_coco(archive.read(where), files)
+        return parse_coco(zip_read(archive, where), files)
     except FormatError as exc:
         raise FormatError(str(exc).replace("COCO JSON", where, 1)) from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -110,15 +111,40 @@ def check_box_labels(images: list[ImageRecord], labels: list[str]) -> None:
                 raise FormatError(f"{image.file_name}: box label {box.label!r} is not one of the project's labels.")
 
 
-def image_size(name: str, data: bytes) -> tuple[int, int]:
-    """``(width, height)`` as stored (like the backend's upload check: no EXIF rotation applied)."""
-    from PIL import Image, UnidentifiedImageError  # scoped: importing the formats stays light
+def _image_class(data: bytes) -> type | None:
+    """The Pillow image class for the leading bytes (PNG, JPEG, WebP, BMP: the backend's formats), if any."""
+    import importlib  # scoped: importing the formats stays light (no Pillow until an image is read)
 
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        module, name = "PngImagePlugin", "PngImageFile"
+    elif data.startswith(b"\xff\xd8\xff"):
+        module, name = "JpegImagePlugin", "JpegImageFile"
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        module, name = "WebPImagePlugin", "WebPImageFile"
+    elif data.startswith(b"BM"):
+        module, name = "BmpImagePlugin", "BmpImageFile"
+    else:
+        return None
+    return getattr(importlib.import_module(f"PIL.{module}"), name)
+
+
+def image_size(name: str, data: bytes) -> tuple[int, int]:
+    """``(width, height)`` as stored (like the backend's upload check: no EXIF rotation applied).
+
+    The format's Pillow class reads the header directly, not ``PIL.Image.open``: Ultralytics, once
+    imported, patches ``Image.open`` to pip-install a HEIF plugin whenever a file is not recognised.
+    """
+    cls = _image_class(data)
+    if cls is None:
+        raise FormatError(f"{name}: not a readable image (expected PNG, JPEG, WebP or BMP data).")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            return probe.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        with cls(io.BytesIO(data)) as probe:
+            width, height = probe.size
+    except (OSError, SyntaxError, ValueError) as exc:
         raise FormatError(f"{name}: not a readable image ({exc}).") from exc
+    if width <= 0 or height <= 0:
+        raise FormatError(f"{name}: image size {width}x{height} is not positive.")
+    return width, height
 
 
 def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
@@ -140,6 +166,14 @@ def zip_members(archive: zipfile.ZipFile) -> list[str]:
             continue
         names.append(name)
     return names
+
+
+def zip_read(archive: zipfile.ZipFile, member: str) -> bytes:
+    """One member's bytes; a damaged member (bad CRC, bad compressed data) is a FormatError naming it."""
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FormatError(f"{member}: damaged in the zip ({exc}).") from exc
 
 
 def zip_add(archive: zipfile.ZipFile, name: str, data: bytes | str, *, compress: bool = True) -> None:

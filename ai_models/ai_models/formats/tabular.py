@@ -1,6 +1,7 @@
 """Text projects as CSV or JSON Lines: ``text, label, split, subject_ref, predicted, confidence``.
 
-Both are UTF-8 without BOM; CSV rows end in CRLF (RFC 4180), JSONL lines in LF. In CSV an absent value (``None``) is an empty cell; in JSONL it is ``null``.
+Both are UTF-8 without BOM; CSV rows end in CRLF (RFC 4180), JSONL lines in LF.
+In CSV an absent value (``None``) is an empty cell; in JSONL it is ``null``.
 Cells are written as they are (no spreadsheet-formula escaping: that would alter the texts).
 The parsers read the same columns back (only ``text`` is required) and name the line at fault.
 """

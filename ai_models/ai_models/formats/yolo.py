@@ -34,6 +34,7 @@ from ai_models.formats.records import (
     zip_add,
     zip_add_dir,
     zip_members,
+    zip_read,
 )
 
 HOLDOUT_SPLIT = "holdout"
@@ -141,7 +142,7 @@ def _read_yaml(archive: zipfile.ZipFile, members: list[str]) -> tuple[str, str, 
         raise FormatError("data.yaml: missing (expected at the root of the zip or one folder down).")
     where = candidates[0]
     try:
-        data = yaml.safe_load(archive.read(where).decode("utf-8-sig"))
+        data = yaml.safe_load(zip_read(archive, where).decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FormatError(f"{where}: not valid YAML ({exc}).") from exc
     if not isinstance(data, dict) or data.get("names") is None:
@@ -210,12 +211,12 @@ def parse_yolo_zip(data: bytes, labels: list[str] | None = None) -> ImportBundle
         file_name = posixpath.basename(member)
         if file_name in files:
             raise FormatError(f"{member}: another image in the zip has the file name {file_name}.")
-        content = archive.read(member)
+        content = zip_read(archive, member)
         width, height = image_size(member, content)
         boxes = []
         if label in label_members:
             try:
-                text = archive.read(label).decode("utf-8-sig")
+                text = zip_read(archive, label).decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise FormatError(f"{label}: not UTF-8 text.") from exc
             for number, line in enumerate(text.splitlines(), start=1):

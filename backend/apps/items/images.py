@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import io
 import posixpath
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -31,9 +32,21 @@ class CheckedImage:
     extension: str
 
 
+def _pillow_open():
+    """Pillow's own Image.open. Importing ultralytics replaces it with a wrapper that, on an unidentified file,
+    tries to pip-install a HEIF plugin: never acceptable while validating an upload."""
+    from PIL import Image
+
+    patches = sys.modules.get("ultralytics.utils.patches")
+    if patches is not None and Image.open is getattr(patches, "image_open", None):
+        return patches._image_open
+    return Image.open
+
+
 def image_check(*, file_name: str, data: bytes) -> CheckedImage:
     from PIL import Image, UnidentifiedImageError
 
+    pillow_open = _pillow_open()
     if len(data) > settings.IMAGE_MAX_BYTES:
         raise ApplicationError(f"{file_name}: {len(data)} bytes is over the {settings.IMAGE_MAX_BYTES} byte limit.",
                                status=413)
@@ -42,13 +55,13 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
+            with pillow_open(io.BytesIO(data)) as probe:
                 fmt, (width, height) = probe.format, probe.size
                 if width * height > settings.IMAGE_MAX_PIXELS:
                     raise ApplicationError(f"{file_name}: {width}x{height} pixels is over the "
                                            f"{settings.IMAGE_MAX_PIXELS} pixel limit.", status=413)
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as full:
+            with pillow_open(io.BytesIO(data)) as full:
                 full.load()  # decodes every pixel: truncated files fail here
     except ApplicationError:
         raise

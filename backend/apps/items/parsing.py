@@ -25,12 +25,14 @@ def _decode(name: str, content: bytes) -> str:
         raise _refuse(name, line, f"not UTF-8 text (byte {exc.start})") from exc
 
 
-def parse_upload(*, name: str, content: bytes) -> tuple[list[dict], list[int]]:
+def parse_upload(*, name: str, content: bytes, ignore: frozenset[str] = frozenset()) -> tuple[list[dict], list[int]]:
+    """`ignore`: columns/keys accepted and dropped (our own exports' prediction columns, on re-import)."""
     lower = name.lower()
     if lower.endswith((".jsonl", ".ndjson")):
-        return _parse_jsonl(name, _decode(name, content))
+        rows, lines = _parse_jsonl(name, _decode(name, content))
+        return [{k: v for k, v in row.items() if k not in ignore} for row in rows], lines
     if lower.endswith(".csv"):
-        return _parse_csv(name, _decode(name, content))
+        return _parse_csv(name, _decode(name, content), ignore)
     raise ApplicationError(f"{name}: unsupported file type; upload .csv or .jsonl.")
 
 
@@ -51,20 +53,20 @@ def _parse_jsonl(name: str, text: str) -> tuple[list[dict], list[int]]:
     return rows, lines
 
 
-def _parse_csv(name: str, text: str) -> tuple[list[dict], list[int]]:
+def _parse_csv(name: str, text: str, ignore: frozenset[str]) -> tuple[list[dict], list[int]]:
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     rows, lines = [], []
     try:
         header = reader.fieldnames or []
         if "text" not in header:
             raise ApplicationError(f"{name}: the header must name a 'text' column (optional: label, split, subject_ref).")
-        unknown = sorted(set(header) - COLUMNS)
+        unknown = sorted(set(header) - COLUMNS - ignore)
         if unknown:
             raise _refuse(name, 1, f"unknown column(s) {', '.join(unknown)}; known: {', '.join(sorted(COLUMNS))}")
         for row in reader:
             if None in row:
                 raise _refuse(name, reader.line_num, "more fields than the header names")
-            rows.append({k: v for k, v in row.items() if v not in (None, "")})
+            rows.append({k: v for k, v in row.items() if v not in (None, "") and k not in ignore})
             lines.append(reader.line_num)
     except csv.Error as exc:
         # line_num counts the lines parsed before the failing one.

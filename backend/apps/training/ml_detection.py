@@ -85,6 +85,7 @@ def detector_weights(model_version) -> Path:
     found = list(folder.rglob("*.pt")) if folder.exists() else []
     if found:
         return found[0]
+    folder.mkdir(parents=True, exist_ok=True)
     return download_detector_weights(tracking_uri=settings.MLFLOW_TRACKING_URI, name=model_version.registered_model_name,
                                      version=model_version.registered_version, dst=folder)
 

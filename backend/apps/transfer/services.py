@@ -19,6 +19,7 @@ from apps.projects.models import Task
 
 DETECTION_FORMATS = ("yolo", "coco", "coco_zip", "labelstudio")
 TEXT_FORMATS = ("csv", "jsonl", "labelstudio")
+EXPORT_ONLY_COLUMNS = frozenset({"item_id", "predicted", "confidence"})  # our exports' extras, dropped on import
 
 
 def formats_for(project) -> tuple[str, ...]:
@@ -127,7 +128,8 @@ def project_import(*, project, fmt: str, name: str, data: bytes, actor) -> dict:
                 _check_labels(project, seen)
                 rows = [{"text": t.text, **({"label": t.label} if t.label else {})} for t in texts]
                 return items_import(project=project, rows=rows, actor=actor, source=f"import:{fmt}")
-            rows, lines = parse_upload(name=f"{name}.{fmt}" if not name.endswith(fmt) else name, content=data)
+            rows, lines = parse_upload(name=f"{name}.{fmt}" if not name.endswith(fmt) else name, content=data,
+                                       ignore=EXPORT_ONLY_COLUMNS)
             return items_import(project=project, rows=rows, actor=actor, source=f"import:{fmt}", line_numbers=lines)
         if fmt == "labelstudio":
             raise ApplicationError("Label Studio image tasks reference images by URL; import them as a coco_zip or "

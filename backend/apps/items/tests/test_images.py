@@ -152,3 +152,20 @@ def test_refusals_store_nothing(shapes, users, client_for, settings, storage, ca
 
 def test_annotator_cannot_upload(shapes, users, client_for):
     assert upload(client_for(users["annotator"]), {"a.png": png()}).status_code == 403
+
+
+def test_validation_never_tries_to_install_plugins_after_ultralytics_is_imported(monkeypatch):
+    """ultralytics patches PIL.Image.open to pip-install a HEIF plugin on unknown files; uploads must not trigger it."""
+    import ultralytics.utils.checks as checks
+    import ultralytics.utils.patches  # noqa: F401  (applies the patch)
+
+    from apps.core.exceptions import ApplicationError
+    from apps.items.images import image_check
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("check_requirements was called: an install was attempted")
+
+    monkeypatch.setattr(checks, "check_requirements", refuse)
+    with pytest.raises(ApplicationError, match="not an image"):
+        image_check(file_name="x.png", data=b"definitely not an image")
+    assert image_check(file_name="ok.png", data=png()).width == 96
