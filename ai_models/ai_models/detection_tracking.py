@@ -27,6 +27,8 @@ from ai_models.tracking import TrackedModel, _flatten, _metric_name, configure, 
 MODEL_ARTIFACT_NAME = "model"
 WEIGHTS_KEY = "weights"
 _VAL_KEYS = frozenset({"map50", "map50_95", "precision", "recall"})
+DEFAULT_CONF = 0.25
+DEFAULT_IMG_SIZE = 160
 _REQUIREMENTS = ("ultralytics", "torch", "torchvision", "numpy", "pillow")
 
 
@@ -62,7 +64,9 @@ def _detector_python_model() -> Any:
 
     class YoloDetector(mlflow.pyfunc.PythonModel):
         """``predict(list of image paths)`` -> per image a list of ``{label, x, y, w, h,
-        confidence}`` (pixels); needs ``ai_models`` and ultralytics where it is loaded."""
+        confidence}`` (pixels). Labels, ``img_size`` and ``conf`` come from the model config;
+        override ``conf`` with ``mlflow.pyfunc.load_model(uri, model_config={"conf": 0.1})``.
+        Needs ``ai_models`` and ultralytics where it is loaded."""
 
         def load_context(self, context: Any) -> None:
             from ai_models.object_detection import load_detector
@@ -70,18 +74,19 @@ def _detector_python_model() -> Any:
             self.model = load_detector(Path(context.artifacts[WEIGHTS_KEY]))
             self.config = dict(context.model_config or {})
 
-        def predict(self, context: Any, model_input: list[str], params: dict[str, Any] | None = None) -> list[Any]:
+        def predict(
+            self, context: Any, model_input: list[str], params: dict[str, Any] | None = None
+        ) -> list[list[dict[str, Any]]]:
             from dataclasses import asdict
 
             from ai_models.object_detection import predict_images
 
-            paths = [Path(p) for p in model_input]
             boxes = predict_images(
                 self.model,
-                paths,
+                [Path(p) for p in model_input],
                 self.config["labels"],
-                conf=float((params or {}).get("conf", self.config.get("conf", 0.25))),
-                img_size=int(self.config.get("img_size", 160)),
+                conf=float(self.config.get("conf", DEFAULT_CONF)),
+                img_size=int(self.config.get("img_size", DEFAULT_IMG_SIZE)),
             )
             return [[asdict(b) for b in per_image] for per_image in boxes]
 

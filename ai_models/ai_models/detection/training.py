@@ -130,6 +130,9 @@ def train_detector(
         epochs=epochs or params.epochs,
         imgsz=params.img_size,
         batch=params.batch_size,
+        # one optimizer step per batch: ultralytics' default nominal batch of 64 accumulates
+        # 4 batches of 16, i.e. less than one step per epoch on a 40-image project
+        nbs=params.batch_size,
         patience=params.patience,
         seed=params.seed,
         deterministic=True,

@@ -11,24 +11,22 @@ from apps.training.models import ModelVersion
 from apps.training.selectors import champion_get
 
 _lock = threading.Lock()
-_models: dict[int, tuple[int, object]] = {}
+# project id -> ((registered model name, registered version), model). The registry coordinates identify the
+# artifact itself: database ids can be reused after a rollback, registry versions never are.
+_models: dict[int, tuple[tuple[str, int], object]] = {}
 
 
 def serving_model(project) -> tuple[ModelVersion, object]:
     champion = champion_get(project=project)
     if champion is None:
         raise Conflict(f"Project {project.slug!r} has no champion model yet: train and promote one first.")
+    key = (champion.registered_model_name, champion.registered_version)
     cached = _models.get(project.pk)
-    if cached and cached[0] == champion.pk:
+    if cached and cached[0] == key:
         return champion, cached[1]
     with _lock:
         cached = _models.get(project.pk)
-        if not (cached and cached[0] == champion.pk):
-            cached = (champion.pk, load_model_version(champion))
+        if not (cached and cached[0] == key):
+            cached = (key, load_model_version(champion))
             _models[project.pk] = cached
     return champion, cached[1]
-
-
-def cached_version_ids() -> dict[int, int]:
-    """project id -> model version id held in this process (for readiness checks and tests)."""
-    return {project_id: entry[0] for project_id, entry in _models.items()}
