@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 
-.PHONY: run test test-fast test-backend test-ai lint venv lock simulate train bench clean-var
+.PHONY: run test test-fast test-backend test-ai lint venv lock simulate train bench repro clean-var
 
 run: $(VENV_STAMP)
 	scripts/run.sh
@@ -28,6 +28,9 @@ simulate: $(VENV_STAMP)  ## make simulate ROUNDS=5 PER_ROUND=200
 
 train: $(VENV_STAMP)  ## make train PROJECT=demo-text (inline, with progress)
 	cd backend && ../$(PY) manage.py train --project $(or $(PROJECT),demo-text) --inline
+
+repro: $(VENV_STAMP)  ## make repro PROJECT=demo-shapes: the DVC pipeline for one project (default: params.yaml's)
+	PATH="$(CURDIR)/.venv/bin:$$PATH" $(if $(PROJECT),dvc exp run -S PROJECT=$(PROJECT),dvc repro)
 
 bench: $(VENV_STAMP)  ## serving throughput, API vs in-process (numbers also in var/bench/results.json)
 	cd backend && ../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py bootstrap_demo && ../$(PY) manage.py bench

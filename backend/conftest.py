@@ -22,3 +22,15 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     """Fixtures create several users per test; a cheap hasher keeps that fast (logins are still real)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Always create the test database, also when only live tests (which commit, unmarked) are selected."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)

@@ -55,9 +55,12 @@ def trained(demo: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> d
 
 
 def test_params_from_params_yaml() -> None:
-    params = DetectionParams.from_params(yaml.safe_load((ROOT.parent / "params.yaml").read_text()))
-    assert (params.epochs, params.batch_size, params.img_size, params.patience) == (10, 16, 160, 5)
-    assert (params.model, params.val_fraction, params.conf, params.kfold_epochs) == ("yolo11n.yaml", 0.2, 0.25, 3)
+    raw = yaml.safe_load((ROOT.parent / "params.yaml").read_text())
+    params, section = DetectionParams.from_params(raw), raw["object_detection"]
+    assert (params.epochs, params.batch_size, params.img_size, params.patience) == (
+        raw["EPOCHS"], raw["BATCH_SIZE"], raw["IMG_SIZE"], raw["PATIENCE"])
+    assert (params.model, params.val_fraction, params.conf, params.kfold_epochs) == (
+        section["model"], section["val_fraction"], section["conf"], section["kfold_epochs"])
     assert DetectionParams.from_params(None) == DetectionParams()
     with pytest.raises(ValueError, match=">= 1"):
         DetectionParams.from_params({"EPOCHS": 0})

@@ -16,15 +16,17 @@ from apps.items.models import Item, Split
 from apps.projects.models import Task
 
 from .ml import dataset_content_hash
-from .ml_detection import ImageRow
 from .models import DatasetVersion
 
 
 @dataclass(frozen=True)
 class Snapshot:
+    """Rows in the pipeline's raw-data contract (ai_models.stages): text {item_id, text, label[, weight]};
+    images {item_id, image (absolute path, materialized), width, height, boxes[, weight]}."""
+
     version: DatasetVersion
-    training: list  # text: (text, label, weight); detection: ImageRow
-    holdout: list  # text: (text, label); detection: ImageRow
+    training: list[dict]
+    holdout: list[dict]
 
 
 def _canonical(answer) -> str:
@@ -51,7 +53,8 @@ def dataset_version_snapshot(*, project, image_dir: Path | None = None) -> Snaps
     for item in items.iterator(chunk_size=2000):
         imported = item.boxes if detection else item.label
         if item.split == Split.HOLDOUT:
-            holdout.append(_row(item, imported, 1.0, image_dir) if detection else (item.text, item.label))
+            holdout.append(_row(item, imported, None, image_dir) if detection else
+                           {"item_id": item.pk, "text": item.text, "label": item.label})
             hashed_holdout.append(f"{item.content_hash}:{_canonical(imported)}")
             continue
         if item.pk in human:
@@ -62,7 +65,8 @@ def dataset_version_snapshot(*, project, image_dir: Path | None = None) -> Snaps
         else:
             continue
         manifest.append([item.pk, answer, weight, item.content_hash])
-        training.append(_row(item, answer, weight, image_dir) if detection else (item.text, answer, weight))
+        training.append(_row(item, answer, weight, image_dir) if detection else
+                        {"item_id": item.pk, "text": item.text, "label": answer, "weight": weight})
         for label in ([b["label"] for b in answer] if detection else [answer]):
             counts[label] = counts.get(label, 0) + 1
     content_hash = dataset_content_hash([(row[3], _canonical(row[1]), row[2]) for row in manifest])
@@ -75,6 +79,7 @@ def dataset_version_snapshot(*, project, image_dir: Path | None = None) -> Snaps
     return Snapshot(version=version, training=training, holdout=holdout)
 
 
-def _row(item: Item, boxes: list[dict], weight: float, image_dir: Path) -> ImageRow:
-    return ImageRow(path=_materialize(item, image_dir), width=item.width, height=item.height, boxes=boxes,
-                    weight=weight)
+def _row(item: Item, boxes: list[dict], weight: float | None, image_dir: Path) -> dict:
+    row = {"item_id": item.pk, "image": _materialize(item, image_dir), "width": item.width, "height": item.height,
+           "boxes": boxes}
+    return row if weight is None else {**row, "weight": weight}

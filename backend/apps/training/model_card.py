@@ -21,7 +21,7 @@ def _without_credentials(uri: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
 
 
-def model_card_build(*, model_version, snapshot, params: dict) -> dict:
+def model_card_build(*, model_version, manifest: dict, params: dict) -> dict:
     project = model_version.project
     metrics = model_version.metrics
     return {
@@ -32,10 +32,9 @@ def model_card_build(*, model_version, snapshot, params: dict) -> dict:
                   "mlflow_tracking_uri": _without_credentials(settings.MLFLOW_TRACKING_URI)},
         "intended_use": {"purpose": project.purpose or "not stated", "lawful_basis": project.lawful_basis or "not stated",
                          "labels": project.labels},
-        "data": {"dataset_version": snapshot.version.pk, "content_hash": snapshot.version.content_hash,
-                 "counts": snapshot.version.counts, "holdout_size": snapshot.version.holdout_size,
-                 "holdout_hash": snapshot.version.holdout_hash,
-                 "feedback_weight": project.feedback_weight},
+        "data": {"dataset_version": manifest.get("dataset_version"), "content_hash": manifest.get("content_hash"),
+                 "counts": manifest.get("counts"), "holdout_size": manifest.get("holdout_size"),
+                 "holdout_hash": manifest.get("holdout_hash"), "feedback_weight": manifest.get("feedback_weight")},
         "training": {"params": params, "kfold": metrics.get("kfold", {})},
         "evaluation": {k: metrics[k] for k in ("accuracy", "f1_macro", "map50", "map50_95", "per_class", "n")
                        if k in metrics},

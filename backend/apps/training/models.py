@@ -31,6 +31,7 @@ class Trigger(models.TextChoices):
     FEEDBACK_THRESHOLD = "feedback_threshold"
     BOOTSTRAP = "bootstrap"
     SIMULATION = "simulation"
+    DVC = "dvc"
 
 
 class TrainingRun(models.Model):

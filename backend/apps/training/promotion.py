@@ -23,11 +23,11 @@ def _metric(metrics: dict, name: str) -> float | None:
 
 
 @transaction.atomic
-def promotion_gate_apply(*, model_version: ModelVersion, holdout: list | None = None,
-                         champion_metrics: dict | None = None, champion_number: int | None = None) -> ModelVersion:
-    """Decide a new version's fate. `champion_metrics`, measured by the pipeline's evaluate stage on the same
-    holdout, are used when they belong to the current champion (`champion_number`); otherwise the champion is
-    re-evaluated here on `holdout`."""
+def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict | None,
+                         champion_number: int | None) -> ModelVersion:
+    """Decide a new version's fate from the pipeline's evaluate stage, which measured the candidate and the champion
+    (`champion_number`) side by side on the same holdout. If another version became champion meanwhile, that
+    comparison is void and a human decides (needs_review)."""
     project = Project.objects.select_for_update().get(pk=model_version.project_id)
     champion = champion_get(project=project)
     metric = project.promotion_metric
@@ -35,13 +35,17 @@ def promotion_gate_apply(*, model_version: ModelVersion, holdout: list | None = 
         model_version.gate = {"decision": "promoted", "reason": "first model: no champion to compare against"}
         model_version.save(update_fields=["gate"])
         return _switch(project=project, new=model_version, actor=None, reason=model_version.gate["reason"])
+    reason = None
     if not model_version.metrics.get("n"):
-        model_version.gate = {"decision": "needs_review", "reason": "no holdout items to compare on", "metric": metric}
+        reason = "no holdout items to compare on"
+    elif champion_metrics is None or champion_number != champion.number:
+        reason = f"compared with v{champion_number}, but v{champion.number} became champion during training"
+    if reason:
+        model_version.gate = {"decision": "needs_review", "reason": reason, "metric": metric,
+                              "champion_version": champion.number}
         model_version.save(update_fields=["gate"])
         audit_event_record(action="model.gate_decided", project=project, obj=model_version, details=model_version.gate)
         return model_version
-    if champion_metrics is None or champion_number != champion.number:
-        champion_metrics = ml.evaluate_version_on_holdout(champion, project=project, holdout=holdout or [])
     candidate_value, champion_value = _metric(model_version.metrics, metric), _metric(champion_metrics, metric)
     delta = round(candidate_value - champion_value, 6)
     # Beating means strictly better by at least min_improvement; a negative min_improvement tolerates a regression.

@@ -13,14 +13,12 @@ from django.utils import timezone
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
 from apps.feedback.selectors import corrections_since
-from apps.projects.models import Project, Task
+from apps.projects.models import Project
 
-from . import ml, ml_detection
-from .datasets import dataset_version_snapshot
-from .model_card import model_card_build
-from .models import ModelVersion, RunStatus, TrainingRun, Trigger
-from .promotion import promotion_gate_apply
-from .selectors import champion_get, training_run_active
+from . import pipeline
+from .candidates import candidate_register
+from .models import RunStatus, TrainingRun, Trigger
+from .selectors import training_run_active
 
 log = logging.getLogger(__name__)
 
@@ -85,69 +83,129 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def _train(run: TrainingRun, project: Project, report):
-    """Snapshot the data and train the project's kind of model; returns (TrainOutcome, Snapshot)."""
-    detection = project.task == Task.OBJECT_DETECTION
-    run_dir = ml_detection.work_dir("training", run.pk) if detection else None
-    if detection:
-        (run_dir / "images").mkdir()
-    snapshot = dataset_version_snapshot(project=project, image_dir=run_dir / "images" if detection else None)
-    TrainingRun.objects.filter(pk=run.pk).update(dataset_version=snapshot.version)
-    common = dict(registered_model_name=project.slug, labels=project.labels, training=snapshot.training,
-                  holdout=snapshot.holdout, dataset_hash=snapshot.version.content_hash, on_progress=report,
-                  tags={"project": project.slug, "training_run": str(run.pk), "trigger": run.trigger,
-                        "dataset_version": str(snapshot.version.pk), "git_commit": _git_commit()})
-    if not detection:
-        return ml.train_text_model(**common), snapshot
-    champion = champion_get(project=project)  # fine-tune our own previous champion; the first model starts from YAML
-    init = ml_detection.detector_weights(champion) if champion else None
-    return ml_detection.train_detection_model(**common, run_dir=run_dir, init_weights=init), snapshot
-
-
-def training_run_execute(*, run_id: int, echo=None) -> TrainingRun:
-    """Collect the dataset, train with k-fold CV, evaluate on the holdout, register, apply the gate.
-
-    Progress goes to the run (for the API) and, when given, to `echo` (for the command line).
-    """
+def _reporter(run_id: int, echo=None):
     def report(**progress) -> None:
         _progress(run_id, **progress)
         if echo:
             echo(progress)
 
+    return report
+
+
+def _fail(run: TrainingRun, exc: BaseException) -> None:
+    log.error("training run %s failed: %s", run.pk, exc)
+    with transaction.atomic():
+        updated = TrainingRun.objects.filter(pk=run.pk).exclude(status=RunStatus.FAILED).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:4000],
+            progress={"stage": "failed", "percent": 100, "traceback": traceback.format_exc(limit=5)[-2000:]})
+        if updated:  # a run fails once, however many of its folds fail
+            audit_event_record(action="training.failed", project=run.project, obj=run,
+                               details={"error": f"{type(exc).__name__}: {exc}"[:500]})
+
+
+def _begin(run: TrainingRun, report) -> dict:
+    """Stages 1-3 (collect, format, fold); records k so that parallel folds know when they are complete."""
+    TrainingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="")
+    report(stage="data_collection", percent=2)
+    params = pipeline.pipeline_params()
+    prepared = pipeline.pipeline_prepare(project=run.project, paths=pipeline.run_paths(run.pk), params=params)
+    TrainingRun.objects.filter(pk=run.pk).update(dataset_version_id=prepared["manifest"]["dataset_version"],
+                                                 params=params, kfold={"k": prepared["k"], "results": {}})
+    report(stage="kfold_model_training", fold=0, folds=prepared["k"], percent=10)
+    return {"params": params, "k": prepared["k"]}
+
+
+def _finish(run: TrainingRun, params: dict, fold_results: list[dict], report) -> TrainingRun:
+    """Stages 4-7 and the gate: aggregate folds, final model, evaluation beside the champion, registration."""
+    project = run.project
+    workers = [r.pop("worker") for r in fold_results if "worker" in r]  # bookkeeping, not a fold metric
+    outcome = pipeline.pipeline_finish(
+        project=project, paths=pipeline.run_paths(run.pk), params=params, fold_results=fold_results,
+        tags={"project": project.slug, "training_run": str(run.pk), "trigger": run.trigger,
+              "git_commit": _git_commit()}, on_progress=report)
+    if workers:  # which Celery worker trained each fold
+        outcome["kfold"] = {**outcome["kfold"], "workers": workers}
+    report(stage="gate", percent=96)
+    candidate_register(run=run, outcome=outcome, params=params)
+    run.refresh_from_db()
+    return run
+
+
+def training_run_execute(*, run_id: int, echo=None) -> TrainingRun:
+    """The whole pipeline in this process, folds one after another (commands, the demo, the simulator).
+
+    Progress goes to the run (for the API) and, when given, to `echo` (for the command line).
+    """
     run = TrainingRun.objects.select_related("project").get(pk=run_id)
     if run.status == RunStatus.SUCCEEDED:
         return run  # a redelivered task: the work is done
-    project = run.project
-    TrainingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="",
-                                                 progress={"stage": "collecting", "percent": 2})
+    report = _reporter(run.pk, echo)
     try:
-        outcome, snapshot = _train(run, project, report)
-        report(stage="gate", percent=95)
-        with transaction.atomic():
-            number = (ModelVersion.objects.filter(project=project).order_by("-number").values_list("number", flat=True)
-                      .first() or 0) + 1
-            version = ModelVersion.objects.create(
-                project=project, number=number, training_run=run, metrics={**outcome.holdout, "kfold": outcome.kfold},
-                mlflow_run_id=outcome.mlflow_run_id, registered_model_name=project.slug,
-                registered_version=outcome.registered_version)
-            version.model_card = model_card_build(model_version=version, snapshot=snapshot, params=outcome.params)
-            version.save(update_fields=["model_card"])
-            TrainingRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.SUCCEEDED, finished_at=timezone.now(), kfold=outcome.kfold, params=outcome.params,
-                mlflow_run_id=outcome.mlflow_run_id, progress={"stage": "done", "percent": 100})
-            audit_event_record(action="training.finished", project=project, obj=run,
-                               details={"model_version": number, "mlflow_run_id": outcome.mlflow_run_id,
-                                        "dataset_hash": snapshot.version.content_hash,
-                                        "holdout": {k: outcome.holdout.get(k) for k in ("accuracy", "f1_macro")}})
-            promotion_gate_apply(model_version=version, holdout=snapshot.holdout)
+        begun = _begin(run, report)
+        paths, results = pipeline.run_paths(run.pk), []
+        for fold in range(begun["k"]):
+            report(stage="kfold_model_training", fold=fold + 1, folds=begun["k"], percent=10 + 50 * fold // begun["k"])
+            results.append(pipeline.pipeline_fold(paths=paths, fold=fold, params=begun["params"]))
+        return _finish(run, begun["params"], results, report)
     except Exception as exc:
-        log.exception("training run %s failed", run.pk)
-        with transaction.atomic():
-            TrainingRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}",
-                progress={"stage": "failed", "percent": 100, "traceback": traceback.format_exc(limit=5)[-2000:]})
-            audit_event_record(action="training.failed", project=project, obj=run,
-                               details={"error": f"{type(exc).__name__}: {exc}"[:500]})
+        _fail(run, exc)
         raise
-    run.refresh_from_db()
-    return run
+
+
+def training_run_begin(*, run_id: int) -> int:
+    """Celery: prepare the run and fan its folds out as a group across workers; returns k."""
+    run = TrainingRun.objects.select_related("project").get(pk=run_id)
+    if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+        return 0
+    try:
+        begun = _begin(run, _reporter(run.pk))
+    except Exception as exc:
+        _fail(run, exc)
+        raise
+    from celery import group
+
+    from .tasks import training_finish_task, training_fold_task
+
+    if begun["k"] == 0:
+        transaction.on_commit(lambda: training_finish_task.delay(run_id))
+    else:
+        group(training_fold_task.s(run_id, fold) for fold in range(begun["k"])).apply_async()
+    return begun["k"]
+
+
+def training_fold_execute(*, run_id: int, fold: int, worker: str = "") -> None:
+    """Celery: one fold. The last fold to finish (counted under a row lock) queues the finishing stages."""
+    run = TrainingRun.objects.select_related("project").get(pk=run_id)
+    if run.status != RunStatus.RUNNING:
+        return  # the run failed in another fold, or is already done
+    try:
+        result = {**pipeline.pipeline_fold(paths=pipeline.run_paths(run_id), fold=fold, params=run.params),
+                  "worker": worker}
+    except Exception as exc:
+        _fail(run, exc)
+        raise
+    with transaction.atomic():
+        locked = TrainingRun.objects.select_for_update().get(pk=run_id)
+        results = {**locked.kfold.get("results", {}), str(fold): result}
+        locked.kfold = {**locked.kfold, "results": results}
+        k = locked.kfold["k"]
+        locked.progress = {"stage": "kfold_model_training", "fold": len(results), "folds": k,
+                           "percent": 10 + 50 * len(results) // k}
+        locked.save(update_fields=["kfold", "progress"])
+        if len(results) == k and locked.status == RunStatus.RUNNING:
+            from .tasks import training_finish_task
+
+            transaction.on_commit(lambda: training_finish_task.delay(run_id))
+
+
+def training_run_finish(*, run_id: int) -> TrainingRun:
+    """Celery: the stages after the folds, once every fold is in."""
+    run = TrainingRun.objects.select_related("project").get(pk=run_id)
+    if run.status != RunStatus.RUNNING:
+        return run
+    results = [run.kfold["results"][key] for key in sorted(run.kfold.get("results", {}), key=int)]
+    try:
+        return _finish(run, run.params, results, _reporter(run.pk))
+    except Exception as exc:
+        _fail(run, exc)
+        raise

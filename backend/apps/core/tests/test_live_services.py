@@ -37,14 +37,35 @@ def live_users(committed):
     return {"engineer": make_user("live-eng", "ml_engineer"), "annotator": make_user("live-ann", "annotator")}
 
 
+def start_workers(test_tmp, count: int):
+    require(redis_available(settings.CELERY_BROKER_URL), f"Redis at {settings.CELERY_BROKER_URL}")
+    from config.celery import app
+
+    processes = []
+    for n in range(count):
+        log = test_tmp / f"worker-{n}.log"
+        processes.append((start(["celery", "-A", "config", "worker", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+                                 "--pool", "solo", "-n", f"w{n}@%h", "-l", "info", "--without-mingle"], log), log))
+    # Send work only once every worker listens, so that a group really spreads over them.
+    wait_for(lambda: len(app.control.ping(timeout=1.0) or []) >= count, timeout=90, what=f"{count} workers",
+             log=processes[-1][1])
+    return processes
+
+
 @pytest.fixture
 def worker(committed, test_tmp):
-    require(redis_available(settings.CELERY_BROKER_URL), f"Redis at {settings.CELERY_BROKER_URL}")
-    log = test_tmp / "worker.log"
-    process = start(["celery", "-A", "config", "worker", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo",
-                     "-l", "info", "--without-mingle", "--without-gossip"], log)
-    yield log
-    stop(process)
+    processes = start_workers(test_tmp, 1)
+    yield processes[0][1]
+    for process, _ in processes:
+        stop(process)
+
+
+@pytest.fixture
+def two_workers(committed, test_tmp):
+    processes = start_workers(test_tmp, 2)
+    yield processes[-1][1]
+    for process, _ in processes:
+        stop(process)
 
 
 def finished_run(run_id: int):
@@ -72,6 +93,15 @@ def test_celery_worker_retrains_on_request_and_on_feedback(live_users, worker):
     assert auto.status == RunStatus.SUCCEEDED, auto.error
     assert auto.model_version.number == 2
     assert auto.dataset_version.counts["from_feedback"] == 2
+
+
+def test_folds_run_as_a_group_across_workers(live_users, two_workers):
+    project = create_project(slug="live-group", owner=live_users["engineer"], seed=14, n_per_label=16)
+    run = training_run_start(project=project, trigger="manual", actor=live_users["engineer"])
+    run = wait_for(lambda: finished_run(run.pk), timeout=240, what="the grouped run", log=two_workers)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.kfold["k"] == 2 and len(run.kfold["folds"]) == 2
+    assert len(set(run.kfold["workers"])) == 2  # one fold on each worker
 
 
 def test_serving_process_picks_up_a_new_champion_without_restart(live_users, test_tmp):

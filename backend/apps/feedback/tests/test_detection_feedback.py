@@ -106,7 +106,7 @@ def test_second_review_decides_what_trains(predicted, users, client_for, test_tm
                          format="json").status_code == 409
     (test_tmp / "snap-2").mkdir()
     snapshot = dataset_version_snapshot(project=predicted.project, image_dir=test_tmp / "snap-2")
-    assert [row.boxes for row in snapshot.training] == [final]
+    assert [row["boxes"] for row in snapshot.training] == [final]
     assert AuditEvent.objects.filter(action="feedback.reviewed").count() == 1
 
 

@@ -103,14 +103,14 @@ def test_rollback_restores_the_previous_champion(trained_project, users, client_
 
 
 def test_failed_training_leaves_the_champion(trained_project, users, monkeypatch):
-    from apps.training import ml
+    from ai_models.stages import model_training
 
     champion = ModelVersion.objects.get(project=trained_project)
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ml, "train_text_model", broken)
+    monkeypatch.setattr(model_training, "run", broken)
     with pytest.raises(RuntimeError):
         train_inline(trained_project, users["engineer"])
     run = trained_project.training_runs.order_by("-id").first()
