@@ -182,6 +182,7 @@ PARAMS_FILE = Path(os.environ.get("HITL_PARAMS_FILE", REPO_DIR / "params.yaml"))
 
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES  # a JSON import is held to the same limit as a file upload
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 100))
 PREDICT_MAX_INPUTS = int(os.environ.get("PREDICT_MAX_INPUTS", 1000))
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))  # decompression-bomb guard

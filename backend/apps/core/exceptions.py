@@ -4,7 +4,7 @@ Services raise `ApplicationError` (or Django's `ValidationError`); views never c
 """
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
@@ -37,6 +37,9 @@ def exception_handler(exc, context):
         response.status_code = exc.status
         response.data = {"detail": exc.message, **exc.extra}
         return response
+    if isinstance(exc, TooManyFilesSent):
+        return exception_handler(ApplicationError(
+            f"Too many files in one request (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}).", status=400), context)
     if isinstance(exc, RequestDataTooBig):
         exc = ApplicationError(f"The request body is over the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} byte limit.",
                                status=413)

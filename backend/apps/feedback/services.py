@@ -92,6 +92,8 @@ def feedback_review(*, feedback: Feedback, reviewer, label: str | None = None, b
     feedback = Feedback.objects.select_for_update().select_related("project", "item").get(pk=feedback.pk)
     if feedback.status != FeedbackStatus.PENDING_REVIEW:
         raise Conflict(f"Feedback {feedback.pk} is {feedback.status}, not waiting for review.")
+    if feedback.annotator_id is not None and feedback.annotator_id == getattr(reviewer, "pk", None):
+        raise ApplicationError("A second review must come from someone other than the first annotator.", status=403)
     project, item = feedback.project, feedback.item
     if project.task == "object_detection":
         if boxes is None:

@@ -11,12 +11,15 @@ from .images import CheckedImage, image_check, image_delete_quietly, image_store
 from .models import Item, Split
 
 
-def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None, split: str) -> list[tuple]:
-    """Validate everything before anything is written: [(CheckedImage, boxes or None)]."""
+def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None, split: str,
+                 splits_by_name: dict | None = None) -> list[tuple]:
+    """Validate everything before anything is written: [(CheckedImage, boxes or None, split)]."""
     if not files:
         raise ApplicationError("No images: send one or more 'files' parts.")
-    if split not in Split.values:
-        raise ApplicationError(f"split must be 'pool' or 'holdout', not {split!r}.")
+    splits_by_name = splits_by_name or {}
+    for value in {split, *splits_by_name.values()}:
+        if value not in Split.values:
+            raise ApplicationError(f"split must be 'pool' or 'holdout', not {value!r}.")
     boxes_by_name = boxes_by_name or {}
     if not isinstance(boxes_by_name, dict):
         raise ApplicationError("'boxes' must be a JSON object mapping file names to lists of boxes.")
@@ -31,31 +34,35 @@ def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict
         if name in boxes_by_name:
             boxes = boxes_validate(boxes_by_name[name], labels=project.labels, width=image.width, height=image.height,
                                    where=name)
-        if split == Split.HOLDOUT and boxes is None:
+        image_split = splits_by_name.get(name, split)
+        if image_split == Split.HOLDOUT and boxes is None:
             raise ApplicationError(f"{name}: a holdout image needs its boxes (an empty list means nothing is here).")
-        checked.append((image, boxes))
+        checked.append((image, boxes, image_split))
     return checked
 
 
 def images_import(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None = None,
-                  split: str = Split.POOL, subject_ref: str = "", actor, source: str = "upload") -> dict:
-    checked = images_check(project=project, files=files, boxes_by_name=boxes_by_name, split=split)
+                  split: str = Split.POOL, splits_by_name: dict | None = None, subject_ref: str = "", actor,
+                  source: str = "upload") -> dict:
+    """`split` applies to every image unless `splits_by_name` (file name -> split) says otherwise."""
+    checked = images_check(project=project, files=files, boxes_by_name=boxes_by_name, split=split,
+                           splits_by_name=splits_by_name)
     written: list[str] = []
     try:
         with transaction.atomic():
-            result = _images_create(project=project, checked=checked, split=split, subject_ref=subject_ref,
-                                    actor=actor, source=source, written=written)
+            result = _images_create(project=project, checked=checked, subject_ref=subject_ref, actor=actor,
+                                    source=source, written=written)
     except BaseException:
         image_delete_quietly(written)
         raise
     return result
 
 
-def _images_create(*, project, checked, split, subject_ref, actor, source, written: list[str]) -> dict:
+def _images_create(*, project, checked, subject_ref, actor, source, written: list[str]) -> dict:
     existing = dict(Item.objects.filter(project=project, content_hash__in=[c[0].sha256 for c in checked])
                     .values_list("content_hash", "id"))
     created, duplicates, seen, order = [], [], set(), []
-    for image, boxes in checked:
+    for image, boxes, split in checked:
         order.append(image.sha256)
         if image.sha256 in existing or image.sha256 in seen:
             duplicates.append(image.file_name)

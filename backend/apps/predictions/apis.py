@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_PREDICT
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, Conflict
 from apps.items.image_import import images_import
 from apps.projects.models import Task
 from apps.projects.selectors import project_get_for_user
+from apps.training.selectors import champion_get
 
 from .detection import detection_items_resolve, detection_predict, prediction_batch_start
 from .models import PredictionBatch
@@ -70,6 +71,8 @@ class PredictApi(APIView):
                          "predictions": PredictionOutput(predictions, many=True).data})
 
     def _detect(self, request, project) -> Response:
+        if champion_get(project=project) is None:  # before storing uploads that could not be predicted
+            raise Conflict(f"Project {project.slug!r} has no champion model yet: train and promote one first.")
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
         if files:  # new images become pool items first (validated and deduplicated like an upload)
             ids = images_import(project=project, files=files, actor=request.user, source="predict")["items"]

@@ -3,6 +3,7 @@
 Image confidence (for the review queue's uncertainty order) is the lowest box confidence; an image where
 the model found nothing gets 0.5, since "nothing here" and "everything missed" look alike to it.
 """
+import logging
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from apps.training.ml_detection import predict_boxes
 from .model_cache import serving_model
 from .models import BatchStatus, Prediction, PredictionBatch
 
+log = logging.getLogger(__name__)
 NO_BOX_CONFIDENCE = 0.5
 CHUNK = 16
 
@@ -78,10 +80,21 @@ def prediction_batch_start(*, project, items: list[Item], actor) -> PredictionBa
                                            request_id=current_request_id(), actor=actor)
     audit_event_record(action="predictions.batch_requested", actor=actor, project=project, obj=batch,
                        details={"images": len(items)})
+    transaction.on_commit(lambda: _enqueue(batch.pk))
+    return batch
+
+
+def _enqueue(batch_id: int) -> None:
+    """Send the batch to the workers; if the broker refuses, fail it visibly instead of leaving it queued."""
     from .tasks import prediction_batch_task
 
-    transaction.on_commit(lambda: prediction_batch_task.delay(batch.pk))
-    return batch
+    try:
+        prediction_batch_task.delay(batch_id)
+    except Exception as exc:  # kombu raises several types for an unreachable broker
+        log.exception("could not queue prediction batch %s", batch_id)
+        PredictionBatch.objects.filter(pk=batch_id).update(
+            status=BatchStatus.FAILED, finished_at=timezone.now(),
+            error=f"could not queue the batch: the task broker is unavailable ({type(exc).__name__}: {exc})"[:500])
 
 
 def prediction_batch_execute(*, batch_id: int) -> PredictionBatch:

@@ -99,7 +99,10 @@ def project_export(*, project, fmt: str) -> tuple[bytes, str, str]:
 
     annotated = [r for r in records if r.item_id in annotated_ids]
     if fmt == "yolo":
-        return yolo.export_yolo_zip(annotated, read, project.labels), "application/zip", f"{slug}-yolo.zip"
+        # val = the holdout when there is one, so that splits survive a round trip (val comes back as holdout)
+        has_holdout = any(r.split == "holdout" for r in annotated)
+        content = yolo.export_yolo_zip(annotated, read, project.labels, val_fraction=0.0 if has_holdout else 0.2)
+        return content, "application/zip", f"{slug}-yolo.zip"
     if fmt == "coco":
         return json.dumps(coco.export_coco(annotated, project.labels)).encode(), "application/json", f"{slug}-coco.json"
     if fmt == "coco_zip":
@@ -126,7 +129,9 @@ def project_import(*, project, fmt: str, name: str, data: bytes, actor) -> dict:
             if fmt == "labelstudio":
                 texts, seen = labelstudio.parse_labelstudio(data, kind="text")
                 _check_labels(project, seen)
-                rows = [{"text": t.text, **({"label": t.label} if t.label else {})} for t in texts]
+                rows = [{"text": t.text, **({"label": t.label} if t.label else {}),
+                         **({"split": t.split} if t.split in ("pool", "holdout") else {}),
+                         **({"subject_ref": t.subject_ref} if t.subject_ref else {})} for t in texts]
                 return items_import(project=project, rows=rows, actor=actor, source=f"import:{fmt}")
             rows, lines = parse_upload(name=f"{name}.{fmt}" if not name.endswith(fmt) else name, content=data,
                                        ignore=EXPORT_ONLY_COLUMNS)
@@ -145,5 +150,6 @@ def project_import(*, project, fmt: str, name: str, data: bytes, actor) -> dict:
                                "use yolo or coco_zip, which carry them.")
     boxes = {i.file_name: [{"label": b.label, "x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in i.boxes]
              for i in bundle.images}
+    splits = {i.file_name: i.split for i in bundle.images if i.split in ("pool", "holdout")}
     return images_import(project=project, files=[(i.file_name, bundle.files[i.file_name]) for i in bundle.images],
-                         boxes_by_name=boxes, actor=actor, source=f"import:{fmt}")
+                         boxes_by_name=boxes, splits_by_name=splits, actor=actor, source=f"import:{fmt}")

@@ -117,3 +117,14 @@ def test_review_refuses_bad_boxes(predicted, users, client_for):
                                                   format="json")
     assert response.status_code == 400
     assert Feedback.objects.get(pk=feedback["id"]).status == "pending_review"
+
+
+def test_nobody_reviews_their_own_answer(predicted, users, client_for):
+    from apps.projects.services import project_member_add
+
+    project_member_add(project=predicted.project, user=users["admin"], actor=users["engineer"])
+    api = client_for(users["admin"])  # an admin may annotate and review, but not the same answer
+    feedback = submit(api, predicted, {"verdict": "correct", "boxes": []}).json()
+    response = api.post(f"/api/v1/feedback/{feedback['id']}/review/", {"boxes": []}, format="json")
+    assert response.status_code == 403 and "someone other" in response.json()["detail"]
+    assert Feedback.objects.get(pk=feedback["id"]).status == "pending_review"

@@ -169,3 +169,18 @@ def test_validation_never_tries_to_install_plugins_after_ultralytics_is_imported
     with pytest.raises(ApplicationError, match="not an image"):
         image_check(file_name="x.png", data=b"definitely not an image")
     assert image_check(file_name="ok.png", data=png()).width == 96
+
+
+def test_too_many_files_is_a_json_400(shapes, users, client_for, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    response = upload(client_for(users["engineer"]), {f"{i}.png": png(seed=i) for i in range(3)})
+    assert response.status_code == 400 and "Too many files" in response.json()["detail"]
+    assert not Item.objects.exists()
+
+
+def test_predicting_uploads_without_a_champion_stores_nothing(shapes, users, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(users["annotator"]).post("/api/v1/projects/shapes/predict/",
+                                                   {"files": [SimpleUploadedFile("a.png", png())]}, format="multipart")
+    assert response.status_code == 409 and not Item.objects.exists()

@@ -94,6 +94,9 @@ def test_export_yolo_then_import_gives_the_same_boxes(users, client_for):
     assert imported.status_code == 201, imported.content
     assert imported.json()["created"] == 6
 
+    splits = {i.content_hash: i.split for i in Item.objects.filter(project=copy)}
+    assert splits == {i.content_hash: i.split for i in Item.objects.filter(project=project)}  # holdout stays holdout
+
     def boxes_by_hash(p):
         return {i.content_hash: sorted((b["label"], round(b["x"]), round(b["y"]), round(b["w"]), round(b["h"]))
                                        for b in i.boxes) for i in Item.objects.filter(project=p)}
