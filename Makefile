@@ -32,8 +32,8 @@ train: $(VENV_STAMP)  ## make train PROJECT=demo-text (inline, with progress)
 repro: $(VENV_STAMP)  ## make repro PROJECT=demo-shapes: the DVC pipeline for one project (default: params.yaml's)
 	PATH="$(CURDIR)/.venv/bin:$$PATH" $(if $(PROJECT),dvc exp run -S PROJECT=$(PROJECT),dvc repro)
 
-bench: $(VENV_STAMP)  ## serving throughput, API vs in-process (numbers also in var/bench/results.json)
-	cd backend && ../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py bootstrap_demo && ../$(PY) manage.py bench
+bench: $(VENV_STAMP)  ## serving throughput, API vs in-process; pipeline wall times (numbers in var/bench/*.json)
+	cd backend && ../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py bootstrap_demo && ../$(PY) manage.py bench && ../$(PY) manage.py bench_pipeline
 
 venv: $(VENV_STAMP)
 
