@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from ai_models.boxes import Box as BoxRecord  # one box type for geometry and formats: pixels, top-left origin
+
 #: The image bytes of an export: a mapping ``file_name -> bytes`` or a callable that loads one file.
 FileSource = Mapping[str, bytes] | Callable[[str], bytes]
 
@@ -22,16 +24,6 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 
 #: A fixed timestamp for zip members, so that the same export gives the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-@dataclass(frozen=True)
-class BoxRecord:
-    label: str
-    x: float
-    y: float
-    w: float
-    h: float
-    confidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,15 @@
 Detection corrections are compared with the model's boxes (IoU/CIoU matching); any disagreement flag
 sends the feedback to the second-review queue, and training waits for the reviewed answer.
 """
-import logging
-
 from django.db import transaction
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
+from apps.core.queueing import send_or_fail
 from apps.items.annotations import boxes_validate
 from apps.predictions.models import Prediction
 
 from .models import Feedback, FeedbackStatus, Review, Verdict
-
-log = logging.getLogger(__name__)
 
 
 def _human_boxes_flags(prediction: Prediction, boxes) -> tuple[list[dict], list[dict]]:
@@ -80,10 +77,8 @@ def _retrain_check_later(project_id: int) -> None:
     """The feedback is saved either way; if the broker is down, the next correction checks again."""
     from apps.training.tasks import retrain_check_task
 
-    try:
-        retrain_check_task.delay(project_id)
-    except Exception:  # kombu raises several types for an unreachable broker
-        log.exception("could not queue the retrain check for project %s", project_id)
+    send_or_fail(lambda: retrain_check_task.delay(project_id), what=f"the retrain check of project {project_id}",
+                 on_failure=lambda message: None)  # logged by send_or_fail; nothing else to mark
 
 
 @transaction.atomic

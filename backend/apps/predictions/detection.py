@@ -3,7 +3,6 @@
 Image confidence (for the review queue's uncertainty order) is the lowest box confidence; an image where
 the model found nothing gets 0.5, since "nothing here" and "everything missed" look alike to it.
 """
-import logging
 import tempfile
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
+from apps.core.queueing import send_or_fail
 from apps.core.request_context import current_request_id
 from apps.items.images import image_open
 from apps.items.models import Item
@@ -22,7 +22,6 @@ from apps.training.ml_detection import predict_boxes
 from .model_cache import serving_model
 from .models import BatchStatus, Prediction, PredictionBatch
 
-log = logging.getLogger(__name__)
 NO_BOX_CONFIDENCE = 0.5
 CHUNK = 16
 
@@ -88,13 +87,9 @@ def _enqueue(batch_id: int) -> None:
     """Send the batch to the workers; if the broker refuses, fail it visibly instead of leaving it queued."""
     from .tasks import prediction_batch_task
 
-    try:
-        prediction_batch_task.delay(batch_id)
-    except Exception as exc:  # kombu raises several types for an unreachable broker
-        log.exception("could not queue prediction batch %s", batch_id)
-        PredictionBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.FAILED, finished_at=timezone.now(),
-            error=f"could not queue the batch: the task broker is unavailable ({type(exc).__name__}: {exc})"[:500])
+    send_or_fail(lambda: prediction_batch_task.delay(batch_id), what=f"prediction batch {batch_id}",
+                 on_failure=lambda message: PredictionBatch.objects.filter(pk=batch_id).update(
+                     status=BatchStatus.FAILED, finished_at=timezone.now(), error=message))
 
 
 def prediction_batch_execute(*, batch_id: int) -> PredictionBatch:

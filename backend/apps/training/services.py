@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
+from apps.core.queueing import send_or_fail
 from apps.feedback.selectors import corrections_since
 from apps.projects.models import Project
 
@@ -43,17 +44,15 @@ def _enqueue(run_id: int) -> None:
     """Send the run to the workers; if the broker refuses, fail the run visibly instead of leaving it queued."""
     from .tasks import training_run_task
 
-    try:
-        training_run_task.delay(run_id)
-    except Exception as exc:  # kombu raises several types for an unreachable broker
-        log.exception("could not queue training run %s", run_id)
+    def fail(message: str) -> None:
         run = TrainingRun.objects.select_related("project").get(pk=run_id)
-        message = f"could not queue the run: the task broker is unavailable ({type(exc).__name__}: {exc})"[:500]
         with transaction.atomic():
             TrainingRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=message,
                                                          finished_at=timezone.now(),
                                                          progress={"stage": "failed", "percent": 100})
             audit_event_record(action="training.failed", project=run.project, obj=run, details={"error": message})
+
+    send_or_fail(lambda: training_run_task.delay(run_id), what=f"training run {run_id}", on_failure=fail)
 
 
 def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:

@@ -72,13 +72,21 @@ def test_unreachable_broker_fails_the_run_instead_of_leaving_it_queued(project, 
     app.conf.broker_connection_retry = False
     app.conf.broker_connection_max_retries = 0
     app.conf.broker_transport_options = {"max_retries": 0}
-    try:
+    def fresh_pools() -> None:  # connections are pooled per broker URL: drop them, they are rebuilt on demand
         app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    try:
+        fresh_pools()
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(users["engineer"]).post("/api/v1/projects/tickets/training-runs/")
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.pool.force_close_all()
+        app.conf.broker_connection_retry = True
+        app.conf.broker_connection_max_retries = 100
+        app.conf.broker_transport_options = {}
+        fresh_pools()
     assert response.status_code == 202
     run = TrainingRun.objects.get(pk=response.json()["id"])
     assert run.status == "failed" and "broker" in run.error
