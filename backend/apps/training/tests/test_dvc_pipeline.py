@@ -91,6 +91,11 @@ def test_text_pipeline_reproduces_registers_and_reruns_only_what_changed(committ
     assert not rerun & {"data_formatting", "model_training", "evaluate"}
     metrics = subprocess.run(["dvc", "metrics", "show", "--json"], cwd=root, env=env, capture_output=True, text=True)
     assert metrics.returncode == 0 and "holdout.json" in metrics.stdout
+    params = subprocess.run(["dvc", "params", "diff"], cwd=root, env=env, capture_output=True, text=True)
+    assert params.returncode == 0 and "K_FOLDS" in params.stdout
+    plots = subprocess.run(["dvc", "plots", "show", "-o", str(root / "plots-html")], cwd=root, env=env,
+                           capture_output=True, text=True)
+    assert plots.returncode == 0 and (root / "plots-html" / "index.html").exists()
 
 
 def test_detection_pipeline_reproduces(committed, test_tmp):
