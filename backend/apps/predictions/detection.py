@@ -96,14 +96,16 @@ def prediction_batch_execute(*, batch_id: int) -> PredictionBatch:
     batch = PredictionBatch.objects.select_related("project", "actor").get(pk=batch_id)
     if batch.status == BatchStatus.SUCCEEDED:
         return batch
-    PredictionBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, done=0)
+    # A retried batch (worker lost, database blip) goes on where it stopped: no image is predicted twice.
+    already = set(batch.predictions.values_list("item_id", flat=True))
+    PredictionBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, done=len(already))
     try:
-        items = list(Item.objects.filter(pk__in=batch.item_ids))
         order = {item_id: i for i, item_id in enumerate(batch.item_ids)}
-        items.sort(key=lambda item: order[item.pk])
+        items = sorted((i for i in Item.objects.filter(pk__in=batch.item_ids) if i.pk not in already),
+                       key=lambda item: order[item.pk])
         for start in range(0, len(items), CHUNK):
             detection_predict(project=batch.project, items=items[start:start + CHUNK], actor=batch.actor, batch=batch)
-            PredictionBatch.objects.filter(pk=batch.pk).update(done=min(start + CHUNK, len(items)))
+            PredictionBatch.objects.filter(pk=batch.pk).update(done=len(already) + min(start + CHUNK, len(items)))
     except Exception as exc:
         PredictionBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=f"{type(exc).__name__}: {exc}",
                                                            finished_at=timezone.now())

@@ -10,7 +10,7 @@ from apps.core.tests.fixtures import train_inline
 from apps.core.tests.images import shapes_image
 from apps.items.image_import import images_import
 from apps.items.models import Item
-from apps.predictions.detection import prediction_batch_execute
+from apps.predictions.detection import detection_predict, prediction_batch_execute
 from apps.projects.services import project_create, project_member_add
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,13 @@ def test_first_detector_is_trained_registered_and_served(detector, users, client
     queued = api.post("/api/v1/projects/shapes/predict/", {"inputs": [{"item_id": i.pk} for i in pool]},
                       format="json")
     assert queued.status_code == 202 and queued.json()["batch"]["total"] == 3
-    prediction_batch_execute(batch_id=queued.json()["batch"]["id"])  # what the Celery task runs
+    from apps.predictions.models import Prediction, PredictionBatch
+
+    batch_id = queued.json()["batch"]["id"]
+    detection_predict(project=project, items=pool[:1], actor=users["annotator"],
+                      batch=PredictionBatch.objects.get(pk=batch_id))  # as if a first attempt died after one chunk
+    prediction_batch_execute(batch_id=batch_id)  # what the Celery task runs (and reruns on a retry)
+    assert Prediction.objects.filter(batch_id=batch_id).count() == 3  # the retry did not predict image 1 again
     batch = api.get(f"/api/v1/prediction-batches/{queued.json()['batch']['id']}/").json()
     assert batch["batch"]["status"] == "succeeded" and batch["batch"]["done"] == 3
     assert [p["item_id"] for p in batch["predictions"]] == [i.pk for i in pool]
