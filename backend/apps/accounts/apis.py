@@ -1,27 +1,75 @@
-"""Token login: POST username/password, get {"token": ...}."""
-from drf_spectacular.utils import extend_schema, inline_serializer
+"""Login endpoints: a token for API clients; a session (cookie + CSRF) for the browser app, with me and logout."""
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .services import token_login
+from .authentication import SessionAuthentication, csrf_enforce
+from .roles import Role, user_roles
+from .services import session_login, session_logout, token_login
+
+
+class CredentialsInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class MeOutput(serializers.Serializer):
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=[r.value for r in Role]))
+    is_staff = serializers.BooleanField()
+    is_superuser = serializers.BooleanField()
+
+
+def _me(user) -> dict:
+    return {"username": user.username, "roles": sorted(user_roles(user)), "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser}
 
 
 class TokenLoginApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "TokenLoginInput"
-
-        username = serializers.CharField()
-        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-
-    @extend_schema(request=InputSerializer, responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}))
+    @extend_schema(request=CredentialsInput,
+                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}))
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = CredentialsInput(data=request.data)
         data.is_valid(raise_exception=True)
         token = token_login(**data.validated_data)
         return Response({"token": token.key})
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")  # also on the 401: the app needs the cookie to log in
+class MeApi(APIView):
+    @extend_schema(responses=MeOutput)
+    def get(self, request):
+        return Response(MeOutput(_me(request.user)).data)
+
+
+class SessionLoginApi(APIView):
+    authentication_classes: list = []  # anonymous by design; CSRF is checked explicitly below
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CredentialsInput, responses={
+        200: MeOutput, 403: OpenApiResponse(description="The CSRF check failed.")})
+    def post(self, request):
+        csrf_enforce(request)
+        data = CredentialsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = session_login(request=request, **data.validated_data)
+        return Response(MeOutput(_me(user)).data)
+
+
+class SessionLogoutApi(APIView):
+    authentication_classes = [SessionAuthentication]  # a session only (checked for CSRF); tokens have no logout
+
+    def get_authenticate_header(self, request) -> str:
+        return "Session"  # so that a caller without a session gets 401, as everywhere else, not 403
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        session_logout(request=request)
+        return Response(status=204)

@@ -1,5 +1,5 @@
-"""Account writes: token login and role changes, each with its audit event."""
-from django.contrib.auth import authenticate
+"""Account writes: token and session login, logout, role changes; each with its audit event."""
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -10,16 +10,41 @@ from apps.core.exceptions import ApplicationError
 from .roles import ALL_ROLES
 
 
-def token_login(*, username: str, password: str) -> Token:
-    user = authenticate(username=username, password=password)
+def _credentials_check(*, username: str, password: str, via: str, request=None) -> User:
+    """The active user with these credentials; otherwise `auth.login_failed` is recorded and the login refused."""
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         with transaction.atomic():  # committed before we refuse, so failed attempts stay on record
-            audit_event_record(action="auth.login_failed", details={"via": "token"})
+            audit_event_record(action="auth.login_failed", details={"via": via})
         raise ApplicationError("Unable to log in with the provided credentials.", status=400)
+    return user
+
+
+def token_login(*, username: str, password: str) -> Token:
+    user = _credentials_check(username=username, password=password, via="token")
     with transaction.atomic():
         token, _ = Token.objects.get_or_create(user=user)
         audit_event_record(action="auth.login", actor=user, obj=user, details={"via": "token"})
     return token
+
+
+def session_login(*, request, username: str, password: str) -> User:
+    """Django's login(): a new session (key and CSRF token rotated).
+
+    Its `auth.login` event is written by the user_logged_in receiver (signals.py), inside this transaction,
+    as for every other session login (the Django admin's too).
+    """
+    user = _credentials_check(username=username, password=password, via="session", request=request)
+    with transaction.atomic():
+        login(request, user)
+    return user
+
+
+def session_logout(*, request) -> None:
+    user = request.user
+    with transaction.atomic():
+        audit_event_record(action="auth.logout", actor=user, obj=user, details={"via": "session"})
+        logout(request)
 
 
 @transaction.atomic

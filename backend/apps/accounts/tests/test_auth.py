@@ -155,8 +155,10 @@ def test_unknown_role_is_refused_and_nothing_changes(users):
     assert AuditEvent.objects.count() == before
 
 
-# Every endpoint of the API except token login, with each method it serves.
+# Every endpoint of the API except token and session login, with each method it serves.
 PROTECTED = [
+    ("get", "/api/v1/auth/me/", "auth/me/"),
+    ("post", "/api/v1/auth/logout/", "auth/logout/"),
     ("get", "/api/v1/projects/", "projects/"),
     ("post", "/api/v1/projects/", "projects/"),
     ("get", "/api/v1/projects/tickets/", "projects/<slug:slug>/"),
@@ -187,7 +189,7 @@ PROTECTED = [
     ("get", "/api/v1/schema/", "schema/"),
     ("get", "/api/v1/docs/", "docs/"),
 ]
-PUBLIC_ROUTES = {"auth/token/"}
+PUBLIC_ROUTES = {"auth/token/", "auth/login/"}
 
 
 def _api_routes() -> set[str]:
