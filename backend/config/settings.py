@@ -126,6 +126,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# The web app: the Vite build (index.html, assets/ with hashed names) served at / by WhiteNoise, with client-side
+# routes answered by apps.core.spa.spa_index. WhiteNoise lists the files once at startup; a build made later is
+# still served, through spa_index.
+FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", REPO_DIR / "frontend" / "dist")).resolve()
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/.+-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$"  # Vite's [name]-[hash][extname]
+
+
+def _frontend_headers(headers, path: str, url: str) -> None:
+    if url == "/index.html":  # the entry page names the current build's assets: always revalidate it
+        headers["Cache-Control"] = "no-cache"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _frontend_headers
+
 STORAGE_ROOT = Path(os.environ.get("STORAGE_ROOT", VAR_DIR / "storage"))
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 if S3_BUCKET:

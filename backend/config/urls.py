@@ -1,9 +1,10 @@
-"""URL map: the versioned REST API under /api/v1/, schema and docs, admin, health."""
+"""URL map: the versioned REST API under /api/v1/, schema and docs, admin, health, and the web app at /."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.health import healthz, readyz
+from apps.core.spa import api_not_found, spa_index
 
 api_v1 = [
     path("", include("apps.accounts.urls")),
@@ -20,7 +21,10 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    re_path(r"^api(?:/|$)", api_not_found),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
     path("readyz", readyz),
+    # Last: every other GET is a client-side route of the web app (static files never get here).
+    re_path(r"^(?!(?:api|admin|static)(?:/|$)|(?:healthz|readyz)/?$)(?P<path>.*)$", spa_index, name="web-app"),
 ]
