@@ -1,0 +1,169 @@
+// One page of audit events. Each row expands to its details (JSON), the full hashes and the UTC time.
+import { Fragment, useState } from "react";
+import { Link } from "react-router-dom";
+
+import type { AuditEvent } from "../api/audit-events";
+
+const localTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+function utc(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace("T", " ").replace("Z", " UTC");
+}
+
+function EventTime({ iso }: { iso: string }) {
+  const date = new Date(iso);
+  return (
+    <time dateTime={iso} title={utc(iso)}>
+      {Number.isNaN(date.getTime()) ? iso : localTime.format(date)}
+    </time>
+  );
+}
+
+function EventObject({ event }: { event: AuditEvent }) {
+  if (!event.object_type) return <span className="muted">–</span>;
+  const text = `${event.object_type}${event.object_id ? ` #${event.object_id}` : ""}`;
+  // A model version's page shows its model card.
+  if (event.object_type === "training.modelversion" && event.project && event.object_id) {
+    return <Link to={`/projects/${event.project}/versions/${event.object_id}`}>{text}</Link>;
+  }
+  return <span>{text}</span>;
+}
+
+function ProjectCell({ slug, onFilter }: { slug: string; onFilter: (slug: string) => void }) {
+  if (!slug) return <span className="muted">–</span>;
+  return (
+    <button type="button" className="audit-link-button" onClick={() => onFilter(slug)} title={`Show only ${slug}'s events`}>
+      {slug}
+    </button>
+  );
+}
+
+function EventDetails({ event, id, colSpan }: { event: AuditEvent; id: string; colSpan: number }) {
+  return (
+    <tr id={id} className="audit-details-row">
+      <td colSpan={colSpan}>
+        <dl className="audit-details">
+          <div>
+            <dt>Time (UTC)</dt>
+            <dd>
+              <code>{utc(event.created_at)}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Actor pseudonym</dt>
+            <dd>
+              <code>{event.actor_ref}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Hash</dt>
+            <dd>
+              <code className="hash-full">{event.hash}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Previous hash</dt>
+            <dd>
+              <code className="hash-full">{event.prev_hash}</code>
+            </dd>
+          </div>
+          <div className="audit-details-json">
+            <dt>Details</dt>
+            <dd>
+              <pre>{JSON.stringify(event.details ?? {}, null, 2)}</pre>
+            </dd>
+          </div>
+        </dl>
+      </td>
+    </tr>
+  );
+}
+
+const COLUMNS = ["Seq", "Time", "Action", "Actor", "Project", "Object", "Request id", "Hash", "Details"];
+
+export function AuditTable({
+  events,
+  busy,
+  onFilterProject,
+}: {
+  events: AuditEvent[];
+  busy: boolean;
+  onFilterProject: (slug: string) => void;
+}) {
+  const [open, setOpen] = useState<Set<number>>(new Set());
+  const toggle = (seq: number) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (next.has(seq)) next.delete(seq);
+      else next.add(seq);
+      return next;
+    });
+
+  return (
+    <div className="table-wrap">
+      <table className="audit-table" aria-busy={busy}>
+        <caption className="audit-caption">Audit events in sequence order</caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((name) => (
+              <th key={name} scope="col" className={name === "Seq" ? "num" : undefined}>
+                {name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((event) => {
+            const expanded = open.has(event.seq);
+            const detailsId = `audit-event-${event.seq}`;
+            return (
+              <Fragment key={event.seq}>
+                <tr>
+                  <td className="num">{event.seq}</td>
+                  <td className="nowrap">
+                    <EventTime iso={event.created_at} />
+                  </td>
+                  <td>
+                    <code>{event.action}</code>
+                  </td>
+                  <td>
+                    <code title={event.actor_ref}>{shorten(event.actor_ref, 12)}</code>
+                    <div className="small muted">{event.actor_role}</div>
+                  </td>
+                  <td>
+                    <ProjectCell slug={event.project} onFilter={onFilterProject} />
+                  </td>
+                  <td>
+                    <EventObject event={event} />
+                  </td>
+                  <td className="small">{event.request_id ? <code>{event.request_id}</code> : <span className="muted">–</span>}</td>
+                  <td>
+                    <code title={event.hash}>{shorten(event.hash, 10)}</code>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-ghost audit-btn-small"
+                      aria-expanded={expanded}
+                      aria-controls={expanded ? detailsId : undefined}
+                      aria-label={`${expanded ? "Hide" : "Show"} details of event ${event.seq}`}
+                      onClick={() => toggle(event.seq)}
+                    >
+                      {expanded ? "Hide" : "Show"}
+                    </button>
+                  </td>
+                </tr>
+                {expanded && <EventDetails event={event} id={detailsId} colSpan={COLUMNS.length} />}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function shorten(value: string, length: number): string {
+  return value.length > length + 1 ? `${value.slice(0, length)}…` : value;
+}
