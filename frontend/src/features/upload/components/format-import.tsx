@@ -1,0 +1,79 @@
+// Whole datasets in a standard format → POST /projects/{slug}/import/ (multipart format + file).
+import { useId, useState } from "react";
+
+import { Button } from "@/components/ui";
+
+import { IMPORT_FORMATS } from "../api/formats";
+import { importProjectFile } from "../api/import-project";
+import { formatBytes, tooLarge } from "../limits";
+import { DropZone } from "./drop-zone";
+import { UploadStatus } from "./upload-status";
+import { useUpload } from "./use-upload";
+
+type Task = keyof typeof IMPORT_FORMATS;
+
+export function FormatImport({ slug, task }: { slug: string; task: Task }) {
+  const formats = IMPORT_FORMATS[task];
+  const [format, setFormat] = useState(formats[0].format);
+  const [file, setFile] = useState<File | null>(null);
+  const upload = useUpload();
+  const selectId = useId();
+  const info = formats.find((f) => f.format === format) ?? formats[0];
+  const sending = upload.state.phase === "sending";
+  const oversize = file ? tooLarge(file) : null;
+
+  return (
+    <section className="card stack" aria-labelledby="format-import-title">
+      <h2 id="format-import-title">Import a dataset</h2>
+      <p className="small muted">
+        {task === "object_detection"
+          ? "Every image is imported into the pool. The labels in the file must already be in the project (append them in Settings first). To build a holdout set, upload images above with split = holdout."
+          : "The same checks as a text upload; the labels in the file must already be in the project."}
+      </p>
+      <label className="field" htmlFor={selectId}>
+        <span>Format</span>
+        <select
+          id={selectId}
+          value={format}
+          disabled={sending}
+          onChange={(event) => {
+            setFormat(event.target.value);
+            upload.reset();
+          }}
+        >
+          {formats.map((f) => (
+            <option key={f.format} value={f.format}>
+              {f.name}
+            </option>
+          ))}
+        </select>
+        <small>{info.hint}</small>
+      </label>
+      <DropZone
+        label={`Choose a ${info.name} file`}
+        accept={info.accept}
+        disabled={sending}
+        onFiles={(files) => {
+          setFile(files[0]);
+          upload.reset();
+        }}
+      />
+      {file && (
+        <div className="row">
+          <span className="mono">{file.name}</span>
+          <span className="muted small">{formatBytes(file.size)}</span>
+          {oversize && <span className="file-flag">{oversize}</span>}
+          <span className="spacer" />
+          <Button
+            variant="primary"
+            disabled={sending || Boolean(oversize)}
+            onClick={() => void upload.start(file.name, (options) => importProjectFile(slug, format, file, options))}
+          >
+            Import as {info.name}
+          </Button>
+        </div>
+      )}
+      <UploadStatus upload={upload} label={`Importing ${file?.name ?? "the file"}`} />
+    </section>
+  );
+}
