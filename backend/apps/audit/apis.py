@@ -1,7 +1,10 @@
-"""Audit endpoints: filtered event listing and chain verification (auditors and admins)."""
+"""Audit endpoints: filtered event listing, its streamed export, and chain verification (auditors and admins)."""
 from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,11 +12,13 @@ from rest_framework.views import APIView
 from apps.accounts.roles import CAN_READ_AUDIT
 from apps.core.exceptions import ApplicationError
 from apps.core.pagination import paginated_response
+from apps.core.schema import paginated_schema
 from apps.projects.selectors import is_global_admin, project_list_for_user, require_role
 
+from .export import CONTENT_TYPES, audit_events_stream
 from .models import AuditEvent
 from .selectors import audit_chain_verify, audit_event_list
-from .services import actor_reference
+from .services import EXPORT_FORMATS, actor_reference, audit_export_start
 
 
 class AuditEventOutput(serializers.ModelSerializer):
@@ -23,6 +28,16 @@ class AuditEventOutput(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id", "project",
                   "request_id", "details", "prev_hash", "hash"]
+
+
+FILTERS = [
+    OpenApiParameter("action", str, description="exact action name, e.g. auth.login"),
+    OpenApiParameter("actor", str, description="a username, a pseudonym (actor_ref) or system"),
+    OpenApiParameter("project", str, description="project slug"),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive"),
+    OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601, inclusive"),
+]
+BAD_FILTER = {400: "A since or until that is not an ISO 8601 date-time."}
 
 
 def _time(value: str | None, name: str):
@@ -37,22 +52,49 @@ def _time(value: str | None, name: str):
     return parsed
 
 
+def _filters(request) -> dict:
+    """The filters of the query string, as audit_event_list takes them (an actor's username becomes its pseudonym)."""
+    params = request.query_params
+    actor_ref = None
+    if params.get("actor"):
+        user = User.objects.filter(username=params["actor"]).first()
+        actor_ref = actor_reference(user) if user else params["actor"]
+    return {"action": params.get("action") or None, "actor_ref": actor_ref, "project_slug": params.get("project") or None,
+            "since": _time(params.get("since"), "since"), "until": _time(params.get("until"), "until")}
+
+
+def _visible_events(request) -> tuple:
+    """The filtered events the caller may see, and the filters: an auditor sees the events of their projects and
+    those of no project; an admin sees all."""
+    require_role(request.user, CAN_READ_AUDIT)
+    filters = _filters(request)
+    scope = None if is_global_admin(request.user) else list(
+        project_list_for_user(user=request.user).values_list("slug", flat=True))
+    return audit_event_list(**filters, project_slugs=scope), filters
+
+
 class AuditEventListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("action", "actor", "project", "since", "until")],
-                   responses=AuditEventOutput(many=True))
+    @paginated_schema(AuditEventOutput, parameters=FILTERS, errors=BAD_FILTER)
     def get(self, request):
-        require_role(request.user, CAN_READ_AUDIT)
-        params = request.query_params
-        actor_ref = None
-        if params.get("actor"):
-            user = User.objects.filter(username=params["actor"]).first()
-            actor_ref = actor_reference(user) if user else params["actor"]  # a username or a pseudonym
-        scope = None if is_global_admin(request.user) else list(
-            project_list_for_user(user=request.user).values_list("slug", flat=True))
-        qs = audit_event_list(action=params.get("action"), actor_ref=actor_ref, project_slug=params.get("project"),
-                              since=_time(params.get("since"), "since"), until=_time(params.get("until"), "until"),
-                              project_slugs=scope)
-        return paginated_response(request=request, view=self, queryset=qs, serializer_class=AuditEventOutput)
+        events, _ = _visible_events(request)
+        return paginated_response(request=request, view=self, queryset=events, serializer_class=AuditEventOutput)
+
+
+class AuditEventExportApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, required=True, enum=list(EXPORT_FORMATS)), *FILTERS],
+        responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/json"): AuditEventOutput(many=True),
+                   400: OpenApiResponse(description="An unknown format, or a bad since/until.")})
+    def get(self, request):
+        events, filters = _visible_events(request)
+        fmt = request.query_params.get("format", "")
+        recorded = {"project" if k == "project_slug" else k: v.isoformat() if hasattr(v, "isoformat") else v
+                    for k, v in filters.items() if v}
+        events, count = audit_export_start(actor=request.user, fmt=fmt, events=events, filters=recorded)
+        response = StreamingHttpResponse(audit_events_stream(events=events, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="audit-events-{timezone.now():%Y%m%dT%H%M%SZ}.{fmt}"'
+        response["X-Event-Count"] = str(count)
+        return response
 
 
 class AuditVerifyOutput(serializers.Serializer):

@@ -1,10 +1,11 @@
-"""audit_event_record: append one event to the hash chain, inside the caller's transaction.
+"""audit_event_record: append one event to the hash chain, inside the caller's transaction; audit exports.
 
 Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite's IMMEDIATE
 transactions on the embedded default) so that concurrent requests never fork the chain.
 """
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
@@ -63,3 +64,23 @@ def audit_event_record(*, action: str, actor=None, project=None, obj=None, objec
     )
     with transaction.atomic():
         return AuditEvent.objects.create(**fields, prev_hash=prev_hash, hash=chain_hash(prev_hash, event_payload(**fields)))
+
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def audit_export_start(*, actor, fmt: str, events: QuerySet[AuditEvent], filters: dict) -> tuple[QuerySet, int]:
+    """Fix what an export holds (the matching events recorded so far) and record `audit.exported` for it.
+
+    `filters` are recorded as given (pseudonyms, never usernames); the events are streamed afterwards.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ApplicationError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}.")
+    with transaction.atomic():
+        through_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        events = events.filter(seq__lte=through_seq)
+        count = events.count()
+        audit_event_record(action="audit.exported", actor=actor, project=filters.get("project", ""),
+                           object_type="audit.auditevent",
+                           details={"format": fmt, "filters": filters, "count": count, "through_seq": through_seq})
+    return events, count

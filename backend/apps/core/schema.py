@@ -63,12 +63,14 @@ def _component_name(serializer_class) -> str:
 
 @functools.cache
 def _page_serializer(serializer_class):
-    return inline_serializer(f"Paginated{_component_name(serializer_class)}List", fields={
+    page = inline_serializer(f"Paginated{_component_name(serializer_class)}List", fields={
         "count": serializers.IntegerField(min_value=0),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
         "results": serializer_class(many=True),
     })
+    page._paginated = True
+    return page
 
 
 PAGE_PARAMETERS = [
@@ -89,6 +91,13 @@ def paginated_schema(serializer_class, *, parameters=(), errors: dict[int, str] 
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        responses = self.get_response_serializers()
+        if isinstance(responses, dict) and getattr(responses.get(200), "_paginated", False):
+            operation_id = operation_id.removesuffix("_retrieve") + "_list"  # as drf-spectacular names list views
+        return operation_id
+
     def _get_request_body(self, direction="request"):
         # drf-spectacular documents bodies of POST/PUT/PATCH only; DELETE …/members/ takes {"username"}.
         if self.method != "DELETE" or self.get_request_serializer() is None:

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from apps.accounts.roles import CAN_GIVE_FEEDBACK, CAN_READ_AUDIT, CAN_REVIEW
 from apps.core.exceptions import ApplicationError
 from apps.core.pagination import paginated_response
+from apps.core.schema import paginated_schema
 from apps.predictions.models import Prediction
 from apps.projects.selectors import project_get_for_user
 
@@ -44,7 +45,7 @@ class FeedbackOutput(serializers.Serializer):
 
 
 class ReviewQueueApi(APIView):
-    @extend_schema(responses=QueueEntryOutput(many=True))
+    @paginated_schema(QueueEntryOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
         return paginated_response(request=request, view=self, queryset=review_queue(project=project),
@@ -89,8 +90,8 @@ class ReviewEntryOutput(FeedbackOutput):
 
 
 class ReviewListApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=["pending", "reviewed", "all"])],
-                   responses=ReviewEntryOutput(many=True))
+    @paginated_schema(ReviewEntryOutput, parameters=[OpenApiParameter(
+        "status", str, enum=["pending", "reviewed", "all"], default="pending")], errors={400: "Unknown status."})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_REVIEW | CAN_READ_AUDIT)
         wanted = request.query_params.get("status", "pending")

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
 from apps.core.exceptions import ApplicationError
 from apps.core.pagination import paginated_response
+from apps.core.schema import paginated_schema
 from apps.projects.models import Task
 from apps.projects.selectors import project_get_for_user
 
@@ -55,8 +56,9 @@ class ItemListImportApi(APIView):
 
         items = ItemImportRow(many=True)
 
-    @extend_schema(parameters=[OpenApiParameter("split", str), OpenApiParameter("labelled", bool)],
-                   responses=ItemOutput(many=True))
+    @paginated_schema(ItemOutput, parameters=[
+        OpenApiParameter("split", str, enum=["pool", "holdout"], description="only items of this split"),
+        OpenApiParameter("labelled", bool, description="true: items with a label or boxes; false: without")])
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         labelled = request.query_params.get("labelled")

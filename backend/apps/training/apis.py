@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_PROMOTE, CAN_TRAIN
 from apps.core.pagination import paginated_response
+from apps.core.schema import paginated_schema
 from apps.projects.selectors import project_get_for_user
 
 from .models import ModelVersion, TrainingRun, Trigger
@@ -41,7 +42,7 @@ class ModelVersionOutput(serializers.ModelSerializer):
 
 
 class TrainingRunListStartApi(APIView):
-    @extend_schema(responses=TrainingRunOutput(many=True))
+    @paginated_schema(TrainingRunOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         return paginated_response(request=request, view=self, queryset=training_run_list(project=project),
@@ -65,7 +66,7 @@ class TrainingRunDetailApi(APIView):
 
 
 class ModelVersionListApi(APIView):
-    @extend_schema(responses=ModelVersionOutput(many=True))
+    @paginated_schema(ModelVersionOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         return paginated_response(request=request, view=self, queryset=model_version_list(project=project),

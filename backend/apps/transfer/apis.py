@@ -2,7 +2,8 @@
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -17,9 +18,15 @@ from .services import project_export, project_import
 
 
 class ProjectExportApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("format", str, required=True,
-                                                enum=["yolo", "coco", "coco_zip", "labelstudio", "csv", "jsonl"])],
-                   responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        parameters=[OpenApiParameter(
+            "format", str, required=True, enum=["yolo", "coco", "coco_zip", "labelstudio", "csv", "jsonl"],
+            description="Text projects: csv, jsonl, labelstudio. Detection projects: yolo, coco, coco_zip, labelstudio. "
+                        "Sent as an attachment: yolo and coco_zip as application/zip, coco and labelstudio as "
+                        "application/json, csv as text/csv, jsonl as application/x-ndjson.")],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY, (200, "application/json"): OpenApiTypes.ANY,
+                   (200, "text/csv"): OpenApiTypes.STR, (200, "application/x-ndjson"): OpenApiTypes.STR,
+                   400: OpenApiResponse(description="Not a format of this project's task.")})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         fmt = request.query_params.get("format", "")
