@@ -1,0 +1,41 @@
+// The session's counters and which model version scored the item on screen.
+import { Badge } from "@/components/ui";
+
+import type { QueueEntry } from "./api/queue";
+import { formatCount } from "./format";
+
+type Props = {
+  left: number | null;
+  answered: number;
+  entry: QueueEntry | null;
+  champion: number | null;
+};
+
+export function QueueHeader({ left, answered, entry, champion }: Props) {
+  const older = entry && entry.scored_by_champion === false;
+  return (
+    <dl className="queue-counters">
+      <div>
+        <dt>Left in the queue</dt>
+        <dd data-testid="queue-left">{left === null ? "…" : formatCount(left)}</dd>
+      </div>
+      <div>
+        <dt>Answered this session</dt>
+        <dd data-testid="session-answered">{formatCount(answered)}</dd>
+      </div>
+      {entry && (
+        <div>
+          <dt>Scored by</dt>
+          <dd data-testid="scored-by">
+            v{entry.model_version}{" "}
+            {older && (
+              <Badge tone="warn">
+                older than the champion{champion !== null ? ` v${champion}` : ""}: re-scoring will update it
+              </Badge>
+            )}
+          </dd>
+        </div>
+      )}
+    </dl>
+  );
+}
