@@ -1,0 +1,76 @@
+// The promotion gate's decision for a version, in words (docs/api.md "The promotion gate").
+import type { Gate, ModelVersion } from "../api/types";
+import { formatMetric, metricName } from "../api/types";
+import { Delta } from "./delta";
+
+const DECISIONS: Record<string, string> = {
+  awaiting_approval: "Passed the gate; waiting for a human approval",
+  promoted: "Promoted",
+  rejected: "Rejected by the gate",
+  needs_review: "Not compared; needs a human decision",
+};
+
+export function GateBox({ gate, champion }: { gate: Gate | null | undefined; champion?: ModelVersion }) {
+  if (!gate?.decision) return <p className="muted">No gate decision recorded.</p>;
+  const tone = gate.passed === true ? "gate-passed" : gate.passed === false ? "gate-failed" : "";
+  const stale = gate.champion_version != null && champion != null && champion.number !== gate.champion_version;
+  const sameHoldout = gate.champion_metrics_same_holdout ?? {};
+  return (
+    <div className={`gate-box ${tone}`}>
+      <strong>Gate: {DECISIONS[gate.decision] ?? gate.decision.replace(/_/g, " ")}</strong>
+      <dl>
+        {gate.passed !== undefined && (
+          <>
+            <dt>Comparison</dt>
+            <dd>{gate.passed ? "passed" : "failed"}</dd>
+          </>
+        )}
+        {gate.metric && (
+          <>
+            <dt>Metric</dt>
+            <dd>
+              {metricName(gate.metric)}: candidate {formatMetric(gate.candidate)}, champion {formatMetric(gate.champion)}
+            </dd>
+          </>
+        )}
+        {gate.delta !== undefined && (
+          <>
+            <dt>Δ vs required</dt>
+            <dd>
+              <Delta value={gate.delta} /> (needs ≥ {formatMetric(gate.min_improvement)}
+              {(gate.min_improvement ?? 0) >= 0 ? " and > 0" : ""})
+            </dd>
+          </>
+        )}
+        {gate.champion_version != null && (
+          <>
+            <dt>Compared with</dt>
+            <dd>v{gate.champion_version}</dd>
+          </>
+        )}
+        {Object.keys(sameHoldout).length > 0 && (
+          <>
+            <dt>Champion on the same holdout</dt>
+            <dd>
+              {Object.entries(sameHoldout)
+                .map(([key, value]) => `${key === "n" ? "n" : metricName(key)} ${key === "n" ? value : formatMetric(value)}`)
+                .join(", ")}
+            </dd>
+          </>
+        )}
+        {gate.reason && (
+          <>
+            <dt>Reason</dt>
+            <dd>{gate.reason}</dd>
+          </>
+        )}
+      </dl>
+      {stale && (
+        <p className="small" role="note">
+          This comparison was with v{gate.champion_version}, but v{champion.number} serves now: approving it needs a reason
+          (or a new training run).
+        </p>
+      )}
+    </div>
+  );
+}
