@@ -44,23 +44,29 @@ export function uploadForm<T>(path: string, form: FormData, options: UploadOptio
         if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
       };
     }
-    const onAbort = () => xhr.abort();
+    // Settle once: aborting rejects at once, whether or not the XHR still fires its abort event.
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      outcome();
+    };
+    const cancelled = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    const onAbort = () => {
+      xhr.abort();
+      settle(cancelled);
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
-    const done = () => signal?.removeEventListener("abort", onAbort);
-    xhr.onload = () => {
-      done();
-      const body = parseBody(xhr.responseText);
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
-      else reject(new ApiError(xhr.status, body));
-    };
-    xhr.onerror = () => {
-      done();
-      reject(new ApiError(0, { detail: "The upload failed: the server could not be reached." }));
-    };
-    xhr.onabort = () => {
-      done();
-      reject(new DOMException("The upload was cancelled.", "AbortError"));
-    };
+    xhr.onload = () =>
+      settle(() => {
+        const body = parseBody(xhr.responseText);
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+        else reject(new ApiError(xhr.status, body));
+      });
+    xhr.onerror = () =>
+      settle(() => reject(new ApiError(0, { detail: "The upload failed: the server could not be reached." })));
+    xhr.onabort = () => settle(cancelled);
     xhr.send(form);
   });
 }

@@ -1,7 +1,8 @@
 // Whole datasets in a standard format → POST /projects/{slug}/import/ (multipart format + file).
-import { useId, useState } from "react";
+import { useState } from "react";
 
 import { Button } from "@/components/ui";
+import { Field } from "@/components/ui/field";
 
 import { IMPORT_FORMATS } from "../api/formats";
 import { importProjectFile } from "../api/import-project";
@@ -17,7 +18,6 @@ export function FormatImport({ slug, task }: { slug: string; task: Task }) {
   const [format, setFormat] = useState(formats[0].format);
   const [file, setFile] = useState<File | null>(null);
   const upload = useUpload();
-  const selectId = useId();
   const info = formats.find((f) => f.format === format) ?? formats[0];
   const sending = upload.state.phase === "sending";
   const oversize = file ? tooLarge(file) : null;
@@ -30,25 +30,25 @@ export function FormatImport({ slug, task }: { slug: string; task: Task }) {
           ? "Every image is imported into the pool. The labels in the file must already be in the project (append them in Settings first). To build a holdout set, upload images above with split = holdout."
           : "The same checks as a text upload; the labels in the file must already be in the project."}
       </p>
-      <label className="field" htmlFor={selectId}>
-        <span>Format</span>
-        <select
-          id={selectId}
-          value={format}
-          disabled={sending}
-          onChange={(event) => {
-            setFormat(event.target.value);
-            upload.reset();
-          }}
-        >
-          {formats.map((f) => (
-            <option key={f.format} value={f.format}>
-              {f.name}
-            </option>
-          ))}
-        </select>
-        <small>{info.hint}</small>
-      </label>
+      <Field label="Format" hint={info.hint}>
+        {(control) => (
+          <select
+            {...control}
+            value={format}
+            disabled={sending}
+            onChange={(event) => {
+              setFormat(event.target.value);
+              upload.reset();
+            }}
+          >
+            {formats.map((f) => (
+              <option key={f.format} value={f.format}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <DropZone
         label={`Choose a ${info.name} file`}
         accept={info.accept}

@@ -1,8 +1,9 @@
 // Detection projects: many images (drop or pick), optional boxes from a JSON file, split and
 // subject_ref → POST /projects/{slug}/items/ in batches of at most 100 files.
-import { useId, useState } from "react";
+import { useState } from "react";
 
 import { Button, ProgressBar } from "@/components/ui";
+import { Field } from "@/components/ui/field";
 
 import { formatBytes, MAX_FILE_BYTES, MAX_FILES_PER_REQUEST, parseBoxesFile } from "../limits";
 import { BatchList } from "./batch-list";
@@ -18,7 +19,6 @@ export function ImageUpload({ slug, labels }: { slug: string; labels: string[] }
   const [boxesFile, setBoxesFile] = useState<BoxesFile | null>(null);
   const [split, setSplit] = useState<"pool" | "holdout">("pool");
   const [subjectRef, setSubjectRef] = useState("");
-  const ids = { split: useId(), subject: useId(), boxes: useId() };
 
   const boxes = boxesFile && "boxes" in boxesFile ? boxesFile.boxes : null;
   const names = new Set(images.entries.map((e) => e.file.name));
@@ -64,44 +64,52 @@ export function ImageUpload({ slug, labels }: { slug: string; labels: string[] }
       )}
 
       <div className="grid grid-3">
-        <label className="field" htmlFor={ids.boxes}>
-          <span>Boxes file (optional)</span>
-          <input
-            id={ids.boxes}
-            type="file"
-            accept=".json,application/json"
-            disabled={images.running}
-            onChange={(event) => void chooseBoxes(event.target.files?.[0])}
-          />
-          <small>
-            A JSON object: file name → list of <code>{"{label, x, y, w, h}"}</code> in pixels, (x, y) = top-left;{" "}
-            <code>[]</code> means nothing is here. Labels: {labels.join(", ")}.
-          </small>
-        </label>
-        <label className="field" htmlFor={ids.split}>
-          <span>Split</span>
-          <select
-            id={ids.split}
-            value={split}
-            disabled={images.running}
-            onChange={(event) => setSplit(event.target.value as "pool" | "holdout")}
-          >
-            <option value="pool">pool — trainable, shown in the queue</option>
-            <option value="holdout">holdout — fixed evaluation set</option>
-          </select>
-          <small>Holdout images need their boxes in the boxes file ([] for an empty image).</small>
-        </label>
-        <label className="field" htmlFor={ids.subject}>
-          <span>Subject reference (optional)</span>
-          <input
-            id={ids.subject}
-            value={subjectRef}
-            maxLength={128}
-            disabled={images.running}
-            onChange={(event) => setSubjectRef(event.target.value)}
-          />
-          <small>A pseudonymous data-subject id for every image of this upload (for GDPR requests).</small>
-        </label>
+        <Field
+          label="Boxes file (optional)"
+          hint={
+            <>
+              A JSON object: file name → list of <code>{"{label, x, y, w, h}"}</code> in pixels, (x, y) = top-left;{" "}
+              <code>[]</code> means nothing is here. Labels: {labels.join(", ")}.
+            </>
+          }
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              accept=".json,application/json"
+              disabled={images.running}
+              onChange={(event) => void chooseBoxes(event.target.files?.[0])}
+            />
+          )}
+        </Field>
+        <Field label="Split" hint="Holdout images need their boxes in the boxes file ([] for an empty image).">
+          {(control) => (
+            <select
+              {...control}
+              value={split}
+              disabled={images.running}
+              onChange={(event) => setSplit(event.target.value as "pool" | "holdout")}
+            >
+              <option value="pool">pool — trainable, shown in the queue</option>
+              <option value="holdout">holdout — fixed evaluation set</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Subject reference (optional)"
+          hint="A pseudonymous data-subject id for every image of this upload (for GDPR requests)."
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={subjectRef}
+              maxLength={128}
+              disabled={images.running}
+              onChange={(event) => setSubjectRef(event.target.value)}
+            />
+          )}
+        </Field>
       </div>
       {boxesFile && "error" in boxesFile && (
         <p className="alert alert-error" role="alert">
