@@ -28,6 +28,7 @@ class AuditEventOutput(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id", "project",
                   "request_id", "details", "prev_hash", "hash"]
+        read_only_fields = fields  # output only: every field is always present (and so required in the schema)
 
 
 FILTERS = [

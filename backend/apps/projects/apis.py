@@ -1,6 +1,6 @@
 """Project endpoints: list/create, read/update, members."""
 from django.contrib.auth.models import User
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,17 +9,50 @@ from apps.accounts.roles import ALL_ROLES, CAN_MANAGE_PROJECTS
 from apps.core.exceptions import ApplicationError
 
 from .models import Project, Task
-from .selectors import project_get_for_user, project_list_for_user, project_member_usernames, require_role
+from .selectors import project_get_for_user, project_list_for_user, project_member_usernames, project_overviews, require_role
 from .services import project_create, project_member_add, project_member_remove, project_update
 
 
+class ChampionSummary(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    metric = serializers.CharField(help_text="the project's promotion_metric")
+    value = serializers.FloatField(allow_null=True, help_text="the champion's holdout value of that metric")
+
+
 class ProjectOutput(serializers.ModelSerializer):
+    """A project with its overview (project_overviews): pass `overviews` in the context."""
+
+    champion = serializers.SerializerMethodField()
+    queue_count = serializers.SerializerMethodField(help_text="entries in the annotators' review queue")
+    pending_reviews = serializers.SerializerMethodField(help_text="flagged feedback waiting for a second review")
+
     class Meta:
         model = Project
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
                   "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
                   "confident_removal_threshold", "retention_days", "purpose",
-                  "lawful_basis", "created_at"]
+                  "lawful_basis", "created_at", "champion", "queue_count", "pending_reviews"]
+        read_only_fields = fields  # output only: every field is always present (and so required in the schema)
+
+    @extend_schema_field(ChampionSummary(allow_null=True))
+    def get_champion(self, project) -> dict | None:
+        return self.context["overviews"][project.pk].champion
+
+    def get_queue_count(self, project) -> int:
+        return self.context["overviews"][project.pk].queue_count
+
+    def get_pending_reviews(self, project) -> int:
+        return self.context["overviews"][project.pk].pending_reviews
+
+
+def _projects_data(projects) -> list:
+    projects = list(projects)
+    return ProjectOutput(projects, many=True, context={"overviews": project_overviews(projects=projects)}).data
+
+
+def _project_data(project: Project) -> dict:
+    return _projects_data([project])[0]
 
 
 class PolicyFields(serializers.Serializer):
@@ -48,7 +81,7 @@ class ProjectListCreateApi(APIView):
     @extend_schema(responses=ProjectOutput(many=True))
     def get(self, request):
         require_role(request.user, ALL_ROLES)
-        return Response(ProjectOutput(project_list_for_user(user=request.user), many=True).data)
+        return Response(_projects_data(project_list_for_user(user=request.user)))
 
     @extend_schema(request=InputSerializer, responses={201: ProjectOutput})
     def post(self, request):
@@ -56,7 +89,7 @@ class ProjectListCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         project = project_create(**data.validated_data, creator=request.user)
-        return Response(ProjectOutput(project).data, status=201)
+        return Response(_project_data(project), status=201)
 
 
 class ProjectDetailApi(APIView):
@@ -64,18 +97,18 @@ class ProjectDetailApi(APIView):
         class Meta:
             ref_name = "ProjectDetailInput"
 
-        labels = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+        labels = serializers.ListField(child=serializers.CharField(max_length=64), required=False, min_length=2)
 
     @extend_schema(responses=ProjectOutput)
     def get(self, request, slug):
-        return Response(ProjectOutput(project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)).data)
+        return Response(_project_data(project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)))
 
     @extend_schema(request=InputSerializer, responses=ProjectOutput)
     def patch(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(ProjectOutput(project_update(project=project, actor=request.user, **data.validated_data)).data)
+        return Response(_project_data(project_update(project=project, actor=request.user, **data.validated_data)))
 
 
 class MembersOutput(serializers.Serializer):

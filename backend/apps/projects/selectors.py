@@ -1,5 +1,8 @@
 """Project reads, always scoped to what the user may see."""
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.accounts.roles import Role, has_any_role, user_roles
@@ -34,3 +37,35 @@ def require_role(user, roles: frozenset[str]) -> None:
 
 def project_member_usernames(*, project: Project) -> list[str]:
     return list(project.members.order_by("username").values_list("username", flat=True))
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    """What a person wants to see in a project list: the serving model and the work waiting."""
+
+    champion: dict | None  # {"id", "number", "metric", "value"}
+    queue_count: int  # entries in the annotators' review queue
+    pending_reviews: int  # flagged feedback waiting for a second review
+
+
+def project_overviews(*, projects: Iterable[Project]) -> dict[int, ProjectOverview]:
+    """Overviews by project id: two queries for all projects together, plus one queue count per project."""
+    from apps.feedback.models import Feedback, FeedbackStatus
+    from apps.feedback.selectors import review_queue
+    from apps.training.models import ModelStatus, ModelVersion
+
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    champions = {v.project_id: v for v in ModelVersion.objects.filter(project_id__in=ids, status=ModelStatus.CHAMPION)
+                 .only("id", "number", "metrics", "project_id")}
+    pending = dict(Feedback.objects.filter(project_id__in=ids, status=FeedbackStatus.PENDING_REVIEW).exclude(flags=[])
+                   .values("project_id").annotate(n=Count("id")).values_list("project_id", "n"))
+    overviews = {}
+    for project in projects:
+        version = champions.get(project.pk)
+        champion = None if version is None else {
+            "id": version.pk, "number": version.number, "metric": project.promotion_metric,
+            "value": (version.metrics or {}).get(project.promotion_metric)}
+        overviews[project.pk] = ProjectOverview(champion=champion, queue_count=review_queue(project=project).count(),
+                                                pending_reviews=pending.get(project.pk, 0))
+    return overviews
