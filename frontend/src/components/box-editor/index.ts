@@ -1,0 +1,3 @@
+export { BoxEditor, type BoxEditorProps } from "./box-editor";
+export { labelColor } from "./colors";
+export type { EditorBox } from "./types";
