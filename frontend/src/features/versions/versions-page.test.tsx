@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { apiUrl } from "@/test/api-url";
 import { page, textProject, users } from "@/test/fixtures";
@@ -44,6 +44,9 @@ function serve(versions = textVersions(), user: object = users.engineer) {
 beforeEach(() => {
   mockChartSize();
 });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("versions page", () => {
   it("lists versions, charts the metric and shows the candidate beside the champion", async () => {
@@ -62,6 +65,7 @@ describe("versions page", () => {
     expect(within(rows[0]).getByRole("button", { name: `Copy MLflow run id ${"run4".padEnd(32, "0")}` })).toBeInTheDocument();
 
     expect(screen.getByText(/F1 \(macro\) of 4 versions on the holdout\. Champion v2: 0\.690\..*1 rejected candidate/)).toBeInTheDocument();
+    expect(document.querySelectorAll(".recharts-responsive-container svg").length).toBeGreaterThanOrEqual(1);
     expect(await screen.findByText(/against the number of human answers.*Latest: v4 with 150 answers, 0\.750/)).toBeInTheDocument();
 
     // Gate decision, and the champion measured on the candidate's holdout (0.69) beside the candidate (0.75).

@@ -30,7 +30,7 @@ export function ChartFrame({
       <details className="chart-data">
         <summary>Data as a table</summary>
         <div className="table-wrap">
-          <table>
+          <table aria-labelledby={`${id}-caption`}>
             <thead>
               <tr>
                 {table.headers.map((header) => (

@@ -1,0 +1,113 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { apiUrl } from "@/test/api-url";
+import { detectionProject, page, textProject, users } from "@/test/fixtures";
+import { sessionHandlers } from "@/test/handlers";
+import { renderAt } from "@/test/render";
+import { server } from "@/test/server";
+
+import { detectionVersion, mockChartSize, textVersions } from "./test-fixtures";
+
+function serveVersions(slug: string, versions: object[]) {
+  server.use(
+    http.get(apiUrl(`/projects/${slug}/model-versions/`), () => HttpResponse.json(page(versions))),
+  );
+}
+
+beforeEach(() => {
+  mockChartSize();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("version detail", () => {
+  it("shows a text version's confusion matrix, per-class scores, folds and model card", async () => {
+    server.use(...sessionHandlers(users.auditor, [textProject]));
+    serveVersions("demo-text", textVersions());
+    renderAt("/projects/demo-text/versions/12");
+
+    expect(await screen.findByRole("heading", { name: "Model version v2" }, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByText("F1 (macro) (promotion)").nextElementSibling).toHaveTextContent("0.690");
+
+    const matrix = screen.getByRole("table", { name: /Confusion matrix on the holdout/ });
+    const header = within(matrix).getAllByRole("columnheader").map((h) => h.textContent);
+    expect(header).toEqual(["Predicted label", "True label", "billing", "technical", "shipping", "account", "product_question"]);
+    const technical = within(matrix).getByRole("row", { name: /^technical/ });
+    expect(within(technical).getAllByRole("cell").map((c) => c.textContent)).toEqual(["9", "88", "7", "11", "5"]);
+    expect(within(technical).getAllByRole("cell")[1]).toHaveAttribute("title", "true technical, predicted technical: 88 (73% of technical)");
+    expect(matrix).toHaveTextContent("465 of 600 correct.");
+
+    const perClass = screen.getByRole("table", { name: "Precision, recall and F1 per class on the holdout" });
+    expect(within(perClass).getByRole("row", { name: /^shipping/ })).toHaveTextContent("shipping0.6700.7100.680120");
+
+    expect(screen.getByText(/3-fold cross-validation, mean ± std: F1 \(macro\) 0\.730 ± 0\.033; Accuracy 0\.740 ± 0\.033\./)).toBeInTheDocument();
+    expect(screen.getAllByRole("row", { name: /^Fold 2 100 50 0\.690/ })).toHaveLength(1);
+
+    const card = screen.getByRole("region", { name: "Model card of v2" });
+    expect(within(card).getByText("TF-IDF (word n-grams) + logistic regression (scikit-learn)")).toBeInTheDocument();
+    expect(within(card).getByText("billing, technical, shipping, account, product_question")).toBeInTheDocument();
+    expect(within(card).getByRole("heading", { name: "Limitations" })).toBeInTheDocument();
+    expect(within(card).getByText("Promotion needs a passing gate and a human approval.")).toBeInTheDocument();
+  });
+
+  it("shows a detection version's per-class AP and per-epoch curves", async () => {
+    server.use(...sessionHandlers(users.engineer, [detectionProject]));
+    serveVersions("demo-shapes", [detectionVersion()]);
+    renderAt("/projects/demo-shapes/versions/21");
+
+    expect(await screen.findByRole("heading", { name: "Model version v1" }, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByText("mAP50-95 (promotion)").nextElementSibling).toHaveTextContent("0.750");
+    expect(screen.getByText(/Average precision per class on the holdout\. Weakest: triangle \(AP50-95 0\.678\)\./)).toBeInTheDocument();
+    const ap = screen.getByRole("table", { name: /Average precision per class/ });
+    const rows = within(ap).getAllByRole("row").slice(1);
+    expect(rows.map((row) => within(row).getAllByRole("cell").map((c) => c.textContent))).toEqual([
+      ["circle", "0.947", "0.843"],
+      ["square", "0.962", "0.728"],
+      ["triangle", "0.890", "0.678"],
+    ]);
+    expect(screen.getByText(/Precision, recall and mAP over 3 epochs\. Last epoch: .*mAP50-95 0\.600/)).toBeInTheDocument();
+    expect(screen.getByText(/Training \(solid\) and validation \(dashed\) losses over 3 epochs/)).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Confusion matrix" })).not.toBeInTheDocument();
+    expect(document.querySelectorAll(".recharts-responsive-container svg").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("downloads the model card as Markdown through the API", async () => {
+    server.use(...sessionHandlers(users.auditor, [textProject]));
+    serveVersions("demo-text", textVersions());
+    let format: string | null = null;
+    server.use(
+      http.get(apiUrl("/model-versions/12/model-card/"), ({ request }) => {
+        format = new globalThis.URL(request.url).searchParams.get("format");
+        return new HttpResponse("# Model card", {
+          headers: { "Content-Type": "text/markdown", "Content-Disposition": 'attachment; filename="demo-text-v2-model-card.md"' },
+        });
+      }),
+    );
+    const created: Blob[] = [];
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      created.push(blob);
+      return "blob:card";
+    });
+    URL.revokeObjectURL = vi.fn();
+    const clicked: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    });
+    const { user } = renderAt("/projects/demo-text/versions/12");
+
+    await user.click(await screen.findByRole("button", { name: "Download Markdown" }, { timeout: 5000 }));
+    await waitFor(() => expect(clicked).toEqual(["demo-text-v2-model-card.md"]));
+    expect(format).toBe("md");
+    expect(await created[0].text()).toBe("# Model card");
+  });
+
+  it("says when the version does not exist", async () => {
+    server.use(...sessionHandlers(users.auditor, [textProject]));
+    serveVersions("demo-text", textVersions());
+    renderAt("/projects/demo-text/versions/999");
+    expect(await screen.findByRole("alert", {}, { timeout: 5000 })).toHaveTextContent("There is no model version 999 in this project.");
+  });
+});
