@@ -2,17 +2,28 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
+# The web app: `npm ci` reruns only when the lock changes; the build only when its inputs do.
+NPM_STAMP := frontend/node_modules/.installed
+DIST := frontend/dist/index.html
+FRONTEND_INPUTS := frontend/package-lock.json frontend/index.html frontend/vite.config.ts \
+	$(wildcard frontend/tsconfig*.json) $(shell find frontend/src frontend/public -type f 2>/dev/null)
 
-.PHONY: run test test-fast test-backend test-ai lint venv lock simulate train bench repro clean-var
+.PHONY: run test test-fast test-backend test-ai test-frontend e2e lint venv frontend lock simulate train bench repro clean-var
 
-run: $(VENV_STAMP)
+run: $(VENV_STAMP) $(DIST)
 	scripts/run.sh
 
-test: $(VENV_STAMP)
+test: $(VENV_STAMP) $(DIST)  ## everything: ai_models, backend, frontend unit tests, end-to-end tests in Chromium
 	scripts/test.sh
 
-test-fast: $(VENV_STAMP)  ## no live processes, no full-demo training
-	scripts/test.sh -m "not live and not slow"
+test-fast: $(VENV_STAMP) $(NPM_STAMP)  ## no live processes, no full-demo training, no browser
+	HITL_E2E=0 scripts/test.sh -m "not live and not slow"
+
+test-frontend: $(NPM_STAMP)  ## type check and unit tests of the web app
+	cd frontend && npm run typecheck && npx vitest run
+
+e2e: $(VENV_STAMP) $(DIST)  ## only the end-to-end tests (make e2e E2E="audit access" picks test files)
+	cd frontend && node e2e/run.mjs $(E2E)
 
 test-ai: $(VENV_STAMP)
 	$(PY) -m pytest -q ai_models
@@ -20,8 +31,9 @@ test-ai: $(VENV_STAMP)
 test-backend: $(VENV_STAMP)
 	cd backend && ../$(PY) -m pytest -q
 
-lint: $(VENV_STAMP)
+lint: $(VENV_STAMP) $(NPM_STAMP)  ## ruff, and the checked-in API client must match the backend's schema
 	.venv/bin/ruff check backend ai_models
+	scripts/gen-api-client.sh --check
 
 simulate: $(VENV_STAMP)  ## make simulate ROUNDS=5 PER_ROUND=200
 	cd backend && ../$(PY) manage.py simulate_feedback --project demo-text --rounds $(or $(ROUNDS),5) --per-round $(or $(PER_ROUND),200)
@@ -32,10 +44,21 @@ train: $(VENV_STAMP)  ## make train PROJECT=demo-text (inline, with progress)
 repro: $(VENV_STAMP)  ## make repro PROJECT=demo-shapes: the DVC pipeline for one project (default: params.yaml's)
 	PATH="$(CURDIR)/.venv/bin:$$PATH" $(if $(PROJECT),dvc exp run -S PROJECT=$(PROJECT),dvc repro)
 
-bench: $(VENV_STAMP)  ## serving throughput, API vs in-process; pipeline wall times (numbers in var/bench/*.json)
+bench: $(VENV_STAMP) $(DIST)  ## serving throughput, API vs in-process; pipeline wall times; web app size and queue time (var/bench/*.json)
 	cd backend && ../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py bootstrap_demo && ../$(PY) manage.py bench && ../$(PY) manage.py bench_pipeline
+	cd frontend && node scripts/bench.mjs
 
 venv: $(VENV_STAMP)
+
+frontend: $(DIST)
+
+$(NPM_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+$(DIST): $(NPM_STAMP) $(FRONTEND_INPUTS)
+	cd frontend && npm run build
+	@touch $@
 
 # The venv is rebuilt only when the lock file or the ai_models package metadata change.
 $(VENV_STAMP): requirements.lock ai_models/pyproject.toml

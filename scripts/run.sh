@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: migrate, set up the demo (users, project, first model), then serve the API, a Celery
-# worker and the MLflow UI on embedded defaults (SQLite, local folders, a SQLite broker) under var/.
+# `make run`: migrate, set up the demo (users, project, first model), then serve the web app (built by
+# make into frontend/dist) and the API on one port, a Celery worker and the MLflow UI on embedded
+# defaults (SQLite, local folders, a SQLite broker) under var/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -36,17 +37,28 @@ pids+=($!)
 pids+=($!)
 
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+CREDENTIALS=$HITL_VAR_DIR/secrets/demo-credentials.txt
 cat <<MSG
 
 The platform is running (Ctrl-C stops it):
+  Web app         http://127.0.0.1:$PORT/
+MSG
+if [[ -r $CREDENTIALS ]]; then
+  echo "  Demo logins     (from $CREDENTIALS)"
+  while read -r user password; do
+    if [[ -n $user ]]; then printf '                  %-10s %s\n' "$user" "$password"; fi
+  done <"$CREDENTIALS"
+else
+  echo "  Demo logins     annotator, reviewer, engineer, auditor, admin (passwords were printed when they were created)"
+fi
+cat <<MSG
   API             http://127.0.0.1:$PORT/api/v1/   (Swagger UI: http://127.0.0.1:$PORT/api/v1/docs/)
   Admin           http://127.0.0.1:$PORT/admin/
   Readiness       http://127.0.0.1:$PORT/readyz
   MLflow UI       $MLFLOW_UI
   Logs            $HITL_VAR_DIR/log/
-Log in as 'admin' (or annotator, reviewer, engineer, auditor) with the passwords printed when they were
-created, kept owner-only in $HITL_VAR_DIR/secrets/demo-credentials.txt
-(or DJANGO_SUPERUSER_PASSWORD for admin, when set on the first run). Get an API token with:
+The demo passwords were generated on the first run and are kept owner-only in $CREDENTIALS
+(admin's is DJANGO_SUPERUSER_PASSWORD instead, when that was set on the first run). Get an API token with:
   curl -s -X POST http://127.0.0.1:$PORT/api/v1/auth/token/ -H 'Content-Type: application/json' \\
        -d '{"username": "annotator", "password": "..."}'
 Try the loop:  make simulate ROUNDS=3 PER_ROUND=200
