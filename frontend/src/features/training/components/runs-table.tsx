@@ -1,0 +1,87 @@
+// Recent training runs, newest first, one page at a time.
+import { Link } from "react-router-dom";
+
+import { Button, ErrorMessage, Loading, Pager, StatusBadge } from "@/components/ui";
+
+import { useTrainingRuns } from "../api/training-runs";
+import { formatDate, formatDuration, kfoldSummary } from "../api/types";
+
+export const RUNS_PAGE = 10;
+
+export function RunsTable({
+  slug,
+  metric,
+  offset,
+  onOffset,
+  followed,
+  onFollow,
+}: {
+  slug: string;
+  metric: string;
+  offset: number;
+  onOffset: (offset: number) => void;
+  followed: number | null;
+  onFollow: (id: number) => void;
+}) {
+  const { data, error, isPending } = useTrainingRuns(slug, offset, RUNS_PAGE);
+  if (isPending) return <Loading label="Loading training runs…" />;
+  if (error) return <ErrorMessage error={error} />;
+  if (data.count === 0) return <p className="muted">No training runs yet. Start the first one above.</p>;
+  return (
+    <>
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden-inline">Training runs, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Trigger</th>
+              <th scope="col">Status</th>
+              <th scope="col">Requested</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Dataset</th>
+              <th scope="col">Model version</th>
+              <th scope="col">k-fold mean ± std</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.results.map((run) => (
+              <tr key={run.id} className={run.id === followed ? "run-followed" : undefined}>
+                <td>
+                  <Button
+                    variant="ghost"
+                    className="btn-small"
+                    onClick={() => onFollow(run.id)}
+                    aria-pressed={run.id === followed}
+                    aria-label={`Show run #${run.id}`}
+                  >
+                    #{run.id}
+                  </Button>
+                </td>
+                <td>{run.trigger.replace(/_/g, " ")}</td>
+                <td>
+                  <StatusBadge status={run.status} />
+                </td>
+                <td>{formatDate(run.created_at)}</td>
+                <td>{formatDuration(run)}</td>
+                <td>{run.dataset_version != null ? `#${run.dataset_version}` : "–"}</td>
+                <td>
+                  {run.model_version ? (
+                    <>
+                      <Link to={`../versions/${run.model_version.id}`}>v{run.model_version.number}</Link>{" "}
+                      <span className="small muted">{run.model_version.status}</span>
+                    </>
+                  ) : (
+                    "–"
+                  )}
+                </td>
+                <td>{kfoldSummary(run.kfold, metric)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager offset={offset} limit={RUNS_PAGE} count={data.count} onChange={onOffset} />
+    </>
+  );
+}
