@@ -170,11 +170,16 @@ describe("BoxEditor editing", () => {
 
   it("has a labelled toolbar and keyboard help", () => {
     renderEditor();
-    const toolbar = screen.getByRole("toolbar", { name: "Box editor tools" });
+    const toolbar = screen.getByRole("toolbar", { name: "Tools: Photo 7" });
     for (const name of ["Select", "Draw", "Pan", "Zoom in", "Zoom out", "Fit to view", "Undo", "Redo", "Delete box"]) {
       expect(within(toolbar).getByRole("button", { name })).toBeInTheDocument();
     }
     expect(within(toolbar).getByRole("button", { name: "circle (key 1)" })).toHaveAttribute("aria-pressed", "true");
     expect(screen.getByText("Keyboard shortcuts")).toBeInTheDocument();
+  });
+
+  it("can leave out the keyboard help", () => {
+    renderEditor({ showHelp: false });
+    expect(screen.queryByText("Keyboard shortcuts")).not.toBeInTheDocument();
   });
 });

@@ -37,12 +37,15 @@ export type BoxEditorProps = {
   autoFocus?: boolean;
   /** Indexes of boxes to emphasise (e.g. the boxes a review flag is about). */
   highlighted?: readonly number[];
+  /** Show the keyboard help under the editor (default true). */
+  showHelp?: boolean;
 };
 
 const sameRect = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
 
 export function BoxEditor(props: BoxEditorProps) {
-  const { imageUrl, width, height, labels, initialBoxes, readOnly = false, autoFocus = false } = props;
+  const { imageUrl, width, height, labels, initialBoxes, readOnly = false, autoFocus = false, showHelp = true } = props;
+  const name = props.ariaLabel ?? "Image with boxes";
   const image = useMemo(() => ({ width, height }), [width, height]);
   const history = useHistory<EditorBox[]>(() => initialBoxes.map((box) => normalizeBox(box, image)));
   const boxes = history.present;
@@ -161,6 +164,7 @@ export function BoxEditor(props: BoxEditorProps) {
   return (
     <div className={editorClass} onKeyDown={keys.onKeyDown} onKeyUp={keys.onKeyUp} onBlur={keys.onBlur}>
       <Toolbar
+        name={name}
         readOnly={readOnly}
         tool={tool}
         onTool={setTool}
@@ -184,7 +188,7 @@ export function BoxEditor(props: BoxEditorProps) {
         tabIndex={0}
         role="application"
         aria-roledescription="box editor"
-        aria-label={props.ariaLabel ?? "Image with boxes"}
+        aria-label={name}
         aria-describedby={helpId}
         style={{ aspectRatio: `${width} / ${height}` }}
         {...handlers}
@@ -210,7 +214,7 @@ export function BoxEditor(props: BoxEditorProps) {
         )}
       </div>
       <StatusLine boxes={boxes} selected={selected} id={helpId} readOnly={readOnly} />
-      <KeyboardHelp readOnly={readOnly} />
+      {showHelp && <KeyboardHelp readOnly={readOnly} />}
     </div>
   );
 }

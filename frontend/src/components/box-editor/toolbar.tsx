@@ -3,6 +3,8 @@ import { colorOf } from "./box-shapes";
 import type { Tool } from "./types";
 
 type Props = {
+  /** Names the toolbar after its editor: a page may show several. */
+  name: string;
   readOnly: boolean;
   tool: Tool;
   onTool: (tool: Tool) => void;
@@ -30,7 +32,7 @@ const TOOLS: { tool: Tool; name: string; key: string }[] = [
 export function Toolbar(props: Props) {
   const { readOnly, tool, onTool, labels, currentLabel, onLabel } = props;
   return (
-    <div className="be-toolbar" role="toolbar" aria-label="Box editor tools">
+    <div className="be-toolbar" role="toolbar" aria-label={`Tools: ${props.name}`}>
       {!readOnly && (
         <div className="be-group" role="group" aria-label="Tool">
           {TOOLS.map((t) => (
