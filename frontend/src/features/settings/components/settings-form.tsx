@@ -1,0 +1,141 @@
+// The project's settings: only changed fields are sent; the API's field errors appear at the fields.
+import { useState, type FormEvent } from "react";
+
+import { Button, ErrorMessage } from "@/components/ui";
+import { Field } from "@/components/ui/field";
+import { ApiError } from "@/lib/api/errors";
+import { fieldErrorsOf, type FieldErrors } from "@/lib/api/field-errors";
+import type { Project } from "@/lib/project";
+
+import { useUpdateProject } from "../api/update-project";
+import { changedFields, formFromProject, LAWFUL_BASES, METRICS, projectLabels, type FormValues } from "../project-form";
+import { LabelsEditor } from "./labels-editor";
+
+const FORM_FIELDS = new Set([
+  "labels", "retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement", "require_approval",
+  "review_iou_threshold", "confident_removal_threshold", "purpose", "lawful_basis", "retention_days",
+]);
+
+export function SettingsForm({ project: initial }: { project: Project }) {
+  // The baseline is the project as last saved, so "changed" means changed since then.
+  const [project, setProject] = useState(initial);
+  const [values, setValues] = useState<FormValues>(() => formFromProject(initial));
+  const [newLabels, setNewLabels] = useState<string[]>([]);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState<string | null>(null);
+  const update = useUpdateProject(project.slug);
+  const detection = project.task === "object_detection";
+  const pending = changedFields(project, values, newLabels);
+  const dirty = Object.keys(pending.body).length > 0;
+
+  const set = <K extends keyof FormValues>(field: K, value: FormValues[K]) => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setSaved(null);
+  };
+  const numberInput = (field: keyof FormValues, attrs: { min?: number; max?: number; step: number | "any" }) => (
+    control: object,
+  ) => <input {...control} type="number" inputMode="decimal" {...attrs} value={values[field] as string} onChange={(e) => set(field, e.target.value)} />;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(null);
+    if (Object.keys(pending.errors).length) return setErrors(pending.errors);
+    setErrors({});
+    const fields = Object.keys(pending.body);
+    update.mutate(pending.body, {
+      onSuccess: (next) => {
+        setProject(next as Project);
+        setValues(formFromProject(next as Project));
+        setNewLabels([]);
+        setSaved(`Saved: ${fields.join(", ").replace(/_/g, " ")}.`);
+      },
+      onError: (error) => setErrors(error instanceof ApiError ? fieldErrorsOf(error.body) : {}),
+    });
+  }
+
+  const unplaced = Object.entries(errors).filter(([field]) => !FORM_FIELDS.has(field));
+  const hasFieldErrors = Object.keys(errors).length > 0;
+  return (
+    <form className="stack settings-form" onSubmit={submit} noValidate aria-label="Project settings">
+      <LabelsEditor existing={projectLabels(project)} added={newLabels} onChange={(l) => { setNewLabels(l); setSaved(null); }} errors={errors.labels} />
+
+      <fieldset className="grid grid-3">
+        <legend>Training loop</legend>
+        <Field label="Retrain after this many corrections" error={errors.retrain_min_feedback} hint="New human answers that start a retraining run automatically; 0 turns automatic retraining off.">
+          {numberInput("retrain_min_feedback", { min: 0, step: 1 })}
+        </Field>
+        <Field label="Feedback weight" error={errors.feedback_weight} hint={`Training weight of a human answer; imported labels weigh 1 (0.01–100).${detection ? " YOLO has no sample weights: an answered image is repeated round(weight) times." : ""}`}>
+          {numberInput("feedback_weight", { min: 0.01, max: 100, step: "any" })}
+        </Field>
+        <Field label="Promotion metric" error={errors.promotion_metric} hint="What the promotion gate compares on the holdout set.">
+          {(control) => (
+            <select {...control} value={values.promotion_metric} onChange={(e) => set("promotion_metric", e.target.value)}>
+              {METRICS[project.task].map((m) => (
+                <option key={m.value} value={m.value}>{m.label} ({m.value})</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Minimum improvement" error={errors.min_improvement} hint="How much a candidate must beat the champion's metric by (−1 to 1; 0 = at least equal).">
+          {numberInput("min_improvement", { min: -1, max: 1, step: "any" })}
+        </Field>
+        <Field label="Require approval" error={errors.require_approval} hint="A candidate that passes the gate waits for a person to promote it (AI Act Art. 14). Off: it is promoted automatically.">
+          {(control) => (
+            <input {...control} type="checkbox" checked={values.require_approval} onChange={(e) => set("require_approval", e.target.checked)} />
+          )}
+        </Field>
+        {detection && (
+          <>
+            <Field label="Review IoU threshold" error={errors.review_iou_threshold} hint="A corrected box overlapping the model's box less than this (IoU) is flagged for second review (0.01–1).">
+              {numberInput("review_iou_threshold", { min: 0.01, max: 1, step: "any" })}
+            </Field>
+            <Field label="Confident removal threshold" error={errors.confident_removal_threshold} hint="Deleting a model box at least this confident is flagged for second review (0.01–1).">
+              {numberInput("confident_removal_threshold", { min: 0.01, max: 1, step: "any" })}
+            </Field>
+          </>
+        )}
+      </fieldset>
+
+      <fieldset className="stack">
+        <legend>Record of processing (GDPR Art. 30)</legend>
+        <p className="small muted">
+          The controller must keep a record of why personal data is processed, on which legal ground (Art. 6(1)) and
+          for how long. These fields are that record for this project, and they are copied into every model card.
+        </p>
+        <Field label="Purpose" error={errors.purpose} hint="What the model is for, in a sentence a data subject could understand.">
+          {(control) => <textarea {...control} rows={3} value={values.purpose} onChange={(e) => set("purpose", e.target.value)} />}
+        </Field>
+        <div className="grid grid-2">
+          <Field label="Lawful basis" error={errors.lawful_basis} hint="An Art. 6(1) basis, e.g. legitimate_interests or contract (at most 64 characters).">
+            {(control) => (
+              <>
+                <input {...control} list={`${control.id}-bases`} maxLength={64} value={values.lawful_basis} onChange={(e) => set("lawful_basis", e.target.value)} />
+                <datalist id={`${control.id}-bases`}>
+                  {LAWFUL_BASES.map((basis) => <option key={basis} value={basis} />)}
+                </datalist>
+              </>
+            )}
+          </Field>
+          <Field label="Retention (days)" error={errors.retention_days} hint="How long inputs are kept, in days; leave empty if no period is set.">
+            {numberInput("retention_days", { min: 1, step: 1 })}
+          </Field>
+        </div>
+      </fieldset>
+
+      {hasFieldErrors && (
+        <div className="alert alert-error" role="alert">
+          Nothing was saved: fix the fields marked below.
+          {unplaced.map(([field, messages]) => <div key={field}>{field}: {messages.join(" ")}</div>)}
+        </div>
+      )}
+      {!hasFieldErrors && <ErrorMessage error={update.error} title="Nothing was saved." />}
+      {saved && <p className="alert alert-success" role="status">{saved}</p>}
+      <div className="row">
+        <Button type="submit" variant="primary" disabled={!dirty || update.isPending}>
+          {update.isPending ? "Saving…" : "Save changes"}
+        </Button>
+        {!dirty && <span className="small muted">No changes to save.</span>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+// The settings form's values (strings, as inputs hold them) and the PATCH body of what changed.
+import type { FieldErrors } from "@/lib/api/field-errors";
+import type { Project } from "@/lib/project";
+
+import type { ProjectPatch } from "./api/update-project";
+
+export const METRICS: Record<Project["task"], { value: string; label: string }[]> = {
+  text_classification: [
+    { value: "f1_macro", label: "F1 (macro average)" },
+    { value: "accuracy", label: "Accuracy" },
+  ],
+  object_detection: [
+    { value: "map50_95", label: "mAP@50–95" },
+    { value: "map50", label: "mAP@50" },
+  ],
+};
+
+/** GDPR Art. 6(1) lawful bases, offered as suggestions; the API takes any text up to 64 characters. */
+export const LAWFUL_BASES = [
+  "consent",
+  "contract",
+  "legal_obligation",
+  "vital_interests",
+  "public_task",
+  "legitimate_interests",
+];
+
+const NUMBER_FIELDS = [
+  "retrain_min_feedback",
+  "feedback_weight",
+  "min_improvement",
+  "review_iou_threshold",
+  "confident_removal_threshold",
+] as const;
+const DETECTION_ONLY = new Set<string>(["review_iou_threshold", "confident_removal_threshold"]);
+
+type NumberField = (typeof NUMBER_FIELDS)[number];
+
+export type FormValues = Record<NumberField, string> & {
+  promotion_metric: string;
+  require_approval: boolean;
+  retention_days: string;
+  purpose: string;
+  lawful_basis: string;
+};
+
+export function projectLabels(project: Project): string[] {
+  return Array.isArray(project.labels) ? (project.labels as string[]) : [];
+}
+
+const text = (value: number | null | undefined) => (value == null ? "" : String(value));
+
+export function formFromProject(project: Project): FormValues {
+  return {
+    retrain_min_feedback: text(project.retrain_min_feedback),
+    feedback_weight: text(project.feedback_weight),
+    min_improvement: text(project.min_improvement),
+    review_iou_threshold: text(project.review_iou_threshold),
+    confident_removal_threshold: text(project.confident_removal_threshold),
+    promotion_metric: project.promotion_metric ?? "",
+    require_approval: project.require_approval ?? true,
+    retention_days: text(project.retention_days),
+    purpose: project.purpose ?? "",
+    lawful_basis: project.lawful_basis ?? "",
+  };
+}
+
+export type { FieldErrors };
+
+/** Only the fields that differ from `project`, or the fields the user must fix first. */
+export function changedFields(
+  project: Project,
+  values: FormValues,
+  newLabels: string[],
+): { body: ProjectPatch; errors: FieldErrors } {
+  const body: Record<string, unknown> = {};
+  const errors: FieldErrors = {};
+  for (const field of NUMBER_FIELDS) {
+    if (DETECTION_ONLY.has(field) && project.task !== "object_detection") continue;
+    const raw = values[field].trim();
+    const value = Number(raw);
+    if (raw === "" || !Number.isFinite(value)) errors[field] = ["Enter a number."];
+    else if (value !== project[field]) body[field] = value;
+  }
+  const retention = values.retention_days.trim();
+  const retentionValue = retention === "" ? null : Number(retention);
+  if (retentionValue !== null && !Number.isInteger(retentionValue)) errors.retention_days = ["Enter whole days, or leave empty."];
+  else if (retentionValue !== (project.retention_days ?? null)) body.retention_days = retentionValue;
+  if (values.promotion_metric !== project.promotion_metric) body.promotion_metric = values.promotion_metric;
+  if (values.require_approval !== project.require_approval) body.require_approval = values.require_approval;
+  if (values.purpose !== (project.purpose ?? "")) body.purpose = values.purpose;
+  if (values.lawful_basis !== (project.lawful_basis ?? "")) body.lawful_basis = values.lawful_basis;
+  // Labels are append-only: the current ones, unchanged and in order, then the new ones.
+  if (newLabels.length) body.labels = [...projectLabels(project), ...newLabels];
+  return { body: body as ProjectPatch, errors };
+}
