@@ -39,7 +39,11 @@ export const routes: RouteObject[] = [
           {
             element: <RequirePermission permission="giveFeedback" />,
             children: [
-              { path: "queue", lazy: () => import("@/features/annotate/queue-page").then((m) => ({ Component: m.QueuePage })) },
+              {
+                path: "queue",
+                // The loader only starts the queue request, so it runs beside the project's (no waterfall).
+                lazy: () => import("@/features/annotate/queue-page").then((m) => ({ Component: m.QueuePage, loader: m.queueLoader })),
+              },
             ],
           },
           {

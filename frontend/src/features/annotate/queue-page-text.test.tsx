@@ -8,7 +8,7 @@ import { server } from "@/test/server";
 
 import { fakeQueue, textEntry, type Entry } from "./test/fake-queue";
 
-function setup(entries: Entry[], project: { slug: string } = textProject) {
+function setup(entries: Entry[], project: { slug: string; [key: string]: unknown } = textProject) {
   const fake = fakeQueue(entries);
   server.use(...sessionHandlers(users.annotator, [project]), ...fake.handlers);
   const view = renderAt(`/projects/${textProject.slug}/queue`);

@@ -7,17 +7,19 @@ import { formatCount } from "./format";
 export function ScoringBanner({ job }: { job: QueueScoring | null | undefined }) {
   if (!job) return null;
   if (isScoringActive(job)) {
+    const done = job.done ?? 0;
+    const total = job.total ?? 0;
     const label = `Scoring the queue with v${job.model_version}…`;
     return (
       <div className="alert alert-info scoring-banner">
         <p>
           <strong>{label}</strong>{" "}
           <span className="tabular">
-            {formatCount(job.done)} / {formatCount(job.total)}
+            {formatCount(done)} / {formatCount(total)}
           </span>{" "}
           <span className="small">The queue is re-ranked when it finishes; you can go on meanwhile.</span>
         </p>
-        <ProgressBar value={job.done} max={Math.max(job.total, 1)} label={label} />
+        <ProgressBar value={done} max={Math.max(total, 1)} label={label} />
       </div>
     );
   }

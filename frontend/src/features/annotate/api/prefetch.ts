@@ -12,7 +12,10 @@ let pending: Pending | null = null;
 export function prefetchFirstPage(slug: string): void {
   if (pending && pending.slug === slug && Date.now() - pending.at < FRESH_MS) return;
   const promise = fetchQueuePage(slug, 0, PAGE_SIZE);
-  promise.catch(() => undefined); // the page reads the error when it takes the promise
+  // A failed prefetch (e.g. not logged in yet) is forgotten: the page asks again when it mounts.
+  promise.catch(() => {
+    if (pending?.promise === promise) pending = null;
+  });
   pending = { slug, at: Date.now(), promise };
 }
 

@@ -10,8 +10,8 @@ export type QueueScoring = NonNullable<Latest>;
 
 const ACTIVE = new Set(["queued", "running"]);
 
-export function isScoringActive(job: QueueScoring | null | undefined): job is QueueScoring {
-  return !!job && ACTIVE.has(job.status);
+export function isScoringActive(job: QueueScoring | null | undefined): boolean {
+  return !!job && ACTIVE.has(job.status ?? "");
 }
 
 export const scoringKey = (slug: string) => ["projects", slug, "queue", "scoring"] as const;
