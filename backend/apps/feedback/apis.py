@@ -26,6 +26,9 @@ class QueueEntryOutput(serializers.Serializer):
     probabilities = serializers.DictField(child=serializers.FloatField())
     boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
     model_version = serializers.IntegerField(source="model_version.number")
+    scored_by_champion = serializers.BooleanField()
+    item_width = serializers.IntegerField(source="item.width", allow_null=True)
+    item_height = serializers.IntegerField(source="item.height", allow_null=True)
     created_at = serializers.DateTimeField()
 
 
@@ -75,6 +78,7 @@ class FeedbackSubmitApi(APIView):
 
 
 class ReviewEntryOutput(FeedbackOutput):
+    annotator = serializers.CharField(source="annotator.username", allow_null=True, default=None)
     item_width = serializers.IntegerField(source="item.width", allow_null=True)
     item_height = serializers.IntegerField(source="item.height", allow_null=True)
     predicted_boxes = serializers.ListField(source="prediction.boxes", child=serializers.DictField(), allow_null=True)

@@ -1,20 +1,25 @@
 """Feedback reads: the review queue (uncertainty sampling) and the latest human answer per item."""
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
 
 from apps.predictions.models import Prediction
+from apps.training.models import ModelStatus, ModelVersion
 
 from .models import Feedback, FeedbackStatus, Verdict
 
 
 def review_queue(*, project) -> QuerySet[Prediction]:
-    """Each pool item's latest prediction that no human has answered yet, least confident first."""
-    latest = Prediction.objects.filter(item=OuterRef("item")).order_by("-id").values("id")[:1]
+    """Each unanswered pool item's latest prediction, least confident first.
+
+    The item's `latest_prediction` pointer (kept by items_latest_prediction_mark) makes this one join rather than a
+    latest-per-item subquery; `scored_by_champion` says whether the serving champion made that prediction.
+    """
+    champion = ModelVersion.objects.filter(project=project, status=ModelStatus.CHAMPION).values_list("pk", flat=True)
     answered = Feedback.objects.filter(item=OuterRef("item"))
     return (
-        Prediction.objects.filter(project=project, item__split="pool", item__erased_at__isnull=True)
-        .annotate(latest_id=Subquery(latest))
-        .filter(id=F("latest_id"))
+        Prediction.objects.filter(project=project, latest_for__split="pool", latest_for__erased_at__isnull=True)
         .exclude(Exists(answered))
+        .annotate(scored_by_champion=Case(When(model_version_id__in=Subquery(champion), then=Value(True)),
+                                          default=Value(False), output_field=BooleanField()))
         .select_related("item", "model_version")
         .order_by("confidence", "id")
     )

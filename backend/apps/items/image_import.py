@@ -9,6 +9,7 @@ from apps.core.exceptions import ApplicationError
 from .annotations import boxes_validate
 from .images import CheckedImage, image_check, image_delete_quietly, image_store
 from .models import Item, Split
+from .services import pool_scoring_request
 
 
 def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None, split: str,
@@ -76,6 +77,7 @@ def _images_create(*, project, checked, subject_ref, actor, source, written: lis
     ids = {**existing, **{i.content_hash: i.pk for i in items}}
     result = {"created": len(items), "duplicates": len(duplicates), "labelled": sum(i.boxes is not None for i in items),
               "holdout": sum(i.split == Split.HOLDOUT for i in items), "items": [ids[h] for h in order]}
+    pool_scoring_request(project=project, created=items, actor=actor, source=source)
     audit_event_record(action="items.imported", actor=actor, project=project, object_type="items.item",
                        details={**{k: v for k, v in result.items() if k != "items"}, "source": source,
                                 "batch_hash": hashlib.sha256("".join(sorted(seen)).encode()).hexdigest()})

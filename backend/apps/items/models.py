@@ -28,6 +28,11 @@ class Item(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised for the review queue: the item's newest Prediction (Predictions are never updated). Written only
+    # by items_latest_prediction_mark, in the transaction that logs the predictions; it keeps the queue one join
+    # instead of a "latest prediction per item" subquery over every prediction.
+    latest_prediction = models.OneToOneField("predictions.Prediction", null=True, blank=True, editable=False,
+                                             on_delete=models.SET_NULL, related_name="latest_for")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "content_hash"], name="unique_item_content")]

@@ -77,10 +77,24 @@ def items_import(*, project, rows: list[dict], actor, source: str = "import", li
     created = Item.objects.bulk_create(new, batch_size=1000)
     result = {"created": len(created), "duplicates": len(clean) - len(created),
               "labelled": sum(1 for i in created if i.label), "holdout": sum(1 for i in created if i.split == Split.HOLDOUT)}
+    pool_scoring_request(project=project, created=created, actor=actor, source=source)
     audit_event_record(action="items.imported", actor=actor, project=project, object_type="items.item",
                        details={**result, "source": source,
                                 "batch_hash": hashlib.sha256("".join(sorted(by_hash)).encode()).hexdigest()})
     return result
+
+
+def pool_scoring_request(*, project, created: list[Item], actor, source: str) -> None:
+    """New pool items get scored by the champion for the review queue (after commit, by a Celery worker).
+
+    Not for items that a prediction request creates: that request scores them itself.
+    """
+    if source == "predict" or not any(item.split == Split.POOL for item in created):
+        return
+    from apps.predictions.models import ScoringTrigger
+    from apps.predictions.scoring import queue_scoring_request_after_commit
+
+    queue_scoring_request_after_commit(project=project, trigger=ScoringTrigger.IMPORT, actor=actor)
 
 
 def item_get_or_create_for_text(*, project, text: str, actor) -> tuple[Item, bool]:
@@ -89,3 +103,23 @@ def item_get_or_create_for_text(*, project, text: str, actor) -> tuple[Item, boo
     item, created = Item.objects.get_or_create(project=project, content_hash=content_hash(text),
                                                defaults={"text": text, "source": "predict", "created_by": actor})
     return item, created
+
+
+def items_latest_prediction_mark(*, prediction_ids: list[int]) -> None:
+    """Point each predicted item at its newest prediction. Caller holds the transaction that created them.
+
+    GREATEST keeps the pointer monotonic when two transactions predict the same item at once: whichever commits
+    last, the item ends up pointing at the higher (newer) prediction id, never back at an older one.
+    """
+    from django.db.models import F, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce, Greatest
+
+    from apps.predictions.models import Prediction
+
+    if not prediction_ids:
+        return
+    mine = Prediction.objects.filter(pk__in=prediction_ids)
+    newest = mine.filter(item_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    item_ids = set(mine.values_list("item_id", flat=True))
+    Item.objects.filter(pk__in=item_ids).update(
+        latest_prediction_id=Greatest(Coalesce(F("latest_prediction_id"), Value(0)), Subquery(newest)))

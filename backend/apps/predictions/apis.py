@@ -1,6 +1,7 @@
 """Predict endpoints. Text: one or many texts or items (a bare {"text": ...} works too). Images: item ids or
 uploaded `files`; more than PREDICT_SYNC_MAX_IMAGES go to a Celery batch (202) to poll."""
 from django.conf import settings
+from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -16,7 +17,8 @@ from apps.projects.selectors import project_get_for_user
 from apps.training.selectors import champion_get
 
 from .detection import detection_items_resolve, detection_predict, prediction_batch_start
-from .models import PredictionBatch
+from .models import PredictionBatch, QueueScoring
+from .selectors import queue_scoring_latest
 from .services import predictions_create
 
 
@@ -105,3 +107,23 @@ class PredictionBatchApi(APIView):
                          "predictions": BoxPredictionOutput(predictions, many=True).data})
 
 
+
+
+class QueueScoringOutput(serializers.ModelSerializer):
+    model_version = serializers.IntegerField(source="model_version.number")
+
+    class Meta:
+        model = QueueScoring
+        fields = ["id", "status", "done", "total", "model_version", "trigger", "error", "created_at", "finished_at"]
+
+
+class QueueScoringApi(APIView):
+    """The latest scoring of the project's review queue by its champion (null before the first one)."""
+
+    @extend_schema(responses={200: QueueScoringOutput(allow_null=True)})
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
+        job = queue_scoring_latest(project=project)
+        if job is None:  # DRF renders None as an empty body; the contract is a JSON null
+            return JsonResponse(None, safe=False)
+        return Response(QueueScoringOutput(job).data)

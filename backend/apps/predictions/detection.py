@@ -17,16 +17,17 @@ from apps.core.queueing import send_or_fail
 from apps.core.request_context import current_request_id
 from apps.items.images import image_open
 from apps.items.models import Item
-from apps.training.ml_detection import predict_boxes
+from apps.training.ml_detection import predict_boxes, serving_img_size
 
 from .model_cache import serving_model
 from .models import BatchStatus, Prediction, PredictionBatch
+from .services import predictions_record
 
 NO_BOX_CONFIDENCE = 0.5
 CHUNK = 16
 
 
-def _image_confidence(boxes: list[dict]) -> float:
+def image_confidence(boxes: list[dict]) -> float:
     return min((b["confidence"] for b in boxes), default=NO_BOX_CONFIDENCE)
 
 
@@ -46,8 +47,8 @@ def detection_items_resolve(*, project, item_ids: list) -> list[Item]:
     return [items[i] for i in item_ids]
 
 
-def detection_predict(*, project, items: list[Item], actor, batch: PredictionBatch | None = None):
-    model_version, model = serving_model(project)
+def detection_infer(*, model_version, model, items: list[Item], labels: list[str]) -> tuple[list[list[dict]], float]:
+    """Boxes for each item's image (copied out of object storage for YOLO) and the model time in ms."""
     with tempfile.TemporaryDirectory(prefix="hitl-predict-") as folder:
         paths = []
         for item in items:
@@ -56,13 +57,18 @@ def detection_predict(*, project, items: list[Item], actor, batch: PredictionBat
                 path.write_bytes(source.read())
             paths.append(path)
         started = time.perf_counter()
-        outputs = predict_boxes(model, paths, project.labels)
-        latency_ms = (time.perf_counter() - started) * 1000
+        outputs = predict_boxes(model, paths, labels, img_size=serving_img_size(model_version))
+        return outputs, (time.perf_counter() - started) * 1000
+
+
+def detection_predict(*, project, items: list[Item], actor, batch: PredictionBatch | None = None):
+    model_version, model = serving_model(project)
+    outputs, latency_ms = detection_infer(model_version=model_version, model=model, items=items, labels=project.labels)
     request_id = batch.request_id if batch else current_request_id()
     with transaction.atomic():
-        predictions = Prediction.objects.bulk_create([
+        predictions = predictions_record([
             Prediction(project=project, item=item, model_version=model_version, boxes=boxes,
-                       confidence=_image_confidence(boxes), latency_ms=latency_ms, batch_size=len(items),
+                       confidence=image_confidence(boxes), latency_ms=latency_ms, batch_size=len(items),
                        request_id=request_id, actor=actor, batch=batch)
             for item, boxes in zip(items, outputs, strict=True)])
         audit_event_record(action="predictions.created", actor=actor, project=project,

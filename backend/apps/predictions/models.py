@@ -49,3 +49,52 @@ class PredictionBatch(models.Model):
 
     def __str__(self) -> str:
         return f"prediction batch {self.pk} ({self.status})"
+
+
+class ScoringStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"  # the champion changed; a job for the new champion took over
+
+
+class ScoringTrigger(models.TextChoices):
+    IMPORT = "import"
+    FIRST_CHAMPION = "first_champion"
+    PROMOTION = "promotion"
+    ROLLBACK = "rollback"
+    ROTATION = "rotation"  # the previous job's window ended with pool items that had never been scored
+    BOOTSTRAP = "bootstrap"
+    MANUAL = "manual"  # `manage.py score_queue` (cron) or an operator
+
+
+class QueueScoring(models.Model):
+    """One pass of the review queue's scoring: the champion scores the project's unanswered pool items.
+
+    Its own model rather than a PredictionBatch with a `kind`: a batch is a fixed list of items a person asked
+    about, polled by that person, and done when that list is; a scoring job picks its own items (those the
+    champion has not scored yet, within a window), belongs to one champion and is superseded when the champion
+    changes, grows when items are imported while it runs, and at most one per project is active.
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="queue_scorings")
+    model_version = models.ForeignKey("training.ModelVersion", on_delete=models.PROTECT, related_name="+")
+    trigger = models.CharField(max_length=32, choices=ScoringTrigger.choices)
+    status = models.CharField(max_length=16, choices=ScoringStatus.choices, default=ScoringStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0, help_text="items this job will score: min(candidates, window)")
+    window = models.PositiveIntegerField(help_text="the most items one job scores (QUEUE_SCORE_WINDOW_*)")
+    rescan = models.BooleanField(default=False, help_text="items were imported while running: look again at the end")
+    request_id = models.CharField(max_length=80)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project"], condition=models.Q(status__in=["queued", "running"]),
+                                               name="one_active_queue_scoring")]
+
+    def __str__(self) -> str:
+        return f"queue scoring {self.pk} ({self.status}, {self.done}/{self.total})"

@@ -8,11 +8,19 @@ from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
 from apps.core.request_context import current_request_id
 from apps.items.models import Item
-from apps.items.services import item_get_or_create_for_text, normalize_text
+from apps.items.services import item_get_or_create_for_text, items_latest_prediction_mark, normalize_text
 from apps.training.ml import predict_texts
 
 from .model_cache import serving_model
 from .models import Prediction
+
+
+def predictions_record(rows: list[Prediction]) -> list[Prediction]:
+    """Store new predictions and move their items' latest-prediction pointers. Caller holds the transaction
+    (with its audit event). Every Prediction is written through here, so the review queue stays current."""
+    predictions = Prediction.objects.bulk_create(rows, batch_size=1000)
+    items_latest_prediction_mark(prediction_ids=[p.pk for p in predictions])
+    return predictions
 
 
 def _is_id(value) -> bool:
@@ -62,7 +70,7 @@ def predictions_create(*, project, inputs: list, actor) -> tuple[object, list[Pr
                                    confidence=output.confidence, probabilities=output.probabilities,
                                    latency_ms=latency_ms, batch_size=len(resolved), request_id=request_id,
                                    actor=actor))
-        predictions = Prediction.objects.bulk_create(rows)
+        predictions = predictions_record(rows)
         audit_event_record(action="predictions.created", actor=actor, project=project, object_type="predictions.prediction",
                            object_id=predictions[0].pk,
                            details={"count": len(predictions), "ids": [p.pk for p in predictions][:1000],

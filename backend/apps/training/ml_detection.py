@@ -34,10 +34,17 @@ def load_detector_version(model_version):
     return load_detector(detector_weights(model_version))
 
 
-def predict_boxes(model, paths: list[Path], labels: list[str]) -> list[list[dict]]:
+def serving_img_size(model_version) -> int:
+    """The input size a version was trained at (a run may override IMG_SIZE), else params.yaml's."""
+    run = getattr(model_version, "training_run", None)
+    size = (run.params or {}).get("IMG_SIZE") if run is not None else None
+    return int(size) if size else detection_params().img_size
+
+
+def predict_boxes(model, paths: list[Path], labels: list[str], *, img_size: int | None = None) -> list[list[dict]]:
     from ai_models.object_detection import predict_images
 
     params = detection_params()
-    results = predict_images(model, paths, labels, conf=params.conf, img_size=params.img_size)
+    results = predict_images(model, paths, labels, conf=params.conf, img_size=img_size or params.img_size)
     return [[{"label": b.label, "confidence": b.confidence, "x": round(b.x, 2), "y": round(b.y, 2),
               "w": round(b.w, 2), "h": round(b.h, 2)} for b in boxes] for boxes in results]

@@ -84,10 +84,20 @@ def _switch(*, project: Project, new: ModelVersion, actor, reason: str, rollback
     new.save(update_fields=["status", "promoted_at", "approved_by", "promotion_reason", "rolled_back_at"])
     # Inside the transaction: if MLflow refuses, nothing changes in the database either.
     ml.set_champion_alias(name=new.registered_model_name, version=new.registered_version)
+    _queue_rescore(project=project, old=old, actor=actor, rollback=rollback)
     audit_event_record(action="model.rolled_back" if rollback else "model.promoted", actor=actor, project=project,
                        obj=new, details={"from_version": old.number if old else None, "to_version": new.number,
                                          "registered_version": new.registered_version, "reason": reason})
     return new
+
+
+def _queue_rescore(*, project: Project, old: ModelVersion | None, actor, rollback: bool) -> None:
+    """The new champion rescores the review queue after commit (a Celery worker), superseding a running job."""
+    from apps.predictions.models import ScoringTrigger
+    from apps.predictions.scoring import queue_scoring_request_after_commit
+
+    trigger = ScoringTrigger.ROLLBACK if rollback else (ScoringTrigger.PROMOTION if old else ScoringTrigger.FIRST_CHAMPION)
+    queue_scoring_request_after_commit(project=project, trigger=trigger, actor=actor)
 
 
 @transaction.atomic
