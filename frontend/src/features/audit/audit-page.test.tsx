@@ -7,6 +7,8 @@ import { detectionProject, textProject, users } from "@/test/fixtures";
 import { renderAt } from "@/test/render";
 import { server } from "@/test/server";
 
+import type { ChainReport } from "./api/audit-verify";
+
 const HASH = (n: number) => n.toString(16).padStart(64, "0");
 
 function event(seq: number, overrides: Record<string, unknown> = {}) {
@@ -30,7 +32,7 @@ function event(seq: number, overrides: Record<string, unknown> = {}) {
 type Seen = { url: URL }[];
 
 /** Serves a log of `total` events, pages cut from the request's limit/offset; records each request. */
-function auditHandlers(total: number, { seen = [] as Seen, verify = verified(total) } = {}) {
+function auditHandlers(total: number, { seen = [], verify = verified(total) }: { seen?: Seen; verify?: ChainReport } = {}) {
   return [
     http.get(apiUrl("/audit/events/"), ({ request }) => {
       const url = new URL(request.url);
@@ -45,7 +47,7 @@ function auditHandlers(total: number, { seen = [] as Seen, verify = verified(tot
   ];
 }
 
-function verified(events: number) {
+function verified(events: number): ChainReport {
   return { ok: true, events, head_hash: HASH(events), first_bad_seq: null, reason: "" };
 }
 
@@ -188,9 +190,10 @@ describe("audit page", () => {
 
   it("shows a broken chain with the first bad sequence number", async () => {
     setup("/audit", 10, {
-      verify: { ok: false, events: 7, head_hash: HASH(6), first_bad_seq: 7, reason: "content does not match its hash" },
+      // Seq 8 is missing: the 8th event read carries seq 9.
+      verify: { ok: false, events: 8, head_hash: HASH(7), first_bad_seq: 9, reason: "sequence gap: expected 8" },
     });
-    const alert = await screen.findByText(/Chain broken at event #7: content does not match its hash/);
+    const alert = await screen.findByText(/Chain broken at event #9: sequence gap: expected 8/);
     expect(alert.closest("[role=alert]")).toBeInTheDocument();
     expect(screen.queryByText(/Chain verified/)).not.toBeInTheDocument();
   });
@@ -240,6 +243,9 @@ describe("audit page", () => {
     renderAt("/audit?since=yesterday");
     expect(await screen.findByText("since: not an ISO 8601 date-time: 'yesterday'.")).toHaveAttribute("role", "alert");
     expect(screen.queryByRole("table")).not.toBeInTheDocument();
+    // The export would be refused the same way: no download link until the filters are fixed.
+    expect(screen.queryByRole("link", { name: "Export CSV" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Export CSV" })).toBeDisabled();
   });
 
   it("says so when nothing matches", async () => {

@@ -3,6 +3,7 @@
 import { Link, useSearchParams } from "react-router-dom";
 
 import { Button, ErrorMessage, Loading, Page } from "@/components/ui";
+import { ApiError } from "@/lib/api/errors";
 import { useProjects } from "@/lib/project";
 
 import { useAuditEvents } from "./api/audit-events";
@@ -14,7 +15,17 @@ import { ChainStatus } from "./components/chain-status";
 import { filterParams, hasFilters, readView, viewSearch, type AuditFilters, type AuditView } from "./filters";
 import "./audit.css";
 
-function ExportLinks({ filters }: { filters: AuditFilters }) {
+function ExportLinks({ filters, refused }: { filters: AuditFilters; refused: boolean }) {
+  if (refused) {
+    // The export takes the same filters; the API would refuse it the same way.
+    return (
+      <div className="row audit-export" role="group" aria-label="Export">
+        <Button disabled>Export CSV</Button>
+        <Button disabled>Export JSON</Button>
+        <span className="small muted">Fix the filters to export.</span>
+      </div>
+    );
+  }
   const scope = hasFilters(filters) ? "the filtered events" : "all events you can see";
   return (
     <div className="row audit-export" role="group" aria-label="Export">
@@ -46,6 +57,7 @@ export function AuditPage() {
   const applyFilters = (filters: AuditFilters) => setView({ ...filters, limit: view.limit, offset: 0 });
   const page = events.data;
   const loadingNext = events.isPlaceholderData && events.isFetching;
+  const filtersRefused = events.error instanceof ApiError && events.error.status === 400;
 
   const pager = (compact: boolean) =>
     page && (
@@ -60,7 +72,7 @@ export function AuditPage() {
     );
 
   return (
-    <Page title="Audit log" actions={<ExportLinks filters={view} />}>
+    <Page title="Audit log" actions={<ExportLinks filters={view} refused={filtersRefused} />}>
       <div className="stack audit-page">
         <ChainStatus />
         <AuditFiltersForm key={filterParams(view).toString()} filters={view} onApply={applyFilters} />

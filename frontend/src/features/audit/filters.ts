@@ -14,7 +14,7 @@ export const FILTER_KEYS = ["action", "actor", "project", "since", "until"] as c
 export const PAGE_SIZES = [50, 100] as const;
 export const DEFAULT_LIMIT = 50;
 
-/** The actions docs/api.md ("Audit") lists, grouped as it groups them; anything else can be typed. */
+/** The actions the backend records (docs/api.md, "Audit"), grouped; anything else can be typed. */
 export const KNOWN_ACTIONS: { group: string; actions: string[] }[] = [
   { group: "Sign-in", actions: ["auth.login", "auth.login_failed", "auth.logout"] },
   { group: "Accounts", actions: ["accounts.user_created", "accounts.roles_changed"] },
@@ -26,8 +26,10 @@ export const KNOWN_ACTIONS: { group: string; actions: string[] }[] = [
     group: "Data and feedback",
     actions: ["items.imported", "predictions.created", "predictions.batch_requested", "feedback.submitted", "feedback.reviewed"],
   },
+  { group: "Queue scoring", actions: ["queue.scoring_requested", "queue.scoring_finished", "queue.scoring_failed"] },
   { group: "Training", actions: ["training.requested", "training.finished", "training.failed"] },
-  { group: "Models", actions: ["model.gate_decided", "model.promoted", "model.rejected", "model.rolled_back"] },
+  { group: "Models", actions: ["model.gate_decided", "model.promoted", "model.rolled_back"] },
+  { group: "Audit", actions: ["audit.exported"] },
 ];
 
 export const ALL_KNOWN_ACTIONS = new Set(KNOWN_ACTIONS.flatMap((g) => g.actions));
