@@ -15,16 +15,6 @@ export const METRICS: Record<Project["task"], { value: string; label: string }[]
   ],
 };
 
-/** GDPR Art. 6(1) lawful bases, offered as suggestions; the API takes any text up to 64 characters. */
-export const LAWFUL_BASES = [
-  "consent",
-  "contract",
-  "legal_obligation",
-  "vital_interests",
-  "public_task",
-  "legitimate_interests",
-];
-
 const NUMBER_FIELDS = [
   "retrain_min_feedback",
   "feedback_weight",

@@ -5,10 +5,11 @@ import { Button, ErrorMessage } from "@/components/ui";
 import { Field } from "@/components/ui/field";
 import { ApiError } from "@/lib/api/errors";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/api/field-errors";
+import { LAWFUL_BASES } from "@/lib/lawful-bases";
 import type { Project } from "@/lib/project";
 
 import { useUpdateProject } from "../api/update-project";
-import { changedFields, formFromProject, LAWFUL_BASES, METRICS, projectLabels, type FormValues } from "../project-form";
+import { changedFields, formFromProject, METRICS, projectLabels, type FormValues } from "../project-form";
 import { LabelsEditor } from "./labels-editor";
 
 const FORM_FIELDS = new Set([
