@@ -9,6 +9,7 @@ import { useProject, useProjectSlug } from "@/lib/project";
 
 import "./annotate.css";
 import type { Answer } from "./api/feedback";
+import { itemImageUrl } from "./api/item";
 import { prefetchFirstPage } from "./api/prefetch";
 import { isScoringActive, useQueueScoring } from "./api/scoring";
 import { AnswerStatus } from "./answer-status";
@@ -39,6 +40,7 @@ export function QueuePage() {
   const { state, current } = session;
   const labels = (project.data?.labels ?? []) as string[];
   const detection = project.data?.task === "object_detection";
+  usePreloadImages(detection ? state.line.slice(current?.previous ? 0 : 1, 3).map((e) => e.item_id) : []);
   const champion = project.data?.champion?.number ?? null;
 
   return (
@@ -127,6 +129,15 @@ function describeAnswer(answer: Answer): string {
   if ("label" in answer) return `chose “${answer.label}”`;
   if (!answer.boxes.length) return "said nothing is here";
   return `corrected the boxes (${answer.boxes.length} box${answer.boxes.length > 1 ? "es" : ""})`;
+}
+
+/** The next images start downloading while the annotator works on this one, so moving on is instant. */
+function usePreloadImages(itemIds: number[]) {
+  const key = itemIds.join(",");
+  useEffect(() => {
+    // Not cancelled on change: the next key still holds most of these ids.
+    for (const id of key ? key.split(",") : []) new Image().src = itemImageUrl(Number(id));
+  }, [key]);
 }
 
 /** When a scoring pass ends the queue is re-ranked; while one runs, an empty screen fills as items come. */

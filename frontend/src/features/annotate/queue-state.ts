@@ -105,7 +105,7 @@ export function reduce(state: QueueState, action: Action): QueueState {
     case "refresh": {
       // A new scoring pass re-ranked the queue: keep the item on screen, the answers and the skipped
       // items; take the rest of the line from the new ranking.
-      const current = state.revisit === null ? state.line[0] : undefined;
+      const current = state.line[0]; // on screen, or where the session goes on after going back
       const kept = new Set([...state.history.map((h) => h.entry.item_id), ...state.skipped.map((e) => e.item_id)]);
       if (current) kept.add(current.item_id);
       const fresh = action.page.results.filter((entry) => !kept.has(entry.item_id));

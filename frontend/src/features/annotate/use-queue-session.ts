@@ -10,6 +10,7 @@ import { projectKeys } from "@/lib/project";
 import { postFeedback, type Answer } from "./api/feedback";
 import { PAGE_SIZE, takeFirstPage } from "./api/prefetch";
 import { fetchQueuePage } from "./api/queue";
+import { scoringKey } from "./api/scoring";
 import { currentOf, heldOffset, initialState, reduce, type Action, type QueueState } from "./queue-state";
 
 /** Ask for the next page when this few items are left in the line. */
@@ -58,6 +59,10 @@ export function useQueueSession(slug: string) {
           const before = store.get().seen.length;
           const page = await (tries === 0 && offset === "first" ? takeFirstPage(slug) : fetchQueuePage(slug, at, PAGE_SIZE));
           store.dispatch({ type: tries === 0 ? type : "page", page, seq });
+          // The scoring job is polled only while it runs; a later page is the moment to look for a new one.
+          if (offset !== "first" && type === "page" && tries === 0) {
+            void queryClient.invalidateQueries({ queryKey: scoringKey(slug) });
+          }
           const after = store.get();
           if (after.exhausted || (tries === 0 && type === "refresh") || after.seen.length > before) break;
           at += page.results.length;
@@ -69,7 +74,7 @@ export function useQueueSession(slug: string) {
         setFetching(false);
       }
     },
-    [slug, store],
+    [queryClient, slug, store],
   );
 
   // The first page: the one the route loader started, if it is fresh.
