@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
+import axe from "axe-core";
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
@@ -269,6 +270,15 @@ describe("audit page", () => {
     await user.click(screen.getByRole("button", { name: "demo-text" }));
     await waitFor(() => expect(router.state.location.search).toBe("?project=demo-text"));
     await waitFor(() => expect(seen.at(-1)!.url.searchParams.get("project")).toBe("demo-text"));
+  });
+
+  it("has no structural accessibility violations, details open and filters set", async () => {
+    const { user, container } = setup("/audit?action=custom.thing&project=demo-text", 5);
+    await screen.findByText("req-1");
+    await user.click(screen.getByRole("button", { name: "Show details of event 1" }));
+    // jsdom cannot lay out or paint: contrast is checked in Chromium by the end-to-end tests.
+    const result = await axe.run(container, { rules: { "color-contrast": { enabled: false } } });
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   });
 
   it("is not shown to an annotator", async () => {
