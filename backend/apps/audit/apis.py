@@ -78,7 +78,8 @@ class AuditEventListApi(APIView):
     @paginated_schema(AuditEventOutput, parameters=FILTERS, errors=BAD_FILTER)
     def get(self, request):
         events, _ = _visible_events(request)
-        return paginated_response(request=request, view=self, queryset=events, serializer_class=AuditEventOutput)
+        return paginated_response(request=request, view=self, queryset=events, serializer_class=AuditEventOutput,
+                                  key="seq")
 
 
 class AuditEventExportApi(APIView):
