@@ -1,4 +1,5 @@
-"""Set up the demo installation idempotently: role users, the demo projects, their data, their first models.
+"""Set up the demo installation idempotently: role users, the demo projects, their data, their first models,
+and their review queues (each pool scored by its champion).
 
 The data is synthetic (ai_models.demo_data texts and ai_models.demo_images shapes; no downloads). The
 pools' true answers are kept only under `var/demo/`, for the simulator; the platform sees the pools unlabelled.
@@ -14,6 +15,7 @@ from django.contrib.auth.models import User
 
 from apps.accounts.services import user_create
 from apps.items.services import items_import
+from apps.predictions.scoring import queue_scoring_run_inline, scoring_progress
 from apps.projects.models import Project
 from apps.projects.services import project_create, project_member_add
 from apps.training.models import Trigger
@@ -31,6 +33,7 @@ class DemoReport:
     created_users: dict[str, str] = field(default_factory=dict)  # username -> password, only when just created
     created_projects: list[str] = field(default_factory=list)
     trained: dict[str, int] = field(default_factory=dict)  # project slug -> first champion's number
+    scored: dict[str, int] = field(default_factory=dict)  # project slug -> pool items scored for the queue
 
 
 def demo_data_dir() -> Path:
@@ -55,6 +58,16 @@ def _train_first_model(project, admin, report: DemoReport, echo) -> None:
         run = training_run_start(project=project, trigger=Trigger.BOOTSTRAP, actor=admin, enqueue=False)
         run = training_run_execute(run_id=run.pk, echo=echo)
         report.trained[project.slug] = run.model_version.number
+
+
+def _score_queue(project, report: DemoReport, echo) -> None:
+    """Score the pool here, before the server starts, so that a fresh `make run` opens on a full review queue.
+
+    The first champion also sent a scoring job to the (not yet started) worker; it finds the job done.
+    """
+    job = queue_scoring_run_inline(project=project, echo=(lambda j: echo(scoring_progress(j))) if echo else None)
+    if job is not None:
+        report.scored[project.slug] = job.done
 
 
 def demo_setup(*, train: bool = True, detection: bool = True, echo=None) -> DemoReport:
@@ -83,6 +96,7 @@ def demo_setup(*, train: bool = True, detection: bool = True, echo=None) -> Demo
         report.created_projects.append(DEMO_SLUG)
     if train:
         _train_first_model(project, admin, report, echo)
+        _score_queue(project, report, echo)
     if detection:
         shapes = Project.objects.filter(slug=DETECTION_SLUG).first()
         if shapes is None:
@@ -90,4 +104,5 @@ def demo_setup(*, train: bool = True, detection: bool = True, echo=None) -> Demo
             report.created_projects.append(DETECTION_SLUG)
         if train:
             _train_first_model(shapes, admin, report, echo)
+            _score_queue(shapes, report, echo)
     return report

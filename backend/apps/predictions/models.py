@@ -90,6 +90,7 @@ class QueueScoring(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="last claim or chunk: a long-silent job is sent again")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -36,7 +36,10 @@ from .services import predictions_record
 
 log = logging.getLogger(__name__)
 ACTIVE = (ScoringStatus.QUEUED, ScoringStatus.RUNNING)
-RESEND_AFTER = timedelta(minutes=2)  # a job still queued this long may have lost its message: send it again
+# A job queued this long may have lost its message, one running without a chunk this long its worker: the next
+# request sends it again. A second delivery of a live job is harmless: chunks never score an item twice.
+RESEND_AFTER = timedelta(minutes=2)
+SILENT_AFTER = timedelta(minutes=10)
 
 
 def _detection(project) -> bool:
@@ -81,8 +84,9 @@ def _request(*, project, trigger: str, actor, enqueue: bool) -> QueueScoring | N
     if active is not None and active.model_version_id == champion.pk:
         if active.status == ScoringStatus.RUNNING:
             QueueScoring.objects.filter(pk=active.pk).update(rescan=True)  # it looks again before it ends
-        elif enqueue and active.created_at < timezone.now() - RESEND_AFTER:
-            transaction.on_commit(lambda: _enqueue(active.pk))  # duplicates are harmless: see _claim
+        if enqueue and active.updated_at < timezone.now() - (RESEND_AFTER if active.status == ScoringStatus.QUEUED
+                                                             else SILENT_AFTER):
+            transaction.on_commit(lambda: _enqueue(active.pk))  # lost message or dead worker; see _claim
         return active
     if active is not None:
         _supersede(active.pk, champion)
@@ -139,7 +143,7 @@ def _claim(job_id: int) -> QueueScoring | None:
         elif job.status != ScoringStatus.RUNNING:
             return None  # succeeded or superseded: a redelivered message
         try:
-            job.save(update_fields=["status", "error", "finished_at", "started_at", "total"])
+            job.save(update_fields=["status", "error", "finished_at", "started_at", "total", "updated_at"])
         except IntegrityError:  # another job became active meanwhile (SQLite has no row locks to prevent it)
             return None
     return job
@@ -192,7 +196,7 @@ def _score_chunk(job: QueueScoring, model) -> int | None:
                                         "model_version": job.model_version.number, "queue_scoring": job.pk,
                                         "latency_ms": round(rows[0].latency_ms, 3)})
         locked.done = min(locked.done + len(rows), locked.total)
-        locked.save(update_fields=["done"])
+        locked.save(update_fields=["done", "updated_at"])
     job.done = locked.done
     return len(rows)
 
@@ -208,12 +212,12 @@ def _finish(job: QueueScoring) -> bool:
         if locked.rescan:
             locked.rescan = False
             locked.total = locked.done + min(left, max(locked.window - locked.done, 0))
-            locked.save(update_fields=["rescan", "total"])
+            locked.save(update_fields=["rescan", "total", "updated_at"])
             job.total = locked.total
             if locked.total > locked.done:
                 return False
         locked.status, locked.finished_at, locked.total = ScoringStatus.SUCCEEDED, timezone.now(), locked.done
-        locked.save(update_fields=["status", "finished_at", "total"])
+        locked.save(update_fields=["status", "finished_at", "total", "updated_at"])
         never = never_scored_count(project=project)
         audit_event_record(action="queue.scoring_finished", project=project, obj=locked, request_id=job.request_id,
                            details={"done": locked.done, "model_version": job.model_version.number,
@@ -250,12 +254,22 @@ def queue_scoring_execute(*, job_id: int, echo=None) -> QueueScoring:
     return QueueScoring.objects.get(pk=job_id)
 
 
+def scoring_progress(job: QueueScoring) -> dict:
+    """A job's progress in the shape apps.training.progress.progress_line prints."""
+    return {"stage": "queue_scoring", "percent": 100 * job.done // job.total if job.total else 100, "done": job.done,
+            "total": job.total}
+
+
 def queue_scoring_run_inline(*, project, trigger: str = ScoringTrigger.BOOTSTRAP, echo=None) -> QueueScoring | None:
-    """Score the pool in this process now (bootstrap_demo, `manage.py score_queue --inline`); None: no champion."""
+    """Score the pool in this process now (bootstrap_demo, `manage.py score_queue --inline`); None when there is
+    no champion or nothing to score."""
     champion = champion_get(project=project)
     if champion is None:
         return None
+    active = QueueScoring.objects.filter(project=project, status__in=ACTIVE).exists()
+    if not active and not scoring_candidates(project=project, model_version=champion).exists():
+        return None  # already current: no job
     job = queue_scoring_request(project=project, trigger=trigger, enqueue=False)
-    if job.status == ScoringStatus.RUNNING:
-        return job  # a worker is on it
+    # Queued or running (a worker may have died with it): run it here; a worker that holds it too never scores
+    # an item twice, and a later delivery of its message finds it finished.
     return queue_scoring_execute(job_id=job.pk, echo=echo)

@@ -7,4 +7,5 @@ def progress_line(progress: dict) -> str:
     stage = progress.get("stage", "?")
     fold = f" fold {progress['fold']}/{progress['folds']}" if progress.get("folds") and progress.get("fold") else ""
     epoch = f" epoch {progress['epoch']}/{progress['epochs']}" if progress.get("epochs") else ""
-    return f"[{bar}] {percent:3d}% {stage}{fold}{epoch}"
+    items = f" {progress['done']}/{progress['total']}" if "total" in progress else ""
+    return f"[{bar}] {percent:3d}% {stage}{fold}{epoch}{items}"

@@ -1,4 +1,5 @@
-"""`manage.py bootstrap_demo`: role users, the demo project with synthetic data, and its first model. Idempotent."""
+"""`manage.py bootstrap_demo`: role users, the demo projects with synthetic data, their first models and scored
+review queues. Idempotent."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"created the demo project {slug!r} (synthetic data)")
         for slug, number in report.trained.items():
             self.stdout.write(f"trained and promoted model version {number} of {slug!r}")
-        if not (report.created_users or report.created_projects or report.trained):
+        for slug, count in report.scored.items():
+            self.stdout.write(f"scored {count} pool items of {slug!r} for the review queue")
+        if not (report.created_users or report.created_projects or report.trained or report.scored):
             self.stdout.write("demo already set up")
