@@ -1,4 +1,6 @@
 // The chosen images: thumbnail, name, size, boxes from the import file, and what happened to each.
+import { memo } from "react";
+
 import { Badge, Button } from "@/components/ui";
 
 import { formatBytes } from "../limits";
@@ -25,7 +27,8 @@ type Props = {
   onRemove: (key: string) => void;
 };
 
-export function ImageFileTable({ entries, boxes, disabled, onRemove }: Props) {
+// Memoised: progress updates re-render the form many times a second; the list of files does not change.
+export const ImageFileTable = memo(function ImageFileTable({ entries, boxes, disabled, onRemove }: Props) {
   return (
     <div className="table-wrap image-files">
       <table>
@@ -78,4 +81,4 @@ export function ImageFileTable({ entries, boxes, disabled, onRemove }: Props) {
       </table>
     </div>
   );
-}
+});
