@@ -164,7 +164,7 @@ describe("training page", () => {
     const table = await screen.findByRole("table", { name: "Training runs, newest first" }, LOAD);
     const first = within(table).getAllByRole("row")[1];
     expect(within(first).getAllByRole("cell").map((c) => c.textContent)).toEqual([
-      "#12", "feedback threshold", "succeeded", expect.any(String), "2 min 5 s", "#12", "v12 candidate", "F1 (macro) 0.732 ± 0.068",
+      "#12", "feedback threshold", "succeeded", expect.any(String), "2 min 5 s", "#12", "v12 candidate", "0.732 ± 0.068",
     ]);
     expect(within(first).getByRole("link", { name: "v12" })).toHaveAttribute("href", "/projects/demo-text/versions/112");
     expect(screen.getByText("1–10 of 12")).toBeInTheDocument();

@@ -1,6 +1,4 @@
 // Model versions shaped like GET /projects/{slug}/model-versions/ (docs/api.md), for page tests.
-import { vi } from "vitest";
-
 const LABELS = ["billing", "technical", "shipping", "account", "product_question"];
 
 function textMetrics(f1: number, accuracy: number) {
@@ -130,15 +128,4 @@ export function detectionVersion() {
       },
     },
   };
-}
-
-/** recharts' ResponsiveContainer measures its box; jsdom has no layout, so give it one. */
-export function mockChartSize(width = 800, height = 300) {
-  const original = HTMLElement.prototype.getBoundingClientRect;
-  return vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockImplementation(function (this: HTMLElement) {
-    if (this.classList.contains("recharts-responsive-container")) {
-      return { width, height, top: 0, left: 0, right: width, bottom: height, x: 0, y: 0, toJSON: () => ({}) } as DOMRect;
-    }
-    return original.call(this);
-  });
 }

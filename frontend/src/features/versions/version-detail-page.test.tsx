@@ -8,7 +8,8 @@ import { sessionHandlers } from "@/test/handlers";
 import { renderAt } from "@/test/render";
 import { server } from "@/test/server";
 
-import { detectionVersion, mockChartSize, textVersions } from "./test-fixtures";
+import { mockChartSize } from "./test-chart-size";
+import { detectionVersion, textVersions } from "./test-fixtures";
 
 function serveVersions(slug: string, versions: object[]) {
   server.use(
@@ -31,6 +32,9 @@ describe("version detail", () => {
 
     expect(await screen.findByRole("heading", { name: "Model version v2" }, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByText("F1 (macro) (promotion)").nextElementSibling).toHaveTextContent("0.690");
+    // The serving champion's own gate compared it with v1; that is history, not a stale approval.
+    expect(screen.getByText("Gate: Passed the gate; waiting for a human approval")).toBeInTheDocument();
+    expect(screen.queryByText(/This comparison was with/)).not.toBeInTheDocument();
 
     const matrix = screen.getByRole("table", { name: /Confusion matrix on the holdout/ });
     const header = within(matrix).getAllByRole("columnheader").map((h) => h.textContent);

@@ -85,7 +85,7 @@ export function VersionDetailPage() {
         </dl>
         {version.promotion_reason && <p className="small">Promotion reason: {version.promotion_reason}</p>}
         {version.rolled_back_at && <p className="small">Rolled back {formatDate(version.rolled_back_at)}.</p>}
-        <GateBox gate={version.gate} champion={findChampion(versions.data)} />
+        <GateBox version={version} champion={findChampion(versions.data)} />
       </section>
 
       <div className="detail-grid">

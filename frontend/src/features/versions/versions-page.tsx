@@ -46,7 +46,7 @@ export function VersionsPage() {
           canAct={canAct}
         />
         <MetricCharts versions={list} metric={metric} curve={curve} />
-        <section className="card" aria-labelledby="versions-title">
+        <section className="card section-gap" aria-labelledby="versions-title">
           <h2 id="versions-title">All versions</h2>
           <p className="small muted">Promotion metric: {metricName(metric)}. Metrics are measured on the project's holdout.</p>
           <VersionsTable versions={list} metricKeys={metricKeys} />

@@ -92,19 +92,21 @@ export function formatDuration(run: Pick<TrainingRun, "started_at" | "finished_a
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "–";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
 }
 
 const METRIC_NAMES: Record<string, string> = { f1_macro: "F1 (macro)", accuracy: "Accuracy", map50: "mAP50", map50_95: "mAP50-95" };
 export const metricName = (key: string) => METRIC_NAMES[key] ?? key.replace(/_/g, " ");
 
-/** "0.732 ± 0.068" for the metric, or the first metric the run has, or a dash. */
-export function kfoldSummary(kfold: RunKFold | undefined, metric: string): string {
+/** "0.732 ± 0.068" for the metric (named only when `named` or when the run lacks it and another
+ *  metric is shown), or a dash. */
+export function kfoldSummary(kfold: RunKFold | undefined, metric: string, named = true): string {
   if (!kfold) return "–";
   if (kfold.skipped) return `skipped (${kfold.skipped})`;
   const mean = kfold.mean ?? {};
   const key = metric in mean ? metric : Object.keys(mean)[0];
   if (!key || typeof mean[key] !== "number") return "–";
   const std = kfold.std?.[key];
-  return `${metricName(key)} ${mean[key].toFixed(3)}${typeof std === "number" ? ` ± ${std.toFixed(3)}` : ""}`;
+  const name = named || key !== metric ? `${metricName(key)} ` : "";
+  return `${name}${mean[key].toFixed(3)}${typeof std === "number" ? ` ± ${std.toFixed(3)}` : ""}`;
 }

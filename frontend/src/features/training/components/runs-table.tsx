@@ -4,7 +4,7 @@ import { Link } from "react-router-dom";
 import { Button, ErrorMessage, Loading, Pager, StatusBadge } from "@/components/ui";
 
 import { useTrainingRuns } from "../api/training-runs";
-import { formatDate, formatDuration, kfoldSummary } from "../api/types";
+import { formatDate, formatDuration, kfoldSummary, metricName } from "../api/types";
 
 export const RUNS_PAGE = 10;
 
@@ -41,7 +41,7 @@ export function RunsTable({
               <th scope="col">Duration</th>
               <th scope="col">Dataset</th>
               <th scope="col">Model version</th>
-              <th scope="col">k-fold mean ± std</th>
+              <th scope="col">k-fold {metricName(metric)} (mean ± std)</th>
             </tr>
           </thead>
           <tbody>
@@ -63,7 +63,7 @@ export function RunsTable({
                   <StatusBadge status={run.status} />
                 </td>
                 <td>{formatDate(run.created_at)}</td>
-                <td>{formatDuration(run)}</td>
+                <td className="nowrap">{formatDuration(run)}</td>
                 <td>{run.dataset_version != null ? `#${run.dataset_version}` : "–"}</td>
                 <td>
                   {run.model_version ? (
@@ -75,7 +75,7 @@ export function RunsTable({
                     "–"
                   )}
                 </td>
-                <td>{kfoldSummary(run.kfold, metric)}</td>
+                <td className="nowrap">{kfoldSummary(run.kfold, metric, false)}</td>
               </tr>
             ))}
           </tbody>

@@ -116,6 +116,6 @@ export function formatDelta(value: unknown, digits = 3): string {
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "–";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
 }
 

@@ -50,7 +50,7 @@ export function CandidatePanel({ slug, task, metricKeys, candidate, champion, ro
 
       {candidate ? (
         <div className="stack">
-          <GateBox gate={candidate.gate} champion={champion} />
+          <GateBox version={candidate} champion={champion} />
           {champion && (
             <>
               <h3>Holdout metrics</h3>

@@ -10,10 +10,13 @@ const DECISIONS: Record<string, string> = {
   needs_review: "Not compared; needs a human decision",
 };
 
-export function GateBox({ gate, champion }: { gate: Gate | null | undefined; champion?: ModelVersion }) {
+/** `version` is the one the gate decided on: only a waiting candidate can have a stale comparison. */
+export function GateBox({ version, champion }: { version: ModelVersion; champion?: ModelVersion }) {
+  const gate: Gate | null | undefined = version.gate;
   if (!gate?.decision) return <p className="muted">No gate decision recorded.</p>;
   const tone = gate.passed === true ? "gate-passed" : gate.passed === false ? "gate-failed" : "";
-  const stale = gate.champion_version != null && champion != null && champion.number !== gate.champion_version;
+  const stale =
+    version.status === "candidate" && gate.champion_version != null && champion != null && champion.number !== gate.champion_version;
   const sameHoldout = gate.champion_metrics_same_holdout ?? {};
   return (
     <div className={`gate-box ${tone}`}>

@@ -16,7 +16,16 @@ const SECTIONS: [keyof ModelCard, string][] = [
   ["evaluation", "Evaluation"],
 ];
 
+const CARD_NAMES: Record<string, string> = {
+  mlflow_run_id: "MLflow run",
+  mlflow_tracking_uri: "MLflow tracking URI",
+  n: "Holdout size",
+  kfold: "k-fold",
+  k_folds: "k folds",
+};
+
 const humanise = (key: string) => {
+  if (CARD_NAMES[key]) return CARD_NAMES[key];
   const named = metricName(key);
   return named === key.replace(/_/g, " ") ? named.charAt(0).toUpperCase() + named.slice(1) : named;
 };

@@ -1,7 +1,7 @@
 // A metric plotted per model version, each status with its own marker and colour, so rejected
 // candidates stand apart and the champion stands out. Used for the metric history and the
 // learning curve.
-import { CartesianGrid, Legend, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Scatter, ScatterChart, Symbols, Tooltip, XAxis, YAxis } from "recharts";
 
 import type { VersionStatus } from "../api/types";
 import { formatMetric } from "../api/types";
@@ -47,6 +47,7 @@ export function StatusChart({
           dataKey="x"
           name={xLabel}
           domain={["dataMin", "dataMax"]}
+          padding={{ left: 14, right: 14 }}
           allowDecimals={false}
           label={{ value: xLabel, position: "insideBottom", offset: -18 }}
         />
@@ -77,7 +78,10 @@ export function StatusChart({
               name={series.name}
               data={data}
               fill={series.fill}
-              shape={series.shape}
+              // Marker area in px²: the champion's star larger than the rest.
+              shape={(props: { cx?: number; cy?: number }) => (
+                <Symbols cx={props.cx} cy={props.cy} type={series.shape} size={series.status === "champion" ? 420 : 130} fill={series.fill} />
+              )}
               legendType={series.shape}
               isAnimationActive={false}
             />
