@@ -100,9 +100,9 @@ describe("BoxEditor editing", () => {
     click(canvas, [60, 80]);
     await user.keyboard("3");
     expect(last()).toEqual([{ label: "triangle", x: 10, y: 20, w: 50, h: 40 }, square]);
-    await user.click(screen.getByRole("button", { name: "square (key 2)" }));
+    await user.click(screen.getByRole("button", { name: "2 square" }));
     expect(last()?.[0]).toEqual({ label: "square", x: 10, y: 20, w: 50, h: 40 });
-    expect(screen.getByRole("button", { name: "square (key 2)" })).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByRole("button", { name: "2 square" })).toHaveAttribute("aria-pressed", "true");
     await user.keyboard("2"); // same label: no edit
     await user.keyboard("9"); // no ninth label
     expect(onChange).toHaveBeenCalledTimes(2);
@@ -174,7 +174,7 @@ describe("BoxEditor editing", () => {
     for (const name of ["Select", "Draw", "Pan", "Zoom in", "Zoom out", "Fit to view", "Undo", "Redo", "Delete box"]) {
       expect(within(toolbar).getByRole("button", { name })).toBeInTheDocument();
     }
-    expect(within(toolbar).getByRole("button", { name: "circle (key 1)" })).toHaveAttribute("aria-pressed", "true");
+    expect(within(toolbar).getByRole("button", { name: "1 circle" })).toHaveAttribute("aria-pressed", "true");
     expect(screen.getByText("Keyboard shortcuts")).toBeInTheDocument();
   });
 

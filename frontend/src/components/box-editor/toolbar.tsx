@@ -57,13 +57,11 @@ export function Toolbar(props: Props) {
               type="button"
               className="be-btn be-label-btn"
               aria-pressed={label === currentLabel}
-              aria-label={index < 9 ? `${label} (key ${index + 1})` : label}
               title={index < 9 ? `Label ${label} (key ${index + 1})` : `Label ${label}`}
               onClick={() => onLabel(label)}
             >
               <span className="be-swatch" style={{ background: colorOf(labels, label) }} aria-hidden="true" />
-              {index < 9 && <kbd>{index + 1}</kbd>}
-              {label}
+              {index < 9 && <kbd>{index + 1}</kbd>} {label}
             </button>
           ))}
         </div>

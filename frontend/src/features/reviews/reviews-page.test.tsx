@@ -41,13 +41,15 @@ function queueApi(user: object, project: { slug: string }, entries: Entry[]) {
 }
 
 const reviewsUrl = (slug: string) => `/projects/${slug}/reviews`;
+// The first find waits for the lazily loaded page, which a busy test machine compiles on first use.
+const LOAD = { timeout: 5000 };
 
 describe("second review", () => {
   it("shows the flags in words and the model, first and final answers side by side", async () => {
     queueApi(users.reviewer, detectionProject, [flagged, flaggedLater]);
     renderAt(reviewsUrl(detectionProject.slug));
 
-    expect(await screen.findByRole("heading", { name: /Item 3192/ })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: /Item 3192/ }, LOAD)).toBeInTheDocument();
     expect(screen.getByText("waiting for review").parentElement).toHaveTextContent("2 waiting for review");
     const flags = within(screen.getByRole("list", { name: /needs a second look/ }));
     expect(flags.getByText("Label changed from circle to triangle")).toBeInTheDocument();
@@ -73,7 +75,7 @@ describe("second review", () => {
   it("submits the edited boxes and the notes, then shows the next item", async () => {
     const api = queueApi(users.reviewer, detectionProject, [flagged, flaggedLater]);
     const { user } = renderAt(reviewsUrl(detectionProject.slug));
-    const final = await screen.findByRole("application", { name: "Final answer for item 3192 (editable)" });
+    const final = await screen.findByRole("application", { name: "Final answer for item 3192 (editable)" }, LOAD);
 
     final.focus();
     await user.tab(); // selects box 1
@@ -106,7 +108,7 @@ describe("second review", () => {
   it("submits the first answer unchanged when the reviewer agrees", async () => {
     const api = queueApi(users.admin, detectionProject, [flaggedLater]);
     const { user } = renderAt(reviewsUrl(detectionProject.slug));
-    await user.click(await screen.findByRole("button", { name: "Submit review" }));
+    await user.click(await screen.findByRole("button", { name: "Submit review" }, LOAD));
     await waitFor(() => expect(api.posts).toHaveLength(1));
     expect(api.posts[0].body).toEqual({ boxes: [{ label: "square", x: 10, y: 10, w: 20, h: 20 }], notes: "" });
     expect(await screen.findByText(/Nothing is waiting for review/)).toBeInTheDocument();
@@ -120,7 +122,7 @@ describe("second review", () => {
       ),
     );
     const { user } = renderAt(reviewsUrl(detectionProject.slug));
-    await user.click(await screen.findByRole("button", { name: "Submit review" }));
+    await user.click(await screen.findByRole("button", { name: "Submit review" }, LOAD));
     expect(await screen.findByRole("alert")).toHaveTextContent("Feedback 96 is reviewed, not waiting for review.");
     expect(screen.getByRole("heading", { name: /Item 3192/ })).toBeInTheDocument();
   });
@@ -133,14 +135,14 @@ describe("second review", () => {
       ),
     );
     const { user } = renderAt(reviewsUrl(detectionProject.slug));
-    await user.click(await screen.findByRole("button", { name: "Submit review" }));
+    await user.click(await screen.findByRole("button", { name: "Submit review" }, LOAD));
     expect(await screen.findByRole("alert")).toHaveTextContent("unknown label 'hexagon'");
   });
 
   it("lets an auditor read the queue but not submit", async () => {
     queueApi(users.auditor, detectionProject, [flagged, reviewed]);
     const { user } = renderAt(reviewsUrl(detectionProject.slug));
-    expect(await screen.findByRole("heading", { name: /Item 3192/ })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: /Item 3192/ }, LOAD)).toBeInTheDocument();
     expect(screen.getByText(/You can read the reviews/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Submit review" })).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/Notes/)).not.toBeInTheDocument();
@@ -157,7 +159,7 @@ describe("second review", () => {
   it("asks for the oldest pending answers first, and pages through the list", async () => {
     const api = queueApi(users.reviewer, detectionProject, [flagged, flaggedLater]);
     const { user } = renderAt(reviewsUrl(detectionProject.slug));
-    await screen.findByRole("heading", { name: /Item 3192/ });
+    await screen.findByRole("heading", { name: /Item 3192/ }, LOAD);
     expect(api.queries[0].get("status")).toBe("pending");
     expect(api.queries[0].get("offset")).toBe("0");
 
@@ -172,7 +174,7 @@ describe("second review", () => {
   it("says so when nothing is waiting", async () => {
     queueApi(users.reviewer, detectionProject, []);
     renderAt(reviewsUrl(detectionProject.slug));
-    expect(await screen.findByText(/Nothing is waiting for review/)).toBeInTheDocument();
+    expect(await screen.findByText(/Nothing is waiting for review/, {}, LOAD)).toBeInTheDocument();
     expect(screen.getByText("waiting for review").parentElement).toHaveTextContent("0 waiting for review");
   });
 
@@ -182,7 +184,7 @@ describe("second review", () => {
       http.get(apiUrl("/projects/:slug/reviews/"), () => HttpResponse.json({ detail: "status must be pending, reviewed or all." }, { status: 400 })),
     );
     renderAt(reviewsUrl(detectionProject.slug));
-    expect(await screen.findByRole("alert")).toHaveTextContent("status must be pending, reviewed or all.");
+    expect(await screen.findByRole("alert", {}, LOAD)).toHaveTextContent("status must be pending, reviewed or all.");
   });
 
   it("text projects: the model's label beside the annotator's, and the reviewer picks the final label", async () => {
@@ -193,7 +195,7 @@ describe("second review", () => {
       ),
     );
     const { user } = renderAt(reviewsUrl(textProject.slug));
-    expect(await screen.findByText("I cannot change my e-mail address")).toBeInTheDocument();
+    expect(await screen.findByText("I cannot change my e-mail address", {}, LOAD)).toBeInTheDocument();
     const labels = screen.getByText("Model").closest("dl")!;
     expect(within(labels).getByText("billing")).toBeInTheDocument();
     expect(within(labels).getByText("account")).toBeInTheDocument();
