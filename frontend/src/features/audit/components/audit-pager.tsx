@@ -36,7 +36,7 @@ export function AuditPager({ offset, limit, count, onOffset, onLimit, compact = 
 
   const shownTo = Math.min(offset + limit, count);
   return (
-    <nav className="audit-pager" aria-label={compact ? "Audit log pages, bottom" : "Audit log pages"}>
+    <nav className="audit-pager" aria-label={compact ? "Pages, end of the table" : "Audit log pages"}>
       <span className="audit-pager-range">
         {count === 0 || offset >= count
           ? `0 of ${count.toLocaleString()}`
