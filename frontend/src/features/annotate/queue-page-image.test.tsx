@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { configure, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
@@ -9,6 +9,9 @@ import { renderAt } from "@/test/render";
 import { server } from "@/test/server";
 
 import { fakeQueue, imageEntry, type Entry } from "./test/fake-queue";
+
+// The first test of a file also loads the lazy page chunk; the machine running the suite may be busy.
+configure({ asyncUtilTimeout: 3000 });
 
 function setup(entries: Entry[]) {
   const fake = fakeQueue(entries, { detection: true });

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { configure, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { textProject, users } from "@/test/fixtures";
@@ -7,6 +7,9 @@ import { renderAt } from "@/test/render";
 import { server } from "@/test/server";
 
 import { fakeQueue, textEntry, type Entry } from "./test/fake-queue";
+
+// The first test of a file also loads the lazy page chunk; the machine running the suite may be busy.
+configure({ asyncUtilTimeout: 3000 });
 
 function setup(entries: Entry[], project: { slug: string; [key: string]: unknown } = textProject) {
   const fake = fakeQueue(entries);
@@ -17,7 +20,7 @@ function setup(entries: Entry[], project: { slug: string; [key: string]: unknown
 
 const entries = (n: number) => Array.from({ length: n }, (_, i) => textEntry(i + 1));
 
-async function showsText(text: string, timeout = 1000) {
+async function showsText(text: string, timeout?: number) {
   expect(await screen.findByText(text, { selector: "blockquote" }, { timeout })).toBeInTheDocument();
 }
 
