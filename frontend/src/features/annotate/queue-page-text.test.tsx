@@ -1,6 +1,8 @@
 import { configure, screen, waitFor, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
+import { apiUrl } from "@/test/api-url";
 import { textProject, users } from "@/test/fixtures";
 import { sessionHandlers } from "@/test/handlers";
 import { renderAt } from "@/test/render";
@@ -143,6 +145,23 @@ describe("review queue (text)", () => {
     setup([]);
     expect(await screen.findByRole("heading", { name: "Nothing to annotate — the queue is empty" })).toBeInTheDocument();
     expect(screen.getByTestId("queue-left")).toHaveTextContent("0");
+  });
+
+  it("shows why the queue cannot be loaded, and loads it on a retry", async () => {
+    const fake = fakeQueue(entries(1));
+    let refuse = true;
+    server.use(
+      ...sessionHandlers(users.annotator, [textProject]),
+      http.get(apiUrl("/projects/:slug/queue/"), () =>
+        refuse ? HttpResponse.json({ detail: "You are not a member of this project." }, { status: 403 }) : undefined,
+      ),
+      ...fake.handlers,
+    );
+    const { user } = renderAt(`/projects/${textProject.slug}/queue`);
+    expect(await screen.findByRole("alert")).toHaveTextContent("You are not a member of this project.");
+    refuse = false;
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    await showsText(textEntry(1).text);
   });
 
   it("shows a refused answer in the API's words and sends it again on retry", async () => {
