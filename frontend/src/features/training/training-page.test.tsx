@@ -122,6 +122,7 @@ describe("training page", () => {
 
     const alert = await screen.findByText("ValueError: The training data has only one label.", {}, LOAD);
     expect(alert.closest("[role=alert]")).toHaveTextContent("The run failed:");
+    expect(screen.queryByRole("progressbar")).not.toBeInTheDocument();
     await user.click(screen.getByText("Traceback"));
     expect(screen.getByText(/ValueError: only one class/)).toBeVisible();
   });

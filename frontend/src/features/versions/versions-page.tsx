@@ -2,6 +2,9 @@
 // over versions and over human answers, and the latest candidate beside the champion.
 import "./versions.css";
 
+import { useEffect } from "react";
+import { useLocation } from "react-router-dom";
+
 import { ErrorMessage, Loading, Page } from "@/components/ui";
 import { useCan } from "@/lib/auth/session";
 import { useProject, useProjectSlug } from "@/lib/project";
@@ -19,6 +22,13 @@ export function VersionsPage() {
   const versions = useModelVersions(slug);
   const curve = useLearningCurve(slug);
   const canAct = useCan("promote");
+  const { hash } = useLocation();
+  const loaded = !versions.isPending && !project.isPending;
+
+  // "Compare with the champion" (from the training page) lands on the comparison.
+  useEffect(() => {
+    if (loaded && hash) document.getElementById(hash.slice(1))?.scrollIntoView?.({ block: "start" });
+  }, [loaded, hash]);
 
   if (project.isPending || versions.isPending) return <Loading label="Loading model versions…" />;
   if (project.error || versions.error) return <ErrorMessage error={project.error ?? versions.error} />;

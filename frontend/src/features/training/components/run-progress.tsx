@@ -53,7 +53,7 @@ export function RunProgress({ slug, runId, metric }: { slug: string; runId: numb
           {run.started_at && ` · ${active ? "running for" : "took"} ${formatDuration(run)}`}
         </span>
       </div>
-      <ProgressBar value={percent} label={`Run #${run.id} progress`} />
+      {run.status !== "failed" && <ProgressBar value={percent} label={`Run #${run.id} progress`} />}
       <p className="run-stage" aria-live="polite">
         <strong>{run.status === "succeeded" ? "Succeeded" : stageName(run.progress?.stage)}</strong>
         {active && steps && <span> · {steps}</span>}
