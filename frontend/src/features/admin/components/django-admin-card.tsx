@@ -22,7 +22,7 @@ export function DjangoAdminCard() {
         users, set or reset passwords, deactivate accounts and assign roles. This app then shows each person only the
         pages their roles allow (the API enforces the same rules).
       </p>
-      <div className="row">
+      <div className="row admin-links">
         <a className="btn btn-primary" href="/admin/auth/user/">
           Users in the Django admin
         </a>

@@ -37,13 +37,19 @@ export function LabelsEditor({ existing, added, onChange, errors }: Props) {
         the next training run.
       </p>
       <ol className="labels-list" aria-label="Labels in order">
-        {existing.map((label) => (
+        {existing.map((label, index) => (
           <li key={label}>
+            <span className="label-position" aria-hidden="true">
+              {index + 1}
+            </span>
             <span className="mono">{label}</span>
           </li>
         ))}
-        {added.map((label) => (
-          <li key={label}>
+        {added.map((label, index) => (
+          <li key={label} className="label-new">
+            <span className="label-position" aria-hidden="true">
+              {existing.length + index + 1}
+            </span>
             <span className="mono">{label}</span> <Badge tone="info">new</Badge>
             <Button
               variant="ghost"

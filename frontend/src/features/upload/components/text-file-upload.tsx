@@ -40,7 +40,7 @@ export function TextFileUpload({ slug, labels }: { slug: string; labels: string[
           column is refused.
         </p>
         <p>
-          <strong>Split:</strong> rows go to the <em>pool</em> (trainable, and what annotators see in the queue) unless
+          <strong>Split:</strong> rows go to the <em>pool</em> (trainable, and what annotators see in the queue) unless{" "}
           <code>split</code> says <code>holdout</code>: the fixed evaluation set, which needs a label and never trains.
           Labels must be one of: {labels.map((label, i) => (
             <span key={label}>
