@@ -11,6 +11,7 @@ from apps.core.schema import paginated_schema
 from apps.projects.selectors import project_get_for_user
 
 from .models import ModelVersion, TrainingRun, Trigger
+from .overrides import training_overrides_validate
 from .promotion import model_version_promote, model_version_rollback
 from .selectors import model_version_list, training_run_list
 from .services import training_run_start
@@ -22,7 +23,7 @@ class TrainingRunOutput(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingRun
-        fields = ["id", "project", "trigger", "status", "progress", "params", "kfold", "mlflow_run_id", "error",
+        fields = ["id", "project", "trigger", "status", "progress", "params", "overrides", "kfold", "mlflow_run_id", "error",
                   "dataset_version", "model_version", "created_at", "started_at", "finished_at"]
 
     def get_model_version(self, run) -> dict | None:
@@ -41,6 +42,24 @@ class ModelVersionOutput(serializers.ModelSerializer):
                   "rolled_back_at", "model_card", "created_at"]
 
 
+class TrainingRunParamsInput(serializers.Serializer):
+    """For the schema; apps.training.overrides validates (text: k_folds, C, max_iter; detection: epochs, k_folds,
+    batch_size, img_size, patience)."""
+
+    k_folds = serializers.IntegerField(required=False, min_value=2, max_value=20)
+    C = serializers.FloatField(required=False, help_text="text only; > 0")
+    max_iter = serializers.IntegerField(required=False, min_value=10, max_value=100_000, help_text="text only")
+    epochs = serializers.IntegerField(required=False, min_value=1, max_value=500, help_text="detection only")
+    batch_size = serializers.IntegerField(required=False, min_value=1, max_value=256, help_text="detection only")
+    img_size = serializers.IntegerField(required=False, min_value=32, max_value=1280,
+                                        help_text="detection only; a multiple of 32")
+    patience = serializers.IntegerField(required=False, min_value=1, max_value=500, help_text="detection only")
+
+
+class TrainingRunStartInput(serializers.Serializer):
+    params = TrainingRunParamsInput(required=False)
+
+
 class TrainingRunListStartApi(APIView):
     @paginated_schema(TrainingRunOutput)
     def get(self, request, slug):
@@ -48,10 +67,11 @@ class TrainingRunListStartApi(APIView):
         return paginated_response(request=request, view=self, queryset=training_run_list(project=project),
                                   serializer_class=TrainingRunOutput)
 
-    @extend_schema(request=None, responses={202: TrainingRunOutput})
+    @extend_schema(request=TrainingRunStartInput, responses={202: TrainingRunOutput})
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_TRAIN)
-        run = training_run_start(project=project, trigger=Trigger.MANUAL, actor=request.user)
+        overrides = training_overrides_validate(task=project.task, body=request.data)
+        run = training_run_start(project=project, trigger=Trigger.MANUAL, actor=request.user, overrides=overrides)
         return Response(TrainingRunOutput(run).data, status=202)
 
 

@@ -19,22 +19,30 @@ from apps.projects.models import Project
 from . import pipeline
 from .candidates import candidate_register
 from .models import RunStatus, TrainingRun, Trigger
+from .overrides import params_with_overrides
 from .selectors import training_run_active
 
 log = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: bool = True) -> TrainingRun:
-    """Queue a run. One active run per project: a second request gets 409 naming the active one."""
+def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: bool = True,
+                       overrides: dict | None = None) -> TrainingRun:
+    """Queue a run. One active run per project: a second request gets 409 naming the active one.
+
+    `overrides` (validated by apps.training.overrides) change params.yaml's values for this run only; the run's
+    `params` show the values it trains with from the start.
+    """
     Project.objects.select_for_update().filter(pk=project.pk).first()
     active = training_run_active(project=project)
     if active is not None:
         raise Conflict(f"Training run {active.pk} is already {active.status} for {project.slug!r}.",
                        extra={"training_run": active.pk})
-    run = TrainingRun.objects.create(project=project, trigger=trigger, requested_by=actor,
-                                     progress={"stage": "queued", "percent": 0})
-    audit_event_record(action="training.requested", actor=actor, project=project, obj=run, details={"trigger": trigger})
+    overrides = overrides or {}
+    run = TrainingRun.objects.create(project=project, trigger=trigger, requested_by=actor, overrides=overrides,
+                                     params=_run_params(project, overrides), progress={"stage": "queued", "percent": 0})
+    audit_event_record(action="training.requested", actor=actor, project=project, obj=run,
+                       details={"trigger": trigger, "overrides": overrides})
     if enqueue:
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
@@ -67,6 +75,10 @@ def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:
         return training_run_start(project=project, trigger=Trigger.FEEDBACK_THRESHOLD)
     except Conflict:  # another worker started one between our check and our lock
         return None
+
+
+def _run_params(project: Project, overrides: dict) -> dict:
+    return params_with_overrides(params=pipeline.pipeline_params(), task=project.task, overrides=overrides)
 
 
 def _progress(run_id: int, **progress) -> None:
@@ -106,7 +118,7 @@ def _begin(run: TrainingRun, report) -> dict:
     """Stages 1-3 (collect, format, fold); records k so that parallel folds know when they are complete."""
     TrainingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="")
     report(stage="data_collection", percent=2)
-    params = pipeline.pipeline_params()
+    params = _run_params(run.project, run.overrides)
     prepared = pipeline.pipeline_prepare(project=run.project, paths=pipeline.run_paths(run.pk), params=params)
     TrainingRun.objects.filter(pk=run.pk).update(dataset_version_id=prepared["manifest"]["dataset_version"],
                                                  params=params, kfold={"k": prepared["k"], "results": {}})
