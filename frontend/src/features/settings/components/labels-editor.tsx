@@ -53,7 +53,7 @@ export function LabelsEditor({ existing, added, onChange, errors }: Props) {
             <span className="mono">{label}</span> <Badge tone="info">new</Badge>
             <Button
               variant="ghost"
-              aria-label={`Do not add ${label}`}
+              aria-label={`Undo adding ${label}`}
               onClick={() => onChange(added.filter((l) => l !== label))}
             >
               Undo
