@@ -24,7 +24,9 @@ export function Layout() {
             Projects
           </NavLink>
           {can(roles, "readAudit") && <NavLink to="/audit">Audit log</NavLink>}
-          {can(roles, "administer") && <NavLink to="/admin-tools">Admin</NavLink>}
+          {can(roles, "manageProjects") && (
+            <NavLink to="/admin-tools">{can(roles, "administer") ? "Admin" : "Manage projects"}</NavLink>
+          )}
         </nav>
         <div className="user-box">
           <span>

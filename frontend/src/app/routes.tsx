@@ -28,7 +28,8 @@ export const routes: RouteObject[] = [
       },
       {
         path: "admin-tools",
-        element: <RequirePermission permission="administer" />,
+        // ML engineers create projects and manage members too; the Django admin part is for admins.
+        element: <RequirePermission permission="manageProjects" />,
         children: [{ index: true, lazy: () => import("@/features/admin/admin-page").then((m) => ({ Component: m.AdminPage })) }],
       },
       {

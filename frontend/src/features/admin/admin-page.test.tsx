@@ -132,9 +132,20 @@ describe("admin page", () => {
     ]);
   });
 
-  it("is only for admins", async () => {
-    server.use(...sessionHandlers(users.engineer, [textProject]));
+  it("lets ML engineers create projects and manage members, but keeps the Django admin for admins", async () => {
+    server.use(...sessionHandlers(users.engineer, [textProject]), ...adminApi([textProject]).handlers);
     renderAt("/admin-tools");
-    expect(await screen.findByRole("heading", { name: "No access" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Manage projects", level: 1 })).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Users in the Django admin" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Create project" })).toBeInTheDocument();
+  });
+
+  it("is not for annotators or auditors", async () => {
+    for (const who of [users.annotator, users.auditor]) {
+      server.use(...sessionHandlers(who, [textProject]));
+      const view = renderAt("/admin-tools");
+      expect(await screen.findByRole("heading", { name: "No access" })).toBeInTheDocument();
+      view.unmount();
+    }
   });
 });

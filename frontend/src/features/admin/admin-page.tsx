@@ -1,5 +1,7 @@
-// Admin tools (admin only): users and roles via the Django admin, project membership, new projects.
+// Admin tools: users and roles via the Django admin (admins), project membership and new projects
+// (admins and ML engineers, as the API allows).
 import { Page } from "@/components/ui";
+import { useCan } from "@/lib/auth/session";
 
 import { CreateProjectForm } from "./components/create-project-form";
 import { DjangoAdminCard } from "./components/django-admin-card";
@@ -7,10 +9,11 @@ import { MembershipSection } from "./components/membership-section";
 import "./admin.css";
 
 export function AdminPage() {
+  const isAdmin = useCan("administer");
   return (
-    <Page title="Administration">
+    <Page title={isAdmin ? "Administration" : "Manage projects"}>
       <div className="stack">
-        <DjangoAdminCard />
+        {isAdmin && <DjangoAdminCard />}
         <MembershipSection />
         <CreateProjectForm />
       </div>
