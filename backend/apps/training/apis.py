@@ -1,19 +1,24 @@
-"""Training endpoints: start and read runs, list versions, promote, roll back."""
-from drf_spectacular.utils import extend_schema
+"""Training endpoints: start and read runs, list versions, promote, roll back, learning curve, model cards."""
+import json
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_PROMOTE, CAN_TRAIN
+from apps.core.exceptions import ApplicationError
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.projects.selectors import project_get_for_user
 
+from .model_card_render import model_card_document, model_card_markdown
 from .models import ModelVersion, TrainingRun, Trigger
 from .overrides import training_overrides_validate
 from .promotion import model_version_promote, model_version_rollback
-from .selectors import model_version_list, training_run_list
+from .selectors import learning_curve, model_version_list, training_run_list
 from .services import training_run_start
 
 
@@ -118,3 +123,47 @@ class RollbackApi(APIView):
         data.is_valid(raise_exception=True)
         version = model_version_rollback(project=project, actor=request.user, reason=data.validated_data["reason"])
         return Response(ModelVersionOutput(version).data)
+
+
+class LearningCurvePoint(serializers.Serializer):
+    version_id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    human_answers = serializers.IntegerField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class LearningCurveOutput(serializers.Serializer):
+    metric = serializers.CharField()
+    points = LearningCurvePoint(many=True)
+
+
+class LearningCurveApi(APIView):
+    @extend_schema(responses=LearningCurveOutput)
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
+        return Response(LearningCurveOutput(learning_curve(project=project)).data)
+
+
+class ModelCardApi(APIView):
+    """The version's model card as a download: readable Markdown (default) or JSON."""
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["md", "json"])],
+                   responses={(200, "text/markdown"): OpenApiResponse(bytes), (200, "application/json"): dict})
+    def get(self, request, version_id):
+        version = ModelVersion.objects.select_related("project", "approved_by").filter(pk=version_id).first()
+        if version is None:
+            raise NotFound("No such model version.")
+        project_get_for_user(slug=version.project.slug, user=request.user, roles=ALL_ROLES)
+        fmt = request.query_params.get("format", "md")
+        if fmt not in ("md", "json"):
+            raise ApplicationError("format must be md or json.")
+        name = f"{version.project.slug}-v{version.number}-model-card"
+        if fmt == "json":
+            body, content_type = json.dumps(model_card_document(model_version=version), indent=2), "application/json"
+        else:
+            body, content_type = model_card_markdown(model_version=version), "text/markdown; charset=utf-8"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response

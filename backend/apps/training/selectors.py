@@ -27,3 +27,21 @@ def rollback_target(*, project, champion: ModelVersion) -> ModelVersion | None:
     if champion.promoted_at:
         qs = qs.filter(promoted_at__lt=champion.promoted_at)
     return qs.order_by("-promoted_at").first()
+
+
+def _human_answers(version: ModelVersion) -> int | None:
+    """How many training examples of the version's dataset were human answers (DatasetVersion.counts)."""
+    dataset = version.training_run.dataset_version if version.training_run_id else None
+    counts = dataset.counts if dataset else (version.model_card.get("data") or {}).get("counts") or {}
+    value = counts.get("from_feedback")
+    return int(value) if isinstance(value, int) else None
+
+
+def learning_curve(*, project) -> dict:
+    """The promotion metric on the holdout against the number of human answers each version trained on."""
+    metric = project.promotion_metric
+    versions = (ModelVersion.objects.filter(project=project).select_related("training_run__dataset_version")
+                .order_by("number"))
+    return {"metric": metric, "points": [
+        {"version_id": v.pk, "number": v.number, "status": v.status, "human_answers": _human_answers(v),
+         "value": v.metrics.get(metric), "created_at": v.created_at} for v in versions]}

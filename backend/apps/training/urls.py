@@ -8,4 +8,6 @@ urlpatterns = [
     path("projects/<slug:slug>/model-versions/", apis.ModelVersionListApi.as_view(), name="model-versions"),
     path("model-versions/<int:version_id>/promote/", apis.ModelVersionPromoteApi.as_view(), name="model-promote"),
     path("projects/<slug:slug>/rollback/", apis.RollbackApi.as_view(), name="rollback"),
+    path("projects/<slug:slug>/learning-curve/", apis.LearningCurveApi.as_view(), name="learning-curve"),
+    path("model-versions/<int:version_id>/model-card/", apis.ModelCardApi.as_view(), name="model-card"),
 ]

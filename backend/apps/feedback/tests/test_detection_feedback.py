@@ -91,6 +91,9 @@ def test_second_review_decides_what_trains(predicted, users, client_for, test_tm
     queue = reviewer.get("/api/v1/projects/shapes/reviews/?status=pending").json()
     assert [e["id"] for e in queue["results"]] == [feedback["id"]]
     assert queue["results"][0]["predicted_boxes"] == MODEL_BOXES
+    assert queue["results"][0]["annotator"] == users["annotator"].username  # who gave the first answer
+    assert (queue["results"][0]["item_width"], queue["results"][0]["item_height"]) == (96, 64)
+    assert {f["flag"] for f in queue["results"][0]["flags"]} == {"false_positive"}
     snapshot = dataset_version_snapshot(project=predicted.project, image_dir=test_tmp / "snap-1")
     assert snapshot.training == []  # pending feedback does not train yet
     final = [{"label": "circle", "x": 11, "y": 10, "w": 19, "h": 20}]
