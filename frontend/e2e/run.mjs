@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { DOCS_SCREENSHOT_DIR, FRONTEND_DIR, LOG_DIR, RESULTS_DIR, SCREENSHOT_DIR } from "./harness/paths.mjs";
 import { startStack } from "./harness/stack.mjs";
@@ -22,6 +23,12 @@ function selectedFiles(words) {
   return chosen.map((f) => path.join(TESTS_DIR, f));
 }
 
+/** What a test file needs to know about the platform (passed as E2E_STACK). */
+export function stackInfo(stack) {
+  return { url: stack.url, users: stack.users, dbName: stack.dbName, databaseUrl: stack.databaseUrl,
+    varDir: stack.varDir, env: Object.fromEntries(Object.entries(stack.env).filter(([k, v]) => process.env[k] !== v)) };
+}
+
 function runTests(files, stack) {
   const args = [
     "--test", "--test-concurrency=1",
@@ -29,8 +36,7 @@ function runTests(files, stack) {
     "--test-reporter=junit", `--test-reporter-destination=${path.join(RESULTS_DIR, "e2e-junit.xml")}`,
     ...files,
   ];
-  const info = { url: stack.url, users: stack.users, dbName: stack.dbName, databaseUrl: stack.databaseUrl,
-    varDir: stack.varDir, env: Object.fromEntries(Object.entries(stack.env).filter(([k, v]) => process.env[k] !== v)) };
+  const info = stackInfo(stack);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: FRONTEND_DIR, stdio: "inherit",
       env: { ...process.env, E2E_STACK: JSON.stringify(info) } });
@@ -78,4 +84,4 @@ async function main() {
   process.exit(code);
 }
 
-main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

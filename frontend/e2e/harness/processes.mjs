@@ -87,6 +87,7 @@ export async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 5
       const value = await check();
       if (value) return value;
     } catch (error) {
+      if (error.fatal) throw error;
       last = error;
     }
     const dead = services.find((s) => s.exited() !== null);

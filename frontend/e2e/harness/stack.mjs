@@ -180,6 +180,9 @@ async function waitForScoring(stack, services) {
   const token = await apiToken(stack, "engineer");
   const get = async (url) => {
     const response = await fetch(`${stack.url}/api/v1${url}`, { headers: { Authorization: `Token ${token}` } });
+    if (response.status >= 500) {
+      throw Object.assign(new Error(`GET ${url}: ${response.status}; see ${path.join(stack.logDir, "web.log")}`), { fatal: true });
+    }
     return { status: response.status, body: response.ok ? await response.json() : null };
   };
   for (const slug of [DEMO_TEXT, DEMO_SHAPES]) {
@@ -188,7 +191,7 @@ async function waitForScoring(stack, services) {
       const { status, body } = await get(`/projects/${slug}/queue/scoring/`);
       if (status === 404) return { status: "no scoring endpoint" };
       return body && ["succeeded", "failed"].includes(body.status) ? body : null;
-    }, { timeoutMs: 600_000, intervalMs: 1000, services });
+    }, { timeoutMs: 300_000, intervalMs: 1000, services });
     if (job.status !== "succeeded") step(`queue scoring of ${slug}: ${job.status} ${job.error ?? ""}`);
   }
 }

@@ -1,16 +1,18 @@
 // The running platform, as e2e/run.mjs passes it to each test file (E2E_STACK), and ways to talk to it
 // besides the browser: the API with a user's token, SQL on the test database, manage.py.
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 import { BACKEND_DIR, VENV_BIN } from "../harness/paths.mjs";
 
-if (!process.env.E2E_STACK) {
-  throw new Error("run the e2e tests through e2e/run.mjs (npm run e2e / make e2e): it starts the platform they need");
+if (!process.env.E2E_STACK && !process.env.E2E_STACK_FILE) {
+  throw new Error("run the e2e tests through e2e/run.mjs (npm run e2e / make e2e): it starts the platform they need "
+    + "(or against e2e/serve.mjs's platform: E2E_STACK_FILE=<the file it names> node --test e2e/tests/<file>)");
 }
 
 /** @type {{url: string, users: Record<string, string>, dbName: string, databaseUrl: string, varDir: string, env: Record<string, string>}} */
-export const stack = JSON.parse(process.env.E2E_STACK);
+export const stack = JSON.parse(process.env.E2E_STACK ?? fs.readFileSync(process.env.E2E_STACK_FILE, "utf8"));
 
 export class ApiError extends Error {
   constructor(method, url, status, body) {

@@ -2,9 +2,9 @@
 // says "No access", and the API refuses too), and a user with a role but no membership sees no project.
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
-import { assertNoPageErrors, launch, newPage, login, pageAs } from "../lib/browser.mjs";
+import { assertNoPageErrors, e2eTest, launch, newPage, login, pageAs } from "../lib/browser.mjs";
 import { Api, ApiError, manage } from "../lib/stack.mjs";
 
 let browser;
@@ -13,7 +13,7 @@ before(async () => {
 });
 after(() => browser?.close());
 
-test("an annotator who opens the training page by its URL gets No access, and the API refuses too", async () => {
+e2eTest("an annotator who opens the training page by its URL gets No access, and the API refuses too", async () => {
   const page = await pageAs(browser, "annotator");
   await page.goto("/projects/demo-text/training");
   await page.getByRole("heading", { name: "No access" }).waitFor();
@@ -28,7 +28,7 @@ test("an annotator who opens the training page by its URL gets No access, and th
   assertNoPageErrors(page);
 });
 
-test("a user with a role but no project membership sees no project of others", async () => {
+e2eTest("a user with a role but no project membership sees no project of others", async () => {
   const password = crypto.randomBytes(12).toString("base64url");
   manage("shell", "-c",
     `from apps.accounts.services import user_create; user_create(username="outsider", password="${password}", roles=["annotator"], actor=None)`);

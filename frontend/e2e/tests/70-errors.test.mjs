@@ -1,8 +1,8 @@
 // A 4xx from the API reaches the user as its message (the API's `detail`), never a blank page.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 
-import { assertNoPageErrors, launch, newPage, textOf } from "../lib/browser.mjs";
+import { assertNoPageErrors, e2eTest, launch, newPage, textOf } from "../lib/browser.mjs";
 import { sql } from "../lib/stack.mjs";
 
 let browser;
@@ -11,7 +11,7 @@ before(async () => {
 });
 after(() => browser?.close());
 
-test("a wrong password shows the API's message and keeps the user on the login page", async () => {
+e2eTest("a wrong password shows the API's message and keeps the user on the login page", async () => {
   const page = await newPage(browser);
   const failedBefore = sql("SELECT 1 FROM audit_auditevent WHERE action = 'auth.login_failed'").length;
   await page.goto("/login");
