@@ -183,6 +183,8 @@ PROTECTED = [
     ("post", "/api/v1/projects/tickets/training-runs/", "projects/<slug:slug>/training-runs/"),
     ("get", "/api/v1/training-runs/1/", "training-runs/<int:run_id>/"),
     ("get", "/api/v1/projects/tickets/model-versions/", "projects/<slug:slug>/model-versions/"),
+    ("get", "/api/v1/projects/tickets/learning-curve/", "projects/<slug:slug>/learning-curve/"),
+    ("get", "/api/v1/model-versions/1/model-card/", "model-versions/<int:version_id>/model-card/"),
     ("post", "/api/v1/model-versions/1/promote/", "model-versions/<int:version_id>/promote/"),
     ("post", "/api/v1/projects/tickets/rollback/", "projects/<slug:slug>/rollback/"),
     ("get", "/api/v1/audit/events/", "audit/events/"),
