@@ -243,7 +243,7 @@ def queue_scoring_execute(*, job_id: int, echo=None) -> QueueScoring:
             written = _score_chunk(job, model)
             if written is None:
                 break
-            if echo:
+            if written and echo:
                 echo(job)
             if not written and _finish(job):
                 break
