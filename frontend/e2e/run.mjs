@@ -66,7 +66,6 @@ async function main() {
     process.exit(code);
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stopAndExit(130));
-  process.on("exit", () => stack?.killNow());
   let code = 1;
   try {
     stack = await startStack({ logDir: LOG_DIR });

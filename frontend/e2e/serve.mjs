@@ -17,5 +17,4 @@ const stop = async () => {
   process.exit(0);
 };
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
-process.on("exit", () => stack.killNow());
 setInterval(() => {}, 1 << 30);

@@ -4,6 +4,20 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 
+// Every child process group still running, so an exiting harness can end them all (killAllNow).
+const live = new Set();
+
+function track(child) {
+  if (child.pid) live.add(child.pid);
+  child.on("exit", () => live.delete(child.pid));
+}
+
+/** Synchronous last resort for process.on("exit"): SIGKILL every child group still running. */
+export function killAllNow() {
+  for (const pid of live) killGroup(pid, "SIGKILL");
+  live.clear();
+}
+
 function tail(file, lines = 40) {
   try {
     return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
@@ -19,6 +33,7 @@ export function runCommand(command, args, { cwd, env, log, timeoutMs = 15 * 60_0
     fs.writeSync(out, `\n$ ${command} ${args.join(" ")}\n`);
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", out, out], detached: true });
     fs.closeSync(out);
+    track(child);
     const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -37,6 +52,7 @@ export function startService(name, command, args, { cwd, env, log }) {
   const out = fs.openSync(log, "a");
   const child = spawn(command, args, { cwd, env, stdio: ["ignore", out, out], detached: true });
   fs.closeSync(out);
+  track(child);
   let exited = null;
   const exit = new Promise((resolve) => {
     child.on("exit", (code, signal) => {
@@ -62,10 +78,6 @@ export function startService(name, command, args, { cwd, env, log }) {
       clearTimeout(timer);
       // What the leader forked may outlive it for a moment: make sure the group is gone.
       killGroup(child.pid, "SIGKILL");
-    },
-    /** Synchronous last resort for process.on("exit"). */
-    killNow() {
-      if (exited === null) killGroup(child.pid, "SIGKILL");
     },
     tail: (lines) => tail(log, lines),
   };

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { BACKEND_DIR, DIST_INDEX, LOG_DIR, VENV_BIN } from "./paths.mjs";
-import { runCommand, startService, waitFor } from "./processes.mjs";
+import { killAllNow, runCommand, startService, waitFor } from "./processes.mjs";
 
 const PG = { host: process.env.E2E_PG_HOST ?? "127.0.0.1", port: process.env.E2E_PG_PORT ?? "5432", user: "postgres" };
 const BROKER = process.env.E2E_CELERY_BROKER_URL ?? "redis://127.0.0.1:6379/13";
@@ -115,7 +115,8 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
   };
   // Last resort when the process exits without awaiting stop() (an uncaught error, process.exit).
   stack.killNow = () => {
-    for (const service of services) service.killNow();
+    killAllNow();
+    if (!stopped && !process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     if (dbCreated && !stopped) {
       try {
         psql(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
@@ -125,6 +126,9 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
     }
   };
 
+  // Whoever started the stack may die without awaiting stop() (an uncaught error, a closed pipe): then at least
+  // the services and the database go with it.
+  process.on("exit", stack.killNow);
   try {
     const started = Date.now();
     psql(`CREATE DATABASE "${dbName}"`);

@@ -21,8 +21,10 @@ export async function screenshots(page, name, { ready } = {}) {
   await settle(page);
 }
 
-/** Waits until no request is in flight, the fonts are loaded and a frame has been painted after a resize. */
+/** Waits until no request is in flight, the fonts are loaded and a frame has been painted after a resize
+ *  (charts measure their container with a ResizeObserver, a little after the resize). */
 async function settle(page) {
+  await page.waitForTimeout(250);
   await page.waitForLoadState("networkidle");
   await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
 }
