@@ -140,15 +140,16 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
       });
     await manage(["migrate", "--noinput", "-v0"], "setup.log");
     await manage(["collectstatic", "--noinput", "-v0"], "setup.log");
-    // The worker starts before the demo is bootstrapped, so the pool scoring queued by the imports runs at once.
+    step("bootstrap_demo (users, both demo projects, first models, queues scored)...");
+    await manage(["bootstrap_demo"], "bootstrap.log", 20 * 60_000);
+    // As `make run` does: the worker starts after the bootstrap, which scored the pools itself; it takes the
+    // scoring jobs the imports and first promotions queued (they find the work done) and everything later.
     services.push(
       startService("celery worker", path.join(VENV_BIN, "celery"),
         ["-A", "config", "worker", "-Q", env.CELERY_QUEUE, "--pool", "solo", "-n", `e2e-${id}@%h`, "-l", "info",
           "--without-mingle", "--without-gossip"],
         { cwd: BACKEND_DIR, env, log: path.join(logDir, "worker.log") }),
     );
-    step("bootstrap_demo (users, both demo projects, first models)...");
-    await manage(["bootstrap_demo"], "bootstrap.log", 20 * 60_000);
     stack.users = readCredentials(varDir);
     const port = Number(process.env.E2E_PORT) || (await freePort());
     stack.url = `http://127.0.0.1:${port}`;
