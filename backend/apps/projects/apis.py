@@ -23,6 +23,8 @@ class ChampionSummary(serializers.Serializer):
 class ProjectOutput(serializers.ModelSerializer):
     """A project with its overview (project_overviews): pass `overviews` in the context."""
 
+    labels = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                   help_text="ordered; a label's position is its class index")
     champion = serializers.SerializerMethodField()
     queue_count = serializers.SerializerMethodField(help_text="entries in the annotators' review queue")
     pending_reviews = serializers.SerializerMethodField(help_text="flagged feedback waiting for a second review")

@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/events/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_events_export_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/verify/": {
         parameters: {
             query?: never;
@@ -28,6 +44,54 @@ export interface paths {
             cookie?: never;
         };
         get: operations["audit_verify_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_login_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_logout_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["auth_me_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -93,6 +157,23 @@ export interface paths {
         };
         /** @description Streams the image bytes to a project member; the bucket itself is never public. */
         get: operations["items_image_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/model-versions/{version_id}/model-card/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The version's model card as a download: readable Markdown (default) or JSON. */
+        get: operations["model_versions_model_card_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -229,6 +310,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{slug}/learning-curve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["projects_learning_curve_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/members/": {
         parameters: {
             query?: never;
@@ -285,6 +382,23 @@ export interface paths {
             cookie?: never;
         };
         get: operations["projects_queue_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/queue/scoring/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The latest scoring of the project's review queue by its champion (null before the first one). */
+        get: operations["projects_queue_scoring_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -362,21 +476,20 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AuditEventOutput: {
-            /** Format: int64 */
-            seq: number;
+            readonly seq: number;
             /** Format: date-time */
-            created_at: string;
+            readonly created_at: string;
             /** @description keyed-HMAC pseudonym of the acting user, or 'system' */
-            actor_ref: string;
-            actor_role: string;
-            action: string;
-            object_type?: string;
-            object_id?: string;
+            readonly actor_ref: string;
+            readonly actor_role: string;
+            readonly action: string;
+            readonly object_type: string;
+            readonly object_id: string;
             project: string;
-            request_id?: string;
-            details?: unknown;
-            prev_hash: string;
-            hash: string;
+            readonly request_id: string;
+            readonly details: unknown;
+            readonly prev_hash: string;
+            readonly hash: string;
         };
         AuditVerifyOutput: {
             ok: boolean;
@@ -387,7 +500,7 @@ export interface components {
         };
         BatchOutput: {
             readonly id: number;
-            status?: components["schemas"]["StatusF6eEnum"];
+            status?: components["schemas"]["JobStatusEnum"];
             /** Format: int64 */
             done?: number;
             readonly total: number;
@@ -405,6 +518,21 @@ export interface components {
             boxes: {
                 [key: string]: unknown;
             }[];
+        };
+        ChampionSummary: {
+            id: number;
+            number: number;
+            /** @description the project's promotion_metric */
+            metric: string;
+            /**
+             * Format: double
+             * @description the champion's holdout value of that metric
+             */
+            value: number | null;
+        };
+        CredentialsInputRequest: {
+            username: string;
+            password: string;
         };
         FeedbackOutput: {
             id: number;
@@ -427,13 +555,13 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        FeedbackReviewInput: {
+        FeedbackReviewInputRequest: {
             label?: string;
             boxes?: unknown[] | null;
             /** @default  */
             notes: string;
         };
-        FeedbackSubmitInput: {
+        FeedbackSubmitInputRequest: {
             verdict: components["schemas"]["VerdictEnum"];
             label?: string;
             boxes?: unknown[] | null;
@@ -449,14 +577,14 @@ export interface components {
          * @enum {string}
          */
         FormatEnum: "yolo" | "coco" | "coco_zip" | "labelstudio" | "csv" | "jsonl";
-        ItemImportRow: {
+        ItemImportRowRequest: {
             text: string;
             label?: string;
             split?: components["schemas"]["SplitEnum"];
             subject_ref?: string;
         };
-        ItemListImportInput: {
-            items: components["schemas"]["ItemImportRow"][];
+        ItemListImportInputRequest: {
+            items: components["schemas"]["ItemImportRowRequest"][];
         };
         ItemOutput: {
             id: number;
@@ -476,16 +604,52 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
+        LearningCurveOutput: {
+            metric: string;
+            points: components["schemas"]["LearningCurvePoint"][];
+        };
+        LearningCurvePoint: {
+            version_id: number;
+            number: number;
+            status: string;
+            human_answers: number | null;
+            /** Format: double */
+            value: number | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        MeOutput: {
+            username: string;
+            roles: components["schemas"]["RolesEnum"][];
+            is_staff: boolean;
+            is_superuser: boolean;
+        };
         MembersOutput: {
             members: string[];
         };
+        /**
+         * @description * `candidate` - Candidate
+         *     * `champion` - Champion
+         *     * `archived` - Archived
+         *     * `rejected` - Rejected
+         * @enum {string}
+         */
+        ModelStatusEnum: "candidate" | "champion" | "archived" | "rejected";
         ModelVersionOutput: {
             readonly id: number;
             readonly project: string;
             /** Format: int64 */
             number: number;
             /** @default candidate */
-            status: components["schemas"]["ModelVersionOutputStatusEnum"];
+            status: components["schemas"]["ModelStatusEnum"];
             /** @description holdout metrics and the k-fold summary */
             metrics: unknown;
             /** @description the promotion gate's comparison with the champion */
@@ -509,15 +673,55 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
-        /**
-         * @description * `candidate` - Candidate
-         *     * `champion` - Champion
-         *     * `archived` - Archived
-         *     * `rejected` - Rejected
-         * @enum {string}
-         */
-        ModelVersionOutputStatusEnum: "candidate" | "champion" | "archived" | "rejected";
-        PatchedProjectDetailInput: {
+        PaginatedAuditEventOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["AuditEventOutput"][];
+        };
+        PaginatedItemOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ItemOutput"][];
+        };
+        PaginatedModelVersionOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ModelVersionOutput"][];
+        };
+        PaginatedQueueEntryOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["QueueEntryOutput"][];
+        };
+        PaginatedReviewEntryOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ReviewEntryOutput"][];
+        };
+        PaginatedTrainingRunOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["TrainingRunOutput"][];
+        };
+        PatchedProjectDetailInputRequest: {
             retrain_min_feedback?: number;
             /** Format: double */
             feedback_weight?: number;
@@ -537,7 +741,7 @@ export interface components {
         PredictBatchAccepted: {
             batch: components["schemas"]["BatchOutput"];
         };
-        PredictInput: {
+        PredictInputRequest: {
             inputs: {
                 [key: string]: unknown;
             }[];
@@ -561,12 +765,12 @@ export interface components {
                 [key: string]: number;
             };
         };
-        ProjectImportInput: {
+        ProjectImportInputRequest: {
             format: components["schemas"]["FormatEnum"];
-            /** Format: uri */
+            /** Format: binary */
             file: string;
         };
-        ProjectListCreateInput: {
+        ProjectListCreateInputRequest: {
             retrain_min_feedback?: number;
             /** Format: double */
             feedback_weight?: number;
@@ -586,51 +790,53 @@ export interface components {
             task: components["schemas"]["TaskEnum"];
             labels: string[];
         };
-        ProjectMembersInput: {
+        ProjectMembersInputRequest: {
             username: string;
         };
+        /** @description A project with its overview (project_overviews): pass `overviews` in the context. */
         ProjectOutput: {
             readonly id: number;
-            slug: string;
-            name: string;
-            task: components["schemas"]["TaskEnum"];
-            /** @description ordered label names; a label's index is never reused */
-            labels: unknown;
-            /**
-             * Format: int64
-             * @description corrections that start a retrain; 0 = never
-             */
-            retrain_min_feedback?: number;
+            readonly slug: string;
+            readonly name: string;
+            readonly task: components["schemas"]["TaskEnum"];
+            /** @description ordered; a label's position is its class index */
+            readonly labels: string[];
+            /** @description corrections that start a retrain; 0 = never */
+            readonly retrain_min_feedback: number;
             /**
              * Format: double
              * @description sample_weight of human feedback vs imported labels
              */
-            feedback_weight?: number;
+            readonly feedback_weight: number;
             /** @description f1_macro/accuracy; map50_95/map50 */
-            promotion_metric?: string;
+            readonly promotion_metric: string;
             /**
              * Format: double
              * @description a candidate must beat the champion by at least this
              */
-            min_improvement?: number;
+            readonly min_improvement: number;
             /** @description a passing candidate waits for a human (AI Act Art. 14) */
-            require_approval?: boolean;
+            readonly require_approval: boolean;
             /**
              * Format: double
              * @description a matched pair below this IoU is flagged
              */
-            review_iou_threshold?: number;
+            readonly review_iou_threshold: number;
             /**
              * Format: double
              * @description removing a box this confident is flagged
              */
-            confident_removal_threshold?: number;
-            /** Format: int64 */
-            retention_days?: number | null;
-            purpose?: string;
-            lawful_basis?: string;
+            readonly confident_removal_threshold: number;
+            readonly retention_days: number | null;
+            readonly purpose: string;
+            readonly lawful_basis: string;
             /** Format: date-time */
             readonly created_at: string;
+            readonly champion: components["schemas"]["ChampionSummary"] | null;
+            /** @description entries in the annotators' review queue */
+            readonly queue_count: number;
+            /** @description flagged feedback waiting for a second review */
+            readonly pending_reviews: number;
         };
         /**
          * @description * `accuracy` - accuracy
@@ -654,10 +860,13 @@ export interface components {
                 [key: string]: unknown;
             }[] | null;
             model_version: number;
+            scored_by_champion: boolean;
+            item_width: number | null;
+            item_height: number | null;
             /** Format: date-time */
             created_at: string;
         };
-        ReasonInput: {
+        ReasonInputRequest: {
             /** @default  */
             reason: string;
         };
@@ -681,6 +890,7 @@ export interface components {
             comment: string;
             /** Format: date-time */
             created_at: string;
+            annotator?: string | null;
             item_width: number | null;
             item_height: number | null;
             predicted_boxes: {
@@ -692,29 +902,26 @@ export interface components {
             } | null;
         };
         /**
+         * @description * `annotator` - annotator
+         *     * `reviewer` - reviewer
+         *     * `ml_engineer` - ml_engineer
+         *     * `auditor` - auditor
+         *     * `admin` - admin
+         * @enum {string}
+         */
+        RolesEnum: "annotator" | "reviewer" | "ml_engineer" | "auditor" | "admin";
+        /**
          * @description * `pool` - pool
          *     * `holdout` - holdout
          * @enum {string}
          */
         SplitEnum: "pool" | "holdout";
         /**
-         * @description * `queued` - Queued
-         *     * `running` - Running
-         *     * `succeeded` - Succeeded
-         *     * `failed` - Failed
-         * @enum {string}
-         */
-        StatusF6eEnum: "queued" | "running" | "succeeded" | "failed";
-        /**
          * @description * `text_classification` - Text Classification
          *     * `object_detection` - Object Detection
          * @enum {string}
          */
         TaskEnum: "text_classification" | "object_detection";
-        TokenLoginInput: {
-            username: string;
-            password: string;
-        };
         TokenOutput: {
             token: string;
         };
@@ -722,10 +929,13 @@ export interface components {
             readonly id: number;
             readonly project: string;
             trigger: components["schemas"]["TriggerEnum"];
-            status?: components["schemas"]["StatusF6eEnum"];
+            status?: components["schemas"]["JobStatusEnum"];
             /** @description {stage, fold, folds, percent} */
             progress?: unknown;
+            /** @description the params.yaml values this run trains with, overrides applied */
             params?: unknown;
+            /** @description what the request changed ({} = params.yaml as it is) */
+            overrides?: unknown;
             kfold?: unknown;
             mlflow_run_id?: string;
             error?: string;
@@ -739,6 +949,31 @@ export interface components {
             started_at?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
+        };
+        /**
+         * @description For the schema; apps.training.overrides validates (text: k_folds, C, max_iter; detection: epochs, k_folds,
+         *     batch_size, img_size, patience).
+         */
+        TrainingRunParamsInputRequest: {
+            k_folds?: number;
+            /**
+             * Format: double
+             * @description text only; > 0
+             */
+            C?: number;
+            /** @description text only */
+            max_iter?: number;
+            /** @description detection only */
+            epochs?: number;
+            /** @description detection only */
+            batch_size?: number;
+            /** @description detection only; a multiple of 32 */
+            img_size?: number;
+            /** @description detection only */
+            patience?: number;
+        };
+        TrainingRunStartInputRequest: {
+            params?: components["schemas"]["TrainingRunParamsInputRequest"];
         };
         /**
          * @description * `manual` - Manual
@@ -755,6 +990,23 @@ export interface components {
          * @enum {string}
          */
         VerdictEnum: "accept" | "correct";
+        /** @description A refused request. `detail` says why; a few errors add keys (e.g. `training_run`). */
+        Error: {
+            detail: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Invalid input: `{detail}` (with `errors` and `error_count` for bad import rows), or a map of field name to messages for an invalid request body. */
+        ValidationError: {
+            detail?: string;
+            errors?: {
+                row: number;
+                error: string;
+            }[];
+            error_count?: number;
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -767,10 +1019,19 @@ export interface operations {
     audit_events_list: {
         parameters: {
             query?: {
+                /** @description exact action name, e.g. auth.login */
                 action?: string;
+                /** @description a username, a pseudonym (actor_ref) or system */
                 actor?: string;
+                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+                /** @description project slug */
                 project?: string;
+                /** @description ISO 8601, inclusive */
                 since?: string;
+                /** @description ISO 8601, inclusive */
                 until?: string;
             };
             header?: never;
@@ -784,7 +1045,93 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
+                };
+            };
+            /** @description A since or until that is not an ISO 8601 date-time. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_events_export_list: {
+        parameters: {
+            query: {
+                /** @description exact action name, e.g. auth.login */
+                action?: string;
+                /** @description a username, a pseudonym (actor_ref) or system */
+                actor?: string;
+                format: "csv" | "json";
+                /** @description project slug */
+                project?: string;
+                /** @description ISO 8601, inclusive */
+                since?: string;
+                /** @description ISO 8601, inclusive */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                     "application/json": components["schemas"]["AuditEventOutput"][];
+                };
+            };
+            /** @description An unknown format, or a bad since/until. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -806,6 +1153,149 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerifyOutput"];
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_login_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialsInputRequest"];
+                "multipart/form-data": components["schemas"]["CredentialsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description The CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_logout_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOutput"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_token_create: {
@@ -817,9 +1307,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenLoginInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["TokenLoginInput"];
-                "multipart/form-data": components["schemas"]["TokenLoginInput"];
+                "application/json": components["schemas"]["CredentialsInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialsInputRequest"];
+                "multipart/form-data": components["schemas"]["CredentialsInputRequest"];
             };
         };
         responses: {
@@ -829,6 +1319,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -844,9 +1352,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["FeedbackReviewInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["FeedbackReviewInput"];
-                "multipart/form-data": components["schemas"]["FeedbackReviewInput"];
+                "application/json": components["schemas"]["FeedbackReviewInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FeedbackReviewInputRequest"];
+                "multipart/form-data": components["schemas"]["FeedbackReviewInputRequest"];
             };
         };
         responses: {
@@ -856,6 +1364,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewEntryOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the feedback is not waiting for review. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -879,6 +1441,33 @@ export interface operations {
                     "application/json": components["schemas"]["ItemOutput"];
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     items_image_retrieve: {
@@ -900,6 +1489,86 @@ export interface operations {
                     "image/*": string;
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    model_versions_model_card_retrieve: {
+        parameters: {
+            query?: {
+                format?: "json" | "md";
+            };
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     model_versions_promote_create: {
@@ -913,9 +1582,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ReasonInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReasonInput"];
-                "multipart/form-data": components["schemas"]["ReasonInput"];
+                "application/json": components["schemas"]["ReasonInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonInputRequest"];
+                "multipart/form-data": components["schemas"]["ReasonInputRequest"];
             };
         };
         responses: {
@@ -925,6 +1594,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelVersionOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the version is already the champion. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -948,6 +1671,33 @@ export interface operations {
                     "application/json": components["schemas"]["PredictionBatchDetail"];
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     predictions_feedback_create: {
@@ -961,9 +1711,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FeedbackSubmitInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["FeedbackSubmitInput"];
-                "multipart/form-data": components["schemas"]["FeedbackSubmitInput"];
+                "application/json": components["schemas"]["FeedbackSubmitInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FeedbackSubmitInputRequest"];
+                "multipart/form-data": components["schemas"]["FeedbackSubmitInputRequest"];
             };
         };
         responses: {
@@ -973,6 +1723,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeedbackOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -994,6 +1789,24 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOutput"][];
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_create: {
@@ -1005,9 +1818,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProjectListCreateInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["ProjectListCreateInput"];
-                "multipart/form-data": components["schemas"]["ProjectListCreateInput"];
+                "application/json": components["schemas"]["ProjectListCreateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProjectListCreateInputRequest"];
+                "multipart/form-data": components["schemas"]["ProjectListCreateInputRequest"];
             };
         };
         responses: {
@@ -1017,6 +1830,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the slug is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1040,6 +1898,33 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOutput"];
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_partial_update: {
@@ -1053,9 +1938,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PatchedProjectDetailInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedProjectDetailInput"];
-                "multipart/form-data": components["schemas"]["PatchedProjectDetailInput"];
+                "application/json": components["schemas"]["PatchedProjectDetailInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedProjectDetailInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedProjectDetailInputRequest"];
             };
         };
         responses: {
@@ -1067,11 +1952,57 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOutput"];
                 };
             };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_export_retrieve: {
         parameters: {
             query: {
+                /** @description Text projects: csv, jsonl, labelstudio. Detection projects: yolo, coco, coco_zip, labelstudio. Sent as an attachment: yolo and coco_zip as application/zip, coco and labelstudio as application/json, csv as text/csv, jsonl as application/x-ndjson. */
                 format: "coco" | "coco_zip" | "csv" | "jsonl" | "labelstudio" | "yolo";
             };
             header?: never;
@@ -1087,7 +2018,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/zip": string;
+                    "application/json": unknown;
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Not a format of this project's task. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1103,7 +2073,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["ProjectImportInput"];
+                "multipart/form-data": components["schemas"]["ProjectImportInputRequest"];
             };
         };
         responses: {
@@ -1117,13 +2087,64 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_items_list: {
         parameters: {
             query?: {
+                /** @description true: items with a label or boxes; false: without */
                 labelled?: boolean;
-                split?: string;
+                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+                /** @description only items of this split */
+                split?: "holdout" | "pool";
             };
             header?: never;
             path: {
@@ -1138,7 +2159,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemOutput"][];
+                    "application/json": components["schemas"]["PaginatedItemOutputList"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1154,9 +2202,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ItemListImportInput"];
-                "multipart/form-data": components["schemas"]["ItemListImportInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["ItemListImportInput"];
+                "application/json": components["schemas"]["ItemListImportInputRequest"];
+                "multipart/form-data": components["schemas"]["ItemListImportInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ItemListImportInputRequest"];
             };
         };
         responses: {
@@ -1168,6 +2216,99 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_learning_curve_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningCurveOutput"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1191,6 +2332,33 @@ export interface operations {
                     "application/json": components["schemas"]["MembersOutput"];
                 };
             };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_members_create: {
@@ -1204,9 +2372,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProjectMembersInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["ProjectMembersInput"];
-                "multipart/form-data": components["schemas"]["ProjectMembersInput"];
+                "application/json": components["schemas"]["ProjectMembersInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProjectMembersInputRequest"];
+                "multipart/form-data": components["schemas"]["ProjectMembersInputRequest"];
             };
         };
         responses: {
@@ -1216,6 +2384,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembersOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1229,7 +2442,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectMembersInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProjectMembersInputRequest"];
+                "multipart/form-data": components["schemas"]["ProjectMembersInputRequest"];
+            };
+        };
         responses: {
             /** @description No response body */
             204: {
@@ -1238,11 +2457,61 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_model_versions_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+            };
             header?: never;
             path: {
                 slug: string;
@@ -1256,7 +2525,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelVersionOutput"][];
+                    "application/json": components["schemas"]["PaginatedModelVersionOutputList"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1272,9 +2568,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PredictInput"];
-                "multipart/form-data": components["schemas"]["PredictInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["PredictInput"];
+                "application/json": components["schemas"]["PredictInputRequest"];
+                "multipart/form-data": components["schemas"]["PredictInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PredictInputRequest"];
             };
         };
         responses: {
@@ -1294,9 +2590,116 @@ export interface operations {
                     "application/json": components["schemas"]["PredictBatchAccepted"];
                 };
             };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the project has no champion. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_queue_list: {
+        parameters: {
+            query?: {
+                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQueueEntryOutputList"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_queue_scoring_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -1312,7 +2715,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueEntryOutput"][];
+                    "application/json": {
+                        id: number;
+                        done: number;
+                        total: number;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "superseded";
+                        /** @description number of the champion that scores */
+                        model_version: number;
+                        /** @enum {string} */
+                        trigger: "import" | "first_champion" | "promotion" | "rollback" | "rotation" | "bootstrap" | "manual";
+                        error: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        finished_at: string | null;
+                    } | null;
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1320,6 +2765,10 @@ export interface operations {
     projects_reviews_list: {
         parameters: {
             query?: {
+                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
                 status?: "all" | "pending" | "reviewed";
             };
             header?: never;
@@ -1335,7 +2784,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewEntryOutput"][];
+                    "application/json": components["schemas"]["PaginatedReviewEntryOutputList"];
+                };
+            };
+            /** @description Unknown status. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1351,9 +2836,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ReasonInput"];
-                "application/x-www-form-urlencoded": components["schemas"]["ReasonInput"];
-                "multipart/form-data": components["schemas"]["ReasonInput"];
+                "application/json": components["schemas"]["ReasonInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonInputRequest"];
+                "multipart/form-data": components["schemas"]["ReasonInputRequest"];
             };
         };
         responses: {
@@ -1365,11 +2850,70 @@ export interface operations {
                     "application/json": components["schemas"]["ModelVersionOutput"];
                 };
             };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: no champion, or nothing to roll back to. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_training_runs_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+            };
             header?: never;
             path: {
                 slug: string;
@@ -1383,7 +2927,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrainingRunOutput"][];
+                    "application/json": components["schemas"]["PaginatedTrainingRunOutputList"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1397,7 +2968,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TrainingRunStartInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TrainingRunStartInputRequest"];
+                "multipart/form-data": components["schemas"]["TrainingRunStartInputRequest"];
+            };
+        };
         responses: {
             202: {
                 headers: {
@@ -1405,6 +2982,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingRunOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: a training run is already queued or running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1426,6 +3057,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingRunOutput"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
