@@ -24,6 +24,7 @@ CONFLICTS = {
     ("post", "/api/v1/projects/{slug}/predict/"): "the project has no champion",
     ("post", "/api/v1/projects/{slug}/training-runs/"): "a training run is already queued or running",
     ("post", "/api/v1/model-versions/{version_id}/promote/"): "the version is already the champion",
+    ("post", "/api/v1/model-versions/{version_id}/reject/"): "the version is not a candidate",
     ("post", "/api/v1/projects/{slug}/rollback/"): "no champion, or nothing to roll back to",
     ("post", "/api/v1/feedback/{feedback_id}/review/"): "the feedback is not waiting for review",
 }

@@ -17,7 +17,7 @@ from apps.projects.selectors import project_get_for_user
 from .model_card_render import model_card_document, model_card_markdown
 from .models import ModelVersion, TrainingRun, Trigger
 from .overrides import training_overrides_validate
-from .promotion import model_version_promote, model_version_rollback
+from .promotion import model_version_promote, model_version_reject, model_version_rollback
 from .selectors import learning_curve, model_version_list, training_run_list
 from .services import training_run_start
 
@@ -102,16 +102,37 @@ class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+def _version_for_promoter(request, version_id) -> ModelVersion:
+    version = ModelVersion.objects.select_related("project").filter(pk=version_id).first()
+    if version is None:
+        raise NotFound("No such model version.")
+    project_get_for_user(slug=version.project.slug, user=request.user, roles=CAN_PROMOTE)
+    return version
+
+
 class ModelVersionPromoteApi(APIView):
     @extend_schema(request=ReasonInput, responses=ModelVersionOutput)
     def post(self, request, version_id):
-        version = ModelVersion.objects.select_related("project").filter(pk=version_id).first()
-        if version is None:
-            raise NotFound("No such model version.")
-        project_get_for_user(slug=version.project.slug, user=request.user, roles=CAN_PROMOTE)
+        version = _version_for_promoter(request, version_id)
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = model_version_promote(model_version=version, actor=request.user, reason=data.validated_data["reason"])
+        return Response(ModelVersionOutput(version).data)
+
+
+class ModelVersionRejectApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RejectInput"
+
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses=ModelVersionOutput)
+    def post(self, request, version_id):
+        version = _version_for_promoter(request, version_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = model_version_reject(model_version=version, actor=request.user, reason=data.validated_data["reason"])
         return Response(ModelVersionOutput(version).data)
 
 

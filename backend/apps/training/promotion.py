@@ -133,3 +133,21 @@ def model_version_rollback(*, project: Project, actor, reason: str = "") -> Mode
     if target is None:
         raise Conflict(f"Version {champion.number} is the first champion of {project.slug!r}: nothing to roll back to.")
     return _switch(project=project, new=target, actor=actor, reason=reason.strip() or "rollback", rollback=True)
+
+
+@transaction.atomic
+def model_version_reject(*, model_version: ModelVersion, actor, reason: str) -> ModelVersion:
+    """A human turns a candidate down (AI Act Art. 14: the gate advises, people decide). It never serves unless
+    promoted later, explicitly and with a reason; the gate's own comparison is kept as it was."""
+    Project.objects.select_for_update().get(pk=model_version.project_id)
+    model_version = ModelVersion.objects.get(pk=model_version.pk)
+    if model_version.status != ModelStatus.CANDIDATE:
+        raise Conflict(f"Version {model_version.number} is {model_version.status}; only a candidate can be rejected.")
+    if not reason.strip():
+        raise ApplicationError("Rejecting a candidate needs a 'reason'.")
+    model_version.status = ModelStatus.REJECTED
+    model_version.gate = {**model_version.gate, "decision": "rejected_by_human", "rejected_reason": reason.strip()}
+    model_version.save(update_fields=["status", "gate"])
+    audit_event_record(action="model.rejected", actor=actor, project=model_version.project, obj=model_version,
+                       details={"version": model_version.number, "reason": reason.strip()})
+    return model_version

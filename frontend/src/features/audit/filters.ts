@@ -28,7 +28,7 @@ export const KNOWN_ACTIONS: { group: string; actions: string[] }[] = [
   },
   { group: "Queue scoring", actions: ["queue.scoring_requested", "queue.scoring_finished", "queue.scoring_failed"] },
   { group: "Training", actions: ["training.requested", "training.finished", "training.failed"] },
-  { group: "Models", actions: ["model.gate_decided", "model.promoted", "model.rolled_back"] },
+  { group: "Models", actions: ["model.gate_decided", "model.promoted", "model.rejected", "model.rolled_back"] },
   { group: "Audit", actions: ["audit.exported"] },
 ];
 
