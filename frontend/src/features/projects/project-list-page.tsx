@@ -72,8 +72,18 @@ function ProjectCard({ project, roles }: { project: Project; roles: string[] }) 
 export function ProjectListPage() {
   const { data: projects, isPending, error } = useProjects();
   const { data: me } = useMe();
+  const canCreate = me ? can(me.roles, "manageProjects") : false;
   return (
-    <Page title="Projects">
+    <Page
+      title="Projects"
+      actions={
+        canCreate && (
+          <Link className="btn btn-primary" to="/admin-tools">
+            New project
+          </Link>
+        )
+      }
+    >
       {isPending && <Loading />}
       <ErrorMessage error={error} />
       {projects && projects.length === 0 && (
