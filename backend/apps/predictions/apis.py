@@ -17,7 +17,7 @@ from apps.projects.selectors import project_get_for_user
 from apps.training.selectors import champion_get
 
 from .detection import detection_items_resolve, detection_predict, prediction_batch_start
-from .models import PredictionBatch, QueueScoring
+from .models import PredictionBatch, QueueScoring, ScoringStatus, ScoringTrigger
 from .selectors import queue_scoring_latest
 from .services import predictions_create
 
@@ -117,10 +117,24 @@ class QueueScoringOutput(serializers.ModelSerializer):
         fields = ["id", "status", "done", "total", "model_version", "trigger", "error", "created_at", "finished_at"]
 
 
+# The body is a job or JSON null; drf-spectacular cannot mark a response serializer nullable, so the schema is
+# written out (it mirrors QueueScoringOutput).
+_STAMP = {"type": "string", "format": "date-time"}
+QUEUE_SCORING_SCHEMA = {
+    "type": "object", "nullable": True,
+    "required": ["id", "status", "done", "total", "model_version", "trigger", "error", "created_at", "finished_at"],
+    "properties": {
+        "id": {"type": "integer"}, "done": {"type": "integer"}, "total": {"type": "integer"},
+        "status": {"type": "string", "enum": ScoringStatus.values},
+        "model_version": {"type": "integer", "description": "number of the champion that scores"},
+        "trigger": {"type": "string", "enum": ScoringTrigger.values}, "error": {"type": "string"},
+        "created_at": _STAMP, "finished_at": {**_STAMP, "nullable": True}}}
+
+
 class QueueScoringApi(APIView):
     """The latest scoring of the project's review queue by its champion (null before the first one)."""
 
-    @extend_schema(responses={200: QueueScoringOutput(allow_null=True)})
+    @extend_schema(responses={200: QUEUE_SCORING_SCHEMA})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         job = queue_scoring_latest(project=project)
