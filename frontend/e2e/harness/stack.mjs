@@ -94,6 +94,7 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
     PYTHONUNBUFFERED: "1",
   };
   delete env.S3_BUCKET; // object storage in the private var dir
+  delete env.DJANGO_SUPERUSER_PASSWORD; // every demo password, admin's too, is generated and kept in the var dir
   const services = [];
   let dbCreated = false;
   let stopped = false;
