@@ -1,17 +1,20 @@
 """Queue scoring: the champion scores the unanswered pool in chunks, idempotently, superseding older scores."""
 import contextlib
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.core.tests.fixtures import tiny_texts, train_inline
 from apps.feedback.services import feedback_submit
 from apps.items.models import Item
-from apps.items.services import items_import
+from apps.items.services import items_import, items_latest_prediction_mark
 from apps.predictions import scoring
 from apps.predictions.models import Prediction, QueueScoring
 from apps.predictions.scoring import queue_scoring_execute, queue_scoring_request
+from apps.predictions.services import predictions_create
 from apps.training.promotion import model_version_promote, model_version_rollback
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +286,28 @@ def test_unreachable_broker_fails_the_job_visibly(trained_project, users, client
     assert job.status == "failed" and "broker" in job.error
     assert AuditEvent.objects.filter(action="queue.scoring_failed", object_id=str(job.pk)).exists()
     assert client_for(users["annotator"]).get("/api/v1/projects/tickets/queue/scoring/").json()["status"] == "failed"
+
+
+def test_the_latest_prediction_pointer_never_moves_back(trained_project, users):
+    _, (first,) = predictions_create(project=trained_project, inputs=[{"text": "pointer invoice"}], actor=None)
+    _, (second,) = predictions_create(project=trained_project, inputs=[{"item_id": first.item_id}], actor=None)
+    items_latest_prediction_mark(prediction_ids=[first.pk])  # a slower transaction that logged the older one
+    assert Item.objects.get(pk=first.item_id).latest_prediction_id == second.pk
+
+
+def test_a_job_silent_too_long_is_sent_again(trained_project, sent, django_capture_on_commit_callbacks):
+    def request():
+        with django_capture_on_commit_callbacks(execute=True):
+            return queue_scoring_request(project=trained_project, trigger="import")
+
+    job = request()
+    assert request().pk == job.pk and sent == [job.pk]  # sent once when created
+    QueueScoring.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=3))
+    request()
+    assert sent == [job.pk, job.pk]  # its message may be lost: send it again (a second delivery is harmless)
+    QueueScoring.objects.filter(pk=job.pk).update(status="running", updated_at=timezone.now() - timedelta(minutes=3))
+    request()
+    assert len(sent) == 2 and QueueScoring.objects.get(pk=job.pk).rescan  # running, recently: it looks again
+    QueueScoring.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    request()
+    assert len(sent) == 3  # running without a chunk for 10 minutes: its worker may be gone
