@@ -45,6 +45,19 @@ function psql(sql, database = "postgres") {
   ).trim();
 }
 
+/** Forgets the stack's Celery queue on the broker (kombu keeps a queue and its bindings per name). */
+function forgetQueue(queue) {
+  const url = new URL(BROKER);
+  if (url.protocol !== "redis:") return;
+  const db = url.pathname.replace("/", "") || "0";
+  try {
+    execFileSync("redis-cli", ["-h", url.hostname, "-p", url.port || "6379", "-n", db,
+      "DEL", queue, `_kombu.binding.${queue}`, `_kombu.binding_permanent.${queue}`], { stdio: "ignore" });
+  } catch {
+    // no redis-cli: the keys stay, harmless
+  }
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -111,12 +124,14 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
         step(`could not drop ${dbName}: ${error.stderr || error.message}`);
       }
     }
+    forgetQueue(env.CELERY_QUEUE);
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     else step(`kept ${tmp} (E2E_KEEP)`);
   };
   // Last resort when the process exits without awaiting stop() (an uncaught error, process.exit).
   stack.killNow = () => {
     killAllNow();
+    if (!stopped) forgetQueue(env.CELERY_QUEUE);
     if (!stopped && !process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     if (dbCreated && !stopped) {
       try {
