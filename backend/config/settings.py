@@ -209,6 +209,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queue scoring (apps/predictions/scoring.py): one job scores at most a window of the unanswered pool, in chunks.
+QUEUE_SCORE_WINDOW_TEXT = int(os.environ.get("QUEUE_SCORE_WINDOW_TEXT", 20000))
+QUEUE_SCORE_WINDOW_IMAGES = int(os.environ.get("QUEUE_SCORE_WINDOW_IMAGES", 500))
+QUEUE_SCORE_CHUNK_TEXT = int(os.environ.get("QUEUE_SCORE_CHUNK_TEXT", 1000))
+QUEUE_SCORE_CHUNK_IMAGES = int(os.environ.get("QUEUE_SCORE_CHUNK_IMAGES", 16))
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")
 MLFLOW_ARTIFACT_ROOT = os.environ.get("MLFLOW_ARTIFACT_ROOT", str(VAR_DIR / "mlflow" / "artifacts"))

@@ -48,14 +48,14 @@ def _detection(project) -> bool:
 
 def scoring_window(project) -> int:
     if _detection(project):
-        return int(getattr(settings, "QUEUE_SCORE_WINDOW_IMAGES", 500))
-    return int(getattr(settings, "QUEUE_SCORE_WINDOW_TEXT", 20000))
+        return int(settings.QUEUE_SCORE_WINDOW_IMAGES)
+    return int(settings.QUEUE_SCORE_WINDOW_TEXT)
 
 
 def scoring_chunk(project) -> int:
     if _detection(project):
-        return int(getattr(settings, "QUEUE_SCORE_CHUNK_IMAGES", 16))
-    return int(getattr(settings, "QUEUE_SCORE_CHUNK_TEXT", 1000))
+        return int(settings.QUEUE_SCORE_CHUNK_IMAGES)
+    return int(settings.QUEUE_SCORE_CHUNK_TEXT)
 
 
 def queue_scoring_request_after_commit(*, project, trigger: str, actor=None) -> None:

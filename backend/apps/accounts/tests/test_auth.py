@@ -186,6 +186,7 @@ PROTECTED = [
     ("get", "/api/v1/projects/tickets/learning-curve/", "projects/<slug:slug>/learning-curve/"),
     ("get", "/api/v1/model-versions/1/model-card/", "model-versions/<int:version_id>/model-card/"),
     ("post", "/api/v1/model-versions/1/promote/", "model-versions/<int:version_id>/promote/"),
+    ("post", "/api/v1/model-versions/1/reject/", "model-versions/<int:version_id>/reject/"),
     ("post", "/api/v1/projects/tickets/rollback/", "projects/<slug:slug>/rollback/"),
     ("get", "/api/v1/audit/events/", "audit/events/"),
     ("get", "/api/v1/audit/events/export/", "audit/events/export/"),

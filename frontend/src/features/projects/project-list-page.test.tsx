@@ -27,7 +27,8 @@ describe("project list", () => {
   });
 
   it("offers training and project creation to ML engineers, and says when there is no champion", async () => {
-    server.use(...sessionHandlers(users.engineer, [{ ...textProject, champion: null }]));
+    const noChampion = { ...textProject, champion: null };
+    server.use(...sessionHandlers(users.engineer, [noChampion]));
     renderAt("/");
     const card = (await screen.findByRole("link", { name: textProject.name })).closest("article")!;
     expect(card).toHaveTextContent("Championnone yet");

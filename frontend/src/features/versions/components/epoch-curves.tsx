@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "r
 import type { EpochRow } from "../api/types";
 import { formatMetric, metricName } from "../api/types";
 import { ChartFrame } from "./chart-frame";
+import { tickFormatterFor } from "./ticks";
 
 const LOSSES = ["box_loss", "cls_loss", "dfl_loss", "val_box_loss", "val_cls_loss", "val_dfl_loss"];
 const SCORES = ["precision", "recall", "map50", "map50_95"];
@@ -28,7 +29,7 @@ function Curves({ rows, keys, title, yLabel, domain }: { rows: EpochRow[]; keys:
       <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 20, left: 10 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="epoch" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} label={{ value: "Epoch", position: "insideBottom", offset: -12 }} />
-        <YAxis domain={domain ?? ["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(2)} width={56} label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 12 }} />
+        <YAxis domain={domain ?? ["auto", "auto"]} tickFormatter={tickFormatterFor(domain ?? rows.flatMap((r) => present.map((k) => Number(r[k]))))} width={56} label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 12 }} />
         <Tooltip formatter={(value) => (typeof value === "number" ? formatMetric(value) : String(value))} />
         <Legend verticalAlign="top" height={44} />
         {present.map((key, index) => (

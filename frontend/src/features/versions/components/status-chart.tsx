@@ -6,6 +6,7 @@ import { CartesianGrid, Legend, Scatter, ScatterChart, Symbols, Tooltip, XAxis, 
 import type { VersionStatus } from "../api/types";
 import { formatMetric } from "../api/types";
 import { ChartFrame } from "./chart-frame";
+import { tickFormatterFor } from "./ticks";
 
 export type StatusPoint = { x: number; value: number; number: number; status: VersionStatus };
 
@@ -56,7 +57,7 @@ export function StatusChart({
           dataKey="value"
           name={yLabel}
           domain={["auto", "auto"]}
-          tickFormatter={(v: number) => v.toFixed(2)}
+          tickFormatter={tickFormatterFor(points.map((p) => p.value))}
           label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 12 }}
           width={64}
         />
