@@ -16,8 +16,10 @@ Per-epoch metric names: ``train_box_loss`` (training losses), ``val_map50``, ``v
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import uuid
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -184,5 +186,12 @@ def download_detector_weights(*, tracking_uri: str, name: str, version: int, dst
         dst = Path(dst)
         target = dst / weights[0].name if dst.is_dir() else dst
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(weights[0], target)
+        # Copy under a temporary name, then rename: another process looking for ``*.pt`` in the same
+        # cache folder sees either no file or the whole file, never a half-written checkpoint.
+        partial = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+        try:
+            shutil.copyfile(weights[0], partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
     return target

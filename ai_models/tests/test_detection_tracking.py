@@ -128,3 +128,27 @@ def test_pyfunc_model_predicts_boxes(logged: dict[str, Any], mlflow_store: Any) 
     assert out[0] == [
         {"label": b.label, "x": b.x, "y": b.y, "w": b.w, "h": b.h, "confidence": b.confidence} for b in expected[0]
     ]
+
+
+def test_weights_appear_whole_or_not_at_all(logged: dict[str, Any], mlflow_store: Any, tmp_path: Path,
+                                            monkeypatch: Any) -> None:
+    """A process scanning the cache for ``*.pt`` while another one downloads must never find half a file."""
+    import shutil
+
+    seen_during_copy: list[list[str]] = []
+    real_copy = shutil.copyfile
+
+    def copy_and_look(src: Any, dst: Any, **kwargs: Any) -> Any:
+        result = real_copy(src, dst, **kwargs)
+        if Path(dst).parent == tmp_path:  # our copy into the cache, not MLflow's own download
+            seen_during_copy.append(sorted(p.name for p in tmp_path.rglob("*.pt")))
+        return result
+
+    monkeypatch.setattr(shutil, "copyfile", copy_and_look)
+    weights = detection_tracking.download_detector_weights(
+        tracking_uri=mlflow_store.tracking_uri, name=MODEL_NAME, version=2, dst=tmp_path
+    )
+    assert seen_during_copy == [[]]
+    assert weights == tmp_path / "best.pt"
+    assert weights.read_bytes() == logged["result"].weights_path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.pt"]
