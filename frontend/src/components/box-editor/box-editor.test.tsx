@@ -16,7 +16,7 @@ describe("BoxEditor editing", () => {
   it("shows each box's label and the model's confidence", () => {
     const { container } = renderEditor();
     const captions = [...container.querySelectorAll(".be-box-tag text")].map((t) => t.textContent);
-    expect(captions.sort()).toEqual(["circle 0.91", "square 0.60"]);
+    expect(captions.sort()).toEqual(["circle 91%", "square 60%"]);
     expect(status()).toBe("2 boxes. Tab selects them one by one.");
   });
 
@@ -176,6 +176,25 @@ describe("BoxEditor editing", () => {
     }
     expect(within(toolbar).getByRole("button", { name: "1 circle" })).toHaveAttribute("aria-pressed", "true");
     expect(screen.getByText("Keyboard shortcuts")).toBeInTheDocument();
+  });
+
+  it("has a compact toolbar of named icon buttons, the label picker first, that still works", async () => {
+    const { user, canvas, last } = renderEditor({ compactToolbar: true });
+    const toolbar = screen.getByRole("toolbar", { name: "Tools: Photo 7" });
+    const groups = within(toolbar).getAllByRole("group").map((group) => group.getAttribute("aria-label"));
+    expect(groups).toEqual(["Label", "Tool", "Zoom", "Edit"]);
+    for (const name of ["Select", "Draw", "Pan", "Fit to view", "Undo", "Redo", "Delete box"]) {
+      const button = within(toolbar).getByRole("button", { name });
+      expect(button.textContent).toBe(""); // an icon, no words to disagree with the name
+      expect(button.querySelector("svg[aria-hidden='true']")).not.toBeNull();
+    }
+    expect(within(toolbar).getByRole("button", { name: "2 square" })).toHaveTextContent("2 square");
+    await user.click(within(toolbar).getByRole("button", { name: "Draw" }));
+    expect(within(toolbar).getByRole("button", { name: "Draw" })).toHaveAttribute("aria-pressed", "true");
+    drag(canvas, [20, 500], [120, 580]);
+    expect(last()).toHaveLength(INITIAL.length + 1);
+    await user.click(within(toolbar).getByRole("button", { name: "Undo" }));
+    expect(last()).toHaveLength(INITIAL.length);
   });
 
   it("can leave out the keyboard help", () => {

@@ -39,6 +39,8 @@ export type BoxEditorProps = {
   highlighted?: readonly number[];
   /** Show the keyboard help under the editor (default true). */
   showHelp?: boolean;
+  /** Icon buttons and the label picker on a row of its own, for narrow panels (default false). */
+  compactToolbar?: boolean;
 };
 
 const sameRect = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
@@ -166,6 +168,7 @@ export function BoxEditor(props: BoxEditorProps) {
       <Toolbar
         name={name}
         readOnly={readOnly}
+        compact={props.compactToolbar ?? false}
         tool={tool}
         onTool={setTool}
         labels={labels}

@@ -6,6 +6,7 @@
 import { memo } from "react";
 
 import { LABEL_TEXT_COLOR, UNKNOWN_LABEL_COLOR, labelColor } from "./colors";
+import { formatConfidence } from "./format";
 import { HANDLES, handlePoint } from "./geometry";
 import type { EditorBox, Rect } from "./types";
 
@@ -14,7 +15,7 @@ const TAG_FONT = 12;
 const HANDLE_SIZE = 9;
 
 export function boxCaption(box: EditorBox): string {
-  return box.confidence === undefined ? box.label : `${box.label} ${box.confidence.toFixed(2)}`;
+  return box.confidence === undefined ? box.label : `${box.label} ${formatConfidence(box.confidence)}`;
 }
 
 type Props = {

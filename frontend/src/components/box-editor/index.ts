@@ -1,3 +1,4 @@
 export { BoxEditor, type BoxEditorProps } from "./box-editor";
 export { labelColor } from "./colors";
 export type { EditorBox } from "./types";
+export { formatConfidence } from "./format";

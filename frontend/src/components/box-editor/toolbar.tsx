@@ -1,11 +1,20 @@
-/** The box editor's toolbar: tool, label picker with number keys, zoom, undo/redo, delete. */
+/**
+ * The box editor's toolbar: tool, label picker with number keys, zoom, undo/redo, delete.
+ * `compact` (for narrow panels) shows icons instead of words on the tool, fit and edit buttons, each
+ * still named by aria-label and title, and puts the label picker on its own row above the icons, so
+ * the row next to the image holds the zoom like a read-only editor's toolbar.
+ */
+import type { ReactNode } from "react";
+
 import { colorOf } from "./box-shapes";
+import { ToolIcon, type IconName } from "./icons";
 import type { Tool } from "./types";
 
 type Props = {
   /** Names the toolbar after its editor: a page may show several. */
   name: string;
   readOnly: boolean;
+  compact: boolean;
   tool: Tool;
   onTool: (tool: Tool) => void;
   labels: readonly string[];
@@ -29,43 +38,74 @@ const TOOLS: { tool: Tool; name: string; key: string }[] = [
   { tool: "pan", name: "Pan", key: "H" },
 ];
 
-export function Toolbar(props: Props) {
-  const { readOnly, tool, onTool, labels, currentLabel, onLabel } = props;
+type ToolButtonProps = {
+  /** The accessible name; also the visible text unless compact. */
+  name: string;
+  icon: IconName;
+  compact: boolean;
+  title: string;
+  onClick: () => void;
+  className?: string;
+  pressed?: boolean;
+  disabled?: boolean;
+};
+
+/** A button that shows its name, or in a compact toolbar an icon named by aria-label. */
+function ToolButton({ name, icon, compact, title, onClick, className, pressed, disabled }: ToolButtonProps) {
   return (
-    <div className="be-toolbar" role="toolbar" aria-label={`Tools: ${props.name}`}>
+    <button
+      type="button"
+      className={["be-btn", compact && "be-icon", className].filter(Boolean).join(" ")}
+      aria-label={compact ? name : undefined}
+      aria-pressed={pressed}
+      title={title}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {compact ? <ToolIcon name={icon} /> : name}
+    </button>
+  );
+}
+
+export function Toolbar(props: Props) {
+  const { readOnly, compact, tool, onTool, labels, currentLabel, onLabel } = props;
+  const labelGroup: ReactNode = !readOnly && labels.length > 0 && (
+    <div className="be-group be-labels" role="group" aria-label="Label">
+      {labels.map((label, index) => (
+        <button
+          key={label}
+          type="button"
+          className="be-btn be-label-btn"
+          aria-pressed={label === currentLabel}
+          title={index < 9 ? `Label ${label} (key ${index + 1})` : `Label ${label}`}
+          onClick={() => onLabel(label)}
+        >
+          <span className="be-swatch" style={{ background: colorOf(labels, label) }} aria-hidden="true" />
+          {index < 9 && <kbd>{index + 1}</kbd>} {label}
+        </button>
+      ))}
+    </div>
+  );
+  const className = ["be-toolbar", compact && "be-toolbar-compact"].filter(Boolean).join(" ");
+  return (
+    <div className={className} role="toolbar" aria-label={`Tools: ${props.name}`}>
+      {compact && labelGroup}
       {!readOnly && (
         <div className="be-group" role="group" aria-label="Tool">
           {TOOLS.map((t) => (
-            <button
+            <ToolButton
               key={t.tool}
-              type="button"
-              className="be-btn"
-              aria-pressed={tool === t.tool}
+              name={t.name}
+              icon={t.tool}
+              compact={compact}
+              pressed={tool === t.tool}
               title={`${t.name} (${t.key})`}
               onClick={() => onTool(t.tool)}
-            >
-              {t.name}
-            </button>
+            />
           ))}
         </div>
       )}
-      {!readOnly && labels.length > 0 && (
-        <div className="be-group be-labels" role="group" aria-label="Label">
-          {labels.map((label, index) => (
-            <button
-              key={label}
-              type="button"
-              className="be-btn be-label-btn"
-              aria-pressed={label === currentLabel}
-              title={index < 9 ? `Label ${label} (key ${index + 1})` : `Label ${label}`}
-              onClick={() => onLabel(label)}
-            >
-              <span className="be-swatch" style={{ background: colorOf(labels, label) }} aria-hidden="true" />
-              {index < 9 && <kbd>{index + 1}</kbd>} {label}
-            </button>
-          ))}
-        </div>
-      )}
+      {!compact && labelGroup}
       <div className="be-group" role="group" aria-label="Zoom">
         <button type="button" className="be-btn be-icon" aria-label="Zoom out" title="Zoom out (−)" onClick={props.onZoomOut}>
           −
@@ -76,27 +116,28 @@ export function Toolbar(props: Props) {
         <button type="button" className="be-btn be-icon" aria-label="Zoom in" title="Zoom in (+)" onClick={props.onZoomIn}>
           +
         </button>
-        <button type="button" className="be-btn" aria-label="Fit to view" title="Fit to view (0)" onClick={props.onFit}>
-          Fit
-        </button>
+        {compact ? (
+          <ToolButton name="Fit to view" icon="fit" compact title="Fit to view (0)" onClick={props.onFit} />
+        ) : (
+          // The visible word is short; the name says what it does and starts with it.
+          <button type="button" className="be-btn" aria-label="Fit to view" title="Fit to view (0)" onClick={props.onFit}>
+            Fit
+          </button>
+        )}
       </div>
       {!readOnly && (
         <div className="be-group" role="group" aria-label="Edit">
-          <button type="button" className="be-btn" onClick={props.onUndo} disabled={!props.canUndo} title="Undo (Ctrl+Z)">
-            Undo
-          </button>
-          <button type="button" className="be-btn" onClick={props.onRedo} disabled={!props.canRedo} title="Redo (Ctrl+Shift+Z)">
-            Redo
-          </button>
+          <ToolButton name="Undo" icon="undo" compact={compact} title="Undo (Ctrl+Z)" onClick={props.onUndo} disabled={!props.canUndo} />
+          <ToolButton name="Redo" icon="redo" compact={compact} title="Redo (Ctrl+Shift+Z)" onClick={props.onRedo} disabled={!props.canRedo} />
           <button
             type="button"
-            className="be-btn be-danger"
+            className={compact ? "be-btn be-icon be-danger" : "be-btn be-danger"}
             onClick={props.onDelete}
             disabled={!props.canDelete}
             aria-label="Delete box"
             title="Delete the selected box (Del)"
           >
-            Delete
+            {compact ? <ToolIcon name="delete" /> : "Delete"}
           </button>
         </div>
       )}

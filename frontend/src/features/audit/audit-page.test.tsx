@@ -75,11 +75,17 @@ describe("audit page", () => {
     expect(nav).toHaveTextContent("1–50 of 120 events · page 1 of 3");
     expect(screen.getAllByRole("row")).toHaveLength(51); // header + 50
 
-    // Details expand: the JSON and the full hash.
+    // Request id and hash columns can be hidden on tablets (audit.css): the details carry them whole.
+    const wide = [...document.querySelectorAll("thead .audit-col-wide")].map((th) => th.textContent);
+    expect(wide).toEqual(["Request id", "Hash"]);
+    expect(screen.getByText("req-3").closest("td")).toHaveClass("audit-col-wide");
+
+    // Details expand: the JSON, the request id and the full hash.
     await user.click(screen.getByRole("button", { name: "Show details of event 3" }));
     const details = document.getElementById("audit-event-3")!;
     expect(details).toHaveTextContent('"label": "billing"');
     expect(details).toHaveTextContent(HASH(3));
+    expect(within(details).getByText("req-3")).toBeInTheDocument();
   });
 
   it("sends the filters as query params and keeps them in the URL", async () => {

@@ -112,7 +112,7 @@ export function AuditPage() {
           </>
         )}
         <p className="small muted">
-          Actors are keyed-HMAC pseudonyms; the actor filter accepts a username and converts it. Auditors see the events
+          Actors are keyed-HMAC pseudonyms; the actor filter accepts a username (or <code>system</code>) and converts it. Auditors see the events
           of their projects and events that belong to no project (sign-ins, user and role changes).
         </p>
       </div>

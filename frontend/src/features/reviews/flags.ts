@@ -1,7 +1,11 @@
 // Review flags in words, and which boxes each one is about.
+import { formatConfidence } from "@/components/box-editor";
+
 import type { ReviewFlag } from "./api/types";
 
 const fixed2 = (value: number | undefined) => (value === undefined ? "?" : value.toFixed(2));
+// Confidences read as percents, as in the box captions.
+const percent = (value: number | undefined) => (value === undefined ? "?" : formatConfidence(value));
 
 export function describeFlag(flag: ReviewFlag): string {
   switch (flag.flag) {
@@ -10,9 +14,9 @@ export function describeFlag(flag: ReviewFlag): string {
     case "missed":
       return "The annotator added a box the model missed";
     case "false_positive":
-      return `The annotator removed a model box (confidence ${fixed2(flag.confidence)})`;
+      return `The annotator removed a model box (confidence ${percent(flag.confidence)})`;
     case "confident_removal":
-      return `The annotator removed a box the model was sure of (${fixed2(flag.confidence)})`;
+      return `The annotator removed a box the model was sure of (${percent(flag.confidence)})`;
     case "label_changed":
       return `Label changed from ${flag.from ?? "?"} to ${flag.to ?? "?"}`;
     default:

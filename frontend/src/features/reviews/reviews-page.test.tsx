@@ -54,8 +54,8 @@ describe("second review", () => {
     const flags = within(screen.getByRole("list", { name: /needs a second look/ }));
     expect(flags.getByText("Label changed from circle to triangle")).toBeInTheDocument();
     expect(flags.getByText("A box moved a lot (IoU 0.16)")).toBeInTheDocument();
-    expect(flags.getByText("The annotator removed a model box (confidence 0.42)")).toBeInTheDocument();
-    expect(flags.getByText("The annotator removed a box the model was sure of (0.91)")).toBeInTheDocument();
+    expect(flags.getByText("The annotator removed a model box (confidence 42%)")).toBeInTheDocument();
+    expect(flags.getByText("The annotator removed a box the model was sure of (91%)")).toBeInTheDocument();
     expect(flags.getByText("The annotator added a box the model missed")).toBeInTheDocument();
     expect(flags.getAllByText("model box 1, answer box 2")).toHaveLength(2);
 
@@ -66,7 +66,7 @@ describe("second review", () => {
     expect([...model.querySelectorAll(".be-box-highlighted")].map((g) => g.getAttribute("data-index")).sort()).toEqual(["0", "1", "2"]);
     expect([...first.querySelectorAll(".be-box-highlighted")].map((g) => g.getAttribute("data-index")).sort()).toEqual(["1", "2"]);
     expect(final.querySelectorAll(".be-box")).toHaveLength(3);
-    expect([...model.querySelectorAll(".be-box-tag text")].map((t) => t.textContent)).toContain("square 0.91");
+    expect([...model.querySelectorAll(".be-box-tag text")].map((t) => t.textContent)).toContain("square 91%");
     expect(model.querySelector("img")).toHaveAttribute("src", "/api/v1/items/3192/image/");
     expect(screen.getByText("the model took a triangle for a circle")).toBeInTheDocument();
     expect(screen.getAllByText(/annie/).length).toBeGreaterThan(0);

@@ -90,7 +90,7 @@ export function AuditFiltersForm({ filters, onApply }: Props) {
           <input
             value={actor}
             onChange={(e) => setActor(e.target.value)}
-            placeholder="username, pseudonym or system"
+            placeholder="username or pseudonym"
             spellCheck={false}
             autoComplete="off"
           />

@@ -57,6 +57,10 @@ function EventDetails({ event, id, colSpan }: { event: AuditEvent; id: string; c
             </dd>
           </div>
           <div>
+            <dt>Request id</dt>
+            <dd>{event.request_id ? <code className="hash-full">{event.request_id}</code> : <span className="muted">none</span>}</dd>
+          </div>
+          <div>
             <dt>Hash</dt>
             <dd>
               <code className="hash-full">{event.hash}</code>
@@ -80,7 +84,18 @@ function EventDetails({ event, id, colSpan }: { event: AuditEvent; id: string; c
   );
 }
 
-const COLUMNS = ["Seq", "Time", "Action", "Actor", "Project", "Object", "Request id", "Hash", "Details"];
+// Request id and hash are hidden below ~1000 px wide (audit.css); each row's details show them in full.
+const COLUMNS: { name: string; className?: string }[] = [
+  { name: "Seq", className: "num" },
+  { name: "Time" },
+  { name: "Action" },
+  { name: "Actor" },
+  { name: "Project" },
+  { name: "Object" },
+  { name: "Request id", className: "audit-col-wide" },
+  { name: "Hash", className: "audit-col-wide" },
+  { name: "Details" },
+];
 
 export function AuditTable({
   events,
@@ -106,9 +121,9 @@ export function AuditTable({
         <caption className="audit-caption">Audit events in sequence order</caption>
         <thead>
           <tr>
-            {COLUMNS.map((name) => (
-              <th key={name} scope="col" className={name === "Seq" ? "num" : undefined}>
-                {name}
+            {COLUMNS.map((column) => (
+              <th key={column.name} scope="col" className={column.className}>
+                {column.name}
               </th>
             ))}
           </tr>
@@ -128,7 +143,7 @@ export function AuditTable({
                     <code>{event.action}</code>
                   </td>
                   <td>
-                    <code title={event.actor_ref}>{shorten(event.actor_ref, 12)}</code>
+                    <code className="audit-id" title={event.actor_ref}>{shorten(event.actor_ref, 12)}</code>
                     <div className="small muted">{event.actor_role}</div>
                   </td>
                   <td>
@@ -137,9 +152,19 @@ export function AuditTable({
                   <td>
                     <EventObject event={event} />
                   </td>
-                  <td className="small">{event.request_id ? <code>{event.request_id}</code> : <span className="muted">–</span>}</td>
-                  <td>
-                    <code title={event.hash}>{shorten(event.hash, 10)}</code>
+                  <td className="small audit-col-wide">
+                    {event.request_id ? (
+                      <code className="audit-id" title={event.request_id}>
+                        {event.request_id}
+                      </code>
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
+                  </td>
+                  <td className="audit-col-wide">
+                    <code className="audit-id" title={event.hash}>
+                      {shorten(event.hash, 10)}
+                    </code>
                   </td>
                   <td>
                     <button

@@ -28,7 +28,8 @@ export function ImageReview({ entry, labels, editable, busy, error, onSubmit }: 
   const { model, human } = flaggedIndexes(entry.flags);
   const { item_width: width, item_height: height } = entry;
   if (!width || !height) return <ErrorMessage error="This item has no image size, so its boxes cannot be shown." />;
-  const image = { imageUrl: itemImageUrl(entry.item_id), width, height, labels };
+  // Compact toolbars keep the final answer's tools on two rows in a third of the page.
+  const image = { imageUrl: itemImageUrl(entry.item_id), width, height, labels, compactToolbar: true };
 
   return (
     <>
