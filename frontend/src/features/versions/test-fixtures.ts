@@ -65,7 +65,7 @@ function version(id: number, number: number, status: string, f1: number, extra: 
     approved_by: null as string | null,
     promotion_reason: "",
     promoted_at: null as string | null,
-    rolled_back_at: null,
+    rolled_back_at: null as string | null,
     model_card: card(number),
     created_at: `2026-11-2${number}T10:00:00Z`,
     ...extra,

@@ -32,8 +32,11 @@ describe("version detail", () => {
 
     expect(await screen.findByRole("heading", { name: "Model version v2" }, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByText("F1 (macro) (promotion)").nextElementSibling).toHaveTextContent("0.690");
-    // The serving champion's own gate compared it with v1; that is history, not a stale approval.
-    expect(screen.getByText("Gate: Passed the gate; waiting for a human approval")).toBeInTheDocument();
+    // The serving champion's gate still records awaiting_approval from training time: the box says what holds
+    // now, and the comparison with v1 is history, not a stale approval.
+    expect(screen.getByText(/^Decision: Promoted \(approved by engineer on .+\)$/)).toBeInTheDocument();
+    expect(screen.queryByText(/waiting for a human approval/)).not.toBeInTheDocument();
+    expect(screen.getByText("The gate said").nextElementSibling).toHaveTextContent("passed; waited for a human approval");
     expect(screen.queryByText(/This comparison was with/)).not.toBeInTheDocument();
 
     const matrix = screen.getByRole("table", { name: /Confusion matrix on the holdout/ });
@@ -106,6 +109,44 @@ describe("version detail", () => {
     await waitFor(() => expect(clicked).toEqual(["demo-text-v2-model-card.md"]));
     expect(format).toBe("md");
     expect(await created[0].text()).toBe("# Model card");
+  });
+
+  it("says what happened to a rejected, an archived and an automatically promoted version", async () => {
+    const versions = textVersions();
+    versions[0] = {
+      ...versions[0],
+      status: "rejected",
+      gate: { ...(versions[0].gate as object), decision: "rejected_by_human", rejected_reason: "misroutes VIP tickets" },
+    };
+    versions[1] = {
+      ...versions[1],
+      status: "champion",
+      promoted_at: "2026-11-25T09:00:00Z",
+      gate: { ...(versions[1].gate as object), passed: true, decision: "promoted", reason: "automatic: passed the promotion gate" },
+    };
+    versions[2] = { ...versions[2], status: "archived", rolled_back_at: "2026-11-26T09:00:00Z" };
+    server.use(...sessionHandlers(users.auditor, [textProject]));
+    serveVersions("demo-text", versions);
+
+    const v4 = renderAt("/projects/demo-text/versions/14");
+    expect(await screen.findByText("Decision: Rejected by a human: misroutes VIP tickets", {}, { timeout: 5000 })).toBeInTheDocument();
+    // The gate's comparison had passed; a person decided otherwise, and the box is marked as a rejection.
+    expect(screen.getByText("Comparison").nextElementSibling).toHaveTextContent("passed");
+    expect(document.querySelector(".gate-box")).toHaveClass("gate-failed");
+    v4.unmount();
+
+    const v3 = renderAt("/projects/demo-text/versions/13");
+    expect(await screen.findByText(/^Decision: Promoted automatically on .+/, {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.queryByText("The gate said")).not.toBeInTheDocument();
+    v3.unmount();
+
+    const v2 = renderAt("/projects/demo-text/versions/12");
+    expect(await screen.findByText(/^Decision: Archived: rolled back on .+/, {}, { timeout: 5000 })).toBeInTheDocument();
+    v2.unmount();
+
+    renderAt("/projects/demo-text/versions/11");
+    expect(await screen.findByText(/^Decision: Archived: served from .+ until a newer version replaced it$/, {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.queryByText(/waiting for a human approval/)).not.toBeInTheDocument();
   });
 
   it("says when the version does not exist", async () => {

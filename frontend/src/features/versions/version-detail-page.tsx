@@ -48,7 +48,7 @@ export function VersionDetailPage() {
         <h2 id="summary-title" className="row">
           Summary <StatusBadge status={version.status} />
         </h2>
-        <dl className="metric-list">
+        <dl className="metric-list summary-grid">
           {holdoutMetricKeys(task, metric).map((key) => (
             <div key={key}>
               <dt>
@@ -63,22 +63,22 @@ export function VersionDetailPage() {
             <dd>{metrics.n ?? "–"}</dd>
           </div>
         </dl>
-        <dl className="metric-list section-gap small">
+        <dl className="metric-list summary-grid summary-meta section-gap">
           <div>
             <dt>Created</dt>
-            <dd className="small">{formatDate(version.created_at)}</dd>
+            <dd className="nowrap">{formatDate(version.created_at)}</dd>
           </div>
           <div>
             <dt>Training run</dt>
-            <dd className="small">#{version.training_run}</dd>
+            <dd>#{version.training_run}</dd>
           </div>
           <div>
             <dt>Approved by</dt>
-            <dd className="small">{version.approved_by ?? (version.promoted_at ? "automatic" : "–")}</dd>
+            <dd>{version.approved_by ?? (version.promoted_at ? "automatic" : "–")}</dd>
           </div>
           <div>
             <dt>MLflow run</dt>
-            <dd className="small">
+            <dd>
               <MlflowRun runId={version.mlflow_run_id} trackingUri={version.model_card?.model?.mlflow_tracking_uri} />
             </dd>
           </div>

@@ -59,8 +59,13 @@ describe("versions page", () => {
     const rows = within(table).getAllByRole("row").slice(1);
     expect(rows.map((row) => within(row).getAllByRole("cell")[0].textContent)).toEqual(["v4", "v3", "v2", "v1"]);
     expect(within(rows[1]).getByText("rejected")).toBeInTheDocument();
-    expect(within(rows[1]).getByText("rejected (Δ -0.030)")).toBeInTheDocument();
+    expect(within(rows[1]).getByText("rejected by the gate (Δ -0.030)")).toBeInTheDocument();
     expect(within(rows[2]).getByText("engineer")).toBeInTheDocument();
+    // The champion's gate still says awaiting_approval (its record from training time): the table says what holds now.
+    expect(within(rows[2]).getByText("promoted, approved by engineer (Δ +0.090)")).toBeInTheDocument();
+    expect(within(rows[0]).getByText("awaiting approval (Δ +0.060)")).toBeInTheDocument();
+    expect(within(rows[3]).getByText("archived (served earlier)")).toBeInTheDocument();
+    expect(screen.queryByText(/waiting for a human approval/, { selector: "td" })).not.toBeInTheDocument();
     expect(within(rows[0]).getByRole("link", { name: "v4" })).toHaveAttribute("href", "/projects/demo-text/versions/14");
     // The tracking URI is a SQLite file, so there is no MLflow UI to link: the id is shown with a copy button.
     expect(within(rows[0]).getByRole("button", { name: `Copy MLflow run id ${"run4".padEnd(32, "0")}` })).toBeInTheDocument();
@@ -181,6 +186,24 @@ describe("versions page", () => {
     await user.click(within(dialog).getByRole("button", { name: "Roll back" }));
     expect(await screen.findByText("Rolled back: v1 serves again.")).toBeInTheDocument();
     expect(posted).toEqual([{ reason: "" }, { reason: "v2 misroutes VIP tickets" }]);
+  });
+
+  it("says who rejected a version and why, and shows no candidate once none waits", async () => {
+    const versions = textVersions();
+    versions[0] = {
+      ...versions[0],
+      status: "rejected",
+      gate: { ...(versions[0].gate as object), decision: "rejected_by_human", rejected_reason: "misroutes VIP tickets" },
+    };
+    serve(versions);
+    renderAt(PAGE);
+
+    expect(await screen.findByRole("heading", { name: "Champion" }, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByText("No candidate is waiting for a decision. A new training run produces one.")).toBeInTheDocument();
+    expect(screen.queryByText(/waiting for a human approval/)).not.toBeInTheDocument();
+    const table = screen.getByRole("table", { name: "Model versions, newest first" });
+    const v4 = within(table).getAllByRole("row")[1];
+    expect(within(v4).getByText("rejected by a human: misroutes VIP tickets (Δ +0.060)")).toBeInTheDocument();
   });
 
   it("shows an auditor the versions without the actions", async () => {

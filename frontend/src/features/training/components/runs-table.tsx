@@ -1,4 +1,5 @@
-// Recent training runs, newest first, one page at a time.
+// Recent training runs, newest first, one page at a time. Below 900px the trigger, duration and
+// dataset columns are hidden (the run panel above shows trigger and duration) so the table fits a tablet.
 import { Link } from "react-router-dom";
 
 import { Button, ErrorMessage, Loading, Pager, StatusBadge } from "@/components/ui";
@@ -29,17 +30,17 @@ export function RunsTable({
   if (data.count === 0) return <p className="muted">No training runs yet. Start the first one above.</p>;
   return (
     <>
-      <div className="table-wrap">
+      <div className="table-wrap runs-table">
         <table>
           <caption className="visually-hidden-inline">Training runs, newest first</caption>
           <thead>
             <tr>
               <th scope="col">Run</th>
-              <th scope="col">Trigger</th>
+              <th scope="col" className="col-optional">Trigger</th>
               <th scope="col">Status</th>
               <th scope="col">Requested</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Dataset</th>
+              <th scope="col" className="col-optional">Duration</th>
+              <th scope="col" className="col-optional">Dataset</th>
               <th scope="col">Model version</th>
               <th scope="col">k-fold {metricName(metric)} (mean ± std)</th>
             </tr>
@@ -58,13 +59,13 @@ export function RunsTable({
                     #{run.id}
                   </Button>
                 </td>
-                <td>{run.trigger.replace(/_/g, " ")}</td>
+                <td className="col-optional">{run.trigger.replace(/_/g, " ")}</td>
                 <td>
                   <StatusBadge status={run.status} />
                 </td>
                 <td>{formatDate(run.created_at)}</td>
-                <td className="nowrap">{formatDuration(run)}</td>
-                <td>{run.dataset_version != null ? `#${run.dataset_version}` : "–"}</td>
+                <td className="nowrap col-optional">{formatDuration(run)}</td>
+                <td className="col-optional">{run.dataset_version != null ? `#${run.dataset_version}` : "–"}</td>
                 <td>
                   {run.model_version ? (
                     <>

@@ -40,6 +40,8 @@ export type Gate = {
   passed?: boolean;
   decision?: string;
   reason?: string;
+  /** Set with `decision: "rejected_by_human"` (POST /model-versions/{id}/reject/). */
+  rejected_reason?: string;
 };
 
 export type ModelCard = {

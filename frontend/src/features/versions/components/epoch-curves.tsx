@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "r
 
 import type { EpochRow } from "../api/types";
 import { formatMetric, metricName } from "../api/types";
+import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "./axes";
 import { ChartFrame } from "./chart-frame";
 import { tickFormatterFor } from "./ticks";
 
@@ -28,8 +29,14 @@ function Curves({ rows, keys, title, yLabel, domain }: { rows: EpochRow[]; keys:
     >
       <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 20, left: 10 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="epoch" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} label={{ value: "Epoch", position: "insideBottom", offset: -12 }} />
-        <YAxis domain={domain ?? ["auto", "auto"]} tickFormatter={tickFormatterFor(domain ?? rows.flatMap((r) => present.map((k) => Number(r[k]))))} width={56} label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 12 }} />
+        <XAxis dataKey="epoch" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} tick={AXIS_TICK} label={{ value: "Epoch", position: "insideBottom", offset: -12 }} />
+        <YAxis
+          domain={domain ?? ["auto", "auto"]}
+          tick={AXIS_TICK}
+          tickFormatter={tickFormatterFor(domain ?? rows.flatMap((r) => present.map((k) => Number(r[k]))))}
+          width={Y_AXIS_WIDTH}
+          label={yAxisLabel(yLabel)}
+        />
         <Tooltip formatter={(value) => (typeof value === "number" ? formatMetric(value) : String(value))} />
         <Legend verticalAlign="top" height={44} />
         {present.map((key, index) => (

@@ -1,27 +1,32 @@
-// The promotion gate's decision for a version, in words (docs/api.md "The promotion gate").
+// The promotion gate's decision for a version, in words (docs/api.md "The promotion gate"): what
+// holds now (from the version's status), then the gate's own comparison at training time.
 import type { Gate, ModelVersion } from "../api/types";
 import { formatMetric, metricName } from "../api/types";
+import { versionDecision } from "../gate-decision";
 import { Delta } from "./delta";
-
-const DECISIONS: Record<string, string> = {
-  awaiting_approval: "Passed the gate; waiting for a human approval",
-  promoted: "Promoted",
-  rejected: "Rejected by the gate",
-  needs_review: "Not compared; needs a human decision",
-};
 
 /** `version` is the one the gate decided on: only a waiting candidate can have a stale comparison. */
 export function GateBox({ version, champion }: { version: ModelVersion; champion?: ModelVersion }) {
-  const gate: Gate | null | undefined = version.gate;
-  if (!gate?.decision) return <p className="muted">No gate decision recorded.</p>;
-  const tone = gate.passed === true ? "gate-passed" : gate.passed === false ? "gate-failed" : "";
+  const gate: Gate = version.gate ?? {};
+  if (!gate.decision && version.status === "candidate") return <p className="muted">No gate decision recorded.</p>;
+  const decision = versionDecision(version);
+  const tone = decision.tone === "neutral" ? "" : `gate-${decision.tone}`;
   const stale =
     version.status === "candidate" && gate.champion_version != null && champion != null && champion.number !== gate.champion_version;
   const sameHoldout = gate.champion_metrics_same_holdout ?? {};
   return (
     <div className={`gate-box ${tone}`}>
-      <strong>Gate: {DECISIONS[gate.decision] ?? gate.decision.replace(/_/g, " ")}</strong>
+      <strong>
+        {version.status === "candidate" ? "Gate" : "Decision"}: {decision.title}
+      </strong>
+      {Object.keys(gate).length > 0 && (
       <dl>
+        {decision.gateSaid && (
+          <>
+            <dt>The gate said</dt>
+            <dd>{decision.gateSaid}</dd>
+          </>
+        )}
         {gate.passed !== undefined && (
           <>
             <dt>Comparison</dt>
@@ -68,6 +73,7 @@ export function GateBox({ version, champion }: { version: ModelVersion; champion
           </>
         )}
       </dl>
+      )}
       {stale && (
         <p className="small" role="note">
           This comparison was with v{gate.champion_version}, but v{champion.number} serves now: approving it needs a reason

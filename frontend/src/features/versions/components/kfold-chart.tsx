@@ -1,12 +1,27 @@
 // k-fold cross-validation of a version: each fold's score as a bar, the mean as a line and
 // mean ± std as a band, per metric.
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  DefaultLegendContent,
+  Legend,
+  ReferenceArea,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type LegendPayload,
+} from "recharts";
 
 import type { KFoldSummary } from "../api/types";
 import { formatMetric, metricName } from "../api/types";
+import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "./axes";
 import { ChartFrame } from "./chart-frame";
+import { tickFormatterFor } from "./ticks";
 
 const COLOURS = ["#2453a6", "#8a5a00", "#1e7a3c", "#6b3fa0"];
+const MEAN_COLOUR = "#1b2333";
 
 export function KFoldChart({ kfold, metric }: { kfold: KFoldSummary | undefined; metric: string }) {
   if (!kfold || kfold.skipped || !kfold.folds?.length) {
@@ -30,19 +45,31 @@ export function KFoldChart({ kfold, metric }: { kfold: KFoldSummary | undefined;
       ["Std", "", "", ...keys.map((k) => formatMetric(std[k]))],
     ],
   };
+  // The mean line is named in the legend, not on the plot, where a label would cover bars and ticks.
+  const meanEntry: LegendPayload | null =
+    typeof m === "number"
+      ? { value: `mean ${metricName(metric)} ${formatMetric(m)} (band: ± std)`, type: "plainline", color: MEAN_COLOUR, payload: { strokeDasharray: "6 3" } }
+      : null;
   return (
     <ChartFrame caption={`${kfold.k ?? data.length}-fold cross-validation, mean ± std: ${summary}.`} table={table} height={260}>
       <BarChart data={data} margin={{ top: 10, right: 20, bottom: 20, left: 10 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="name" label={{ value: "Fold", position: "insideBottom", offset: -12 }} />
+        <XAxis dataKey="name" tick={AXIS_TICK} label={{ value: "Fold", position: "insideBottom", offset: -12 }} />
         <YAxis
           domain={[0, 1]}
-          tickFormatter={(v: number) => v.toFixed(1)}
-          label={{ value: "Score", angle: -90, position: "insideLeft", offset: 12 }}
-          width={56}
+          ticks={[0, 0.25, 0.5, 0.75, 1]}
+          tick={AXIS_TICK}
+          tickFormatter={tickFormatterFor([0, 1])}
+          label={yAxisLabel("Score")}
+          width={Y_AXIS_WIDTH}
         />
         <Tooltip formatter={(value) => (typeof value === "number" ? formatMetric(value) : String(value))} />
-        <Legend verticalAlign="top" height={28} />
+        <Legend
+          verticalAlign="top"
+          content={(props) => (
+            <DefaultLegendContent {...props} payload={meanEntry ? [...(props.payload ?? []), meanEntry] : props.payload} />
+          )}
+        />
         {typeof m === "number" && (
           <ReferenceArea y1={Math.max(0, m - s)} y2={Math.min(1, m + s)} fill="#2453a6" fillOpacity={0.1} ifOverflow="extendDomain" />
         )}
@@ -52,9 +79,8 @@ export function KFoldChart({ kfold, metric }: { kfold: KFoldSummary | undefined;
         {typeof m === "number" && (
           <ReferenceLine
             y={m}
-            stroke="#1b2333"
+            stroke={MEAN_COLOUR}
             strokeDasharray="6 3"
-            label={{ value: `mean ${metricName(metric)} ${formatMetric(m)}`, position: "insideTopRight", fontSize: 12 }}
           />
         )}
       </BarChart>

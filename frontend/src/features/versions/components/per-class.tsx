@@ -3,7 +3,9 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "rec
 
 import type { VersionMetrics } from "../api/types";
 import { formatMetric } from "../api/types";
+import { AXIS_TICK, yAxisLabel } from "./axes";
 import { ChartFrame } from "./chart-frame";
+import { tickFormatterFor } from "./ticks";
 
 export function TextPerClassTable({ perClass }: { perClass: VersionMetrics["per_class"] }) {
   const rows = Object.entries(perClass ?? {});
@@ -59,10 +61,12 @@ export function DetectionPerClassChart({ perClass }: { perClass: VersionMetrics[
         <XAxis
           type="number"
           domain={[0, 1]}
-          tickFormatter={(v: number) => v.toFixed(1)}
+          ticks={[0, 0.25, 0.5, 0.75, 1]}
+          tick={AXIS_TICK}
+          tickFormatter={tickFormatterFor([0, 1])}
           label={{ value: "Average precision", position: "insideBottom", offset: -12 }}
         />
-        <YAxis type="category" dataKey="label" width={110} label={{ value: "Class", angle: -90, position: "insideLeft" }} />
+        <YAxis type="category" dataKey="label" width={110} tick={AXIS_TICK} label={yAxisLabel("Class")} />
         <Tooltip formatter={(value) => (typeof value === "number" ? formatMetric(value) : String(value))} />
         <Legend verticalAlign="top" height={28} />
         <Bar dataKey="ap50" name="AP50" fill="#2453a6" isAnimationActive={false} />

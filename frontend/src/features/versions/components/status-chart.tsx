@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Scatter, ScatterChart, Symbols, Tooltip, XAxis, 
 
 import type { VersionStatus } from "../api/types";
 import { formatMetric } from "../api/types";
+import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "./axes";
 import { ChartFrame } from "./chart-frame";
 import { tickFormatterFor } from "./ticks";
 
@@ -50,6 +51,7 @@ export function StatusChart({
           domain={["dataMin", "dataMax"]}
           padding={{ left: 14, right: 14 }}
           allowDecimals={false}
+          tick={AXIS_TICK}
           label={{ value: xLabel, position: "insideBottom", offset: -18 }}
         />
         <YAxis
@@ -57,9 +59,10 @@ export function StatusChart({
           dataKey="value"
           name={yLabel}
           domain={["auto", "auto"]}
+          tick={AXIS_TICK}
           tickFormatter={tickFormatterFor(points.map((p) => p.value))}
-          label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 12 }}
-          width={64}
+          label={yAxisLabel(yLabel)}
+          width={Y_AXIS_WIDTH}
         />
         <Tooltip formatter={(value) => (typeof value === "number" ? formatMetric(value) : String(value))} />
         <Legend verticalAlign="top" height={28} />

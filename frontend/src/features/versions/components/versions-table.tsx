@@ -5,15 +5,17 @@ import { Pager, StatusBadge } from "@/components/ui";
 
 import type { ModelVersion } from "../api/types";
 import { formatDate, formatDelta, formatMetric, metricName } from "../api/types";
+import { versionDecision } from "../gate-decision";
 import { MlflowRun } from "./mlflow-run";
 
 const PAGE_SIZE = 20;
 
+/** The decision that holds now (from the status; see gate-decision.ts), with the gate's Δ. */
 export function gateSummary(version: ModelVersion): string {
   const gate = version.gate;
-  if (!gate?.decision) return "–";
-  const decision = gate.decision.replace(/_/g, " ");
-  return typeof gate.delta === "number" ? `${decision} (Δ ${formatDelta(gate.delta)})` : decision;
+  if (!gate?.decision && version.status === "candidate") return "–";
+  const { short } = versionDecision(version);
+  return typeof gate?.delta === "number" ? `${short} (Δ ${formatDelta(gate.delta)})` : short;
 }
 
 export function VersionsTable({ versions, metricKeys }: { versions: ModelVersion[]; metricKeys: string[] }) {
