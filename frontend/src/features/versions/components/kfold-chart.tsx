@@ -52,7 +52,7 @@ export function KFoldChart({ kfold, metric }: { kfold: KFoldSummary | undefined;
       : null;
   return (
     <ChartFrame caption={`${kfold.k ?? data.length}-fold cross-validation, mean ± std: ${summary}.`} table={table} height={260}>
-      <BarChart data={data} margin={{ top: 10, right: 20, bottom: 20, left: 10 }} accessibilityLayer={false}>
+      <BarChart data={data} margin={{ top: 16, right: 20, bottom: 20, left: 10 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="name" tick={AXIS_TICK} label={{ value: "Fold", position: "insideBottom", offset: -12 }} />
         <YAxis
@@ -66,6 +66,7 @@ export function KFoldChart({ kfold, metric }: { kfold: KFoldSummary | undefined;
         <Tooltip formatter={(value) => (typeof value === "number" ? formatMetric(value) : String(value))} />
         <Legend
           verticalAlign="top"
+          wrapperStyle={{ paddingBottom: 8 }}
           content={(props) => (
             <DefaultLegendContent {...props} payload={meanEntry ? [...(props.payload ?? []), meanEntry] : props.payload} />
           )}
