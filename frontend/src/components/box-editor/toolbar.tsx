@@ -1,7 +1,7 @@
 /**
  * The box editor's toolbar: tool, label picker with number keys, zoom, undo/redo, delete.
  * `compact` (for narrow panels) shows icons instead of words on the tool, fit and edit buttons, each
- * still named by aria-label and title, and puts the label picker on its own row above the icons, so
+ * still named by aria-label and title, and puts the label picker first, so that when the toolbar wraps
  * the row next to the image holds the zoom like a read-only editor's toolbar.
  */
 import type { ReactNode } from "react";

@@ -4,7 +4,8 @@ import { Link } from "react-router-dom";
 
 import type { AuditEvent } from "../api/audit-events";
 
-const localTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const localDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const localClock = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 
 function utc(iso: string): string {
   const date = new Date(iso);
@@ -15,7 +16,14 @@ function EventTime({ iso }: { iso: string }) {
   const date = new Date(iso);
   return (
     <time dateTime={iso} title={utc(iso)}>
-      {Number.isNaN(date.getTime()) ? iso : localTime.format(date)}
+      {Number.isNaN(date.getTime()) ? (
+        iso
+      ) : (
+        // Two unbreakable halves: on a narrow screen the time goes under the date, never split itself.
+        <>
+          <span className="nowrap">{localDate.format(date)},</span> <span className="nowrap">{localClock.format(date)}</span>
+        </>
+      )}
     </time>
   );
 }
@@ -27,7 +35,26 @@ function EventObject({ event }: { event: AuditEvent }) {
   if (event.object_type === "training.modelversion" && event.project && event.object_id) {
     return <Link to={`/projects/${event.project}/versions/${event.object_id}`}>{text}</Link>;
   }
-  return <span>{text}</span>;
+  return (
+    <span>
+      <DotBreaks text={text} />
+    </span>
+  );
+}
+
+/** "feedback.submitted" (an action, an object type) may break after its dot on a narrow screen, never inside a word. */
+function DotBreaks({ text }: { text: string }) {
+  const parts = text.split(".");
+  return parts.map((part, index) => (
+    <Fragment key={index}>
+      {part}
+      {index < parts.length - 1 && (
+        <>
+          .<wbr />
+        </>
+      )}
+    </Fragment>
+  ));
 }
 
 function ProjectCell({ slug, onFilter }: { slug: string; onFilter: (slug: string) => void }) {
@@ -136,11 +163,13 @@ export function AuditTable({
               <Fragment key={event.seq}>
                 <tr>
                   <td className="num">{event.seq}</td>
-                  <td className="nowrap">
+                  <td className="audit-time">
                     <EventTime iso={event.created_at} />
                   </td>
                   <td>
-                    <code>{event.action}</code>
+                    <code>
+                      <DotBreaks text={event.action} />
+                    </code>
                   </td>
                   <td>
                     <code className="audit-id" title={event.actor_ref}>{shorten(event.actor_ref, 12)}</code>
