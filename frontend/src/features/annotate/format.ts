@@ -1,6 +1,6 @@
-export function formatPercent(p: number): string {
-  return `${(p * 100).toFixed(p > 0 && p < 0.01 ? 1 : 0)}%`;
-}
+// One way to write a confidence everywhere (the box captions use it too); imported from its own
+// module so the text queue does not pull in the box editor.
+export { formatConfidence as formatPercent } from "@/components/box-editor/format";
 
 export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
