@@ -9,6 +9,7 @@ import type { Answer, AnswerBox } from "./api/feedback";
 import { itemImageUrl, useItemSize } from "./api/item";
 import { predictedBoxes, type QueueEntry } from "./api/queue";
 import { sameBoxes, toAnswerBoxes } from "./boxes";
+import { CommentField } from "./comment-field";
 import { formatPercent } from "./format";
 import type { Answered } from "./queue-state";
 import { ShortcutLegend, type Shortcut } from "./shortcut-legend";
@@ -142,20 +143,7 @@ export function ImageAnnotator({ entry, previous, labels, canBack, onSubmit, onS
       </div>
       <div className="image-annotate-footer">
         <form onSubmit={submit} className="annotate-form">
-          <label className="field comment-field">
-            <span>
-              Comment <small>(optional; <kbd>C</kbd> to write, <kbd>Esc</kbd> to leave)</small>
-            </span>
-            <input
-              ref={commentField}
-              value={comment}
-              maxLength={5000}
-              onChange={(event) => setComment(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === "Escape") root.current?.focus({ preventScroll: true });
-              }}
-            />
-          </label>
+          <CommentField value={comment} onChange={setComment} inputRef={commentField} back={root} />
           <div className="annotate-actions">
             <Button variant="primary" type="submit" disabled={width == null}>
               {unchanged ? "Accept the boxes" : `Submit ${boxes.length} box${boxes.length === 1 ? "" : "es"}`}{" "}

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui";
 
 import type { Answer } from "./api/feedback";
 import type { QueueEntry } from "./api/queue";
+import { CommentField } from "./comment-field";
 import { formatPercent } from "./format";
 import { LabelChoices, labelIndexForKey } from "./label-choices";
 import type { Answered } from "./queue-state";
@@ -112,20 +113,7 @@ export function TextAnnotator({ entry, previous, labels, canBack, onSubmit, onSk
           selected={selected}
           onSelect={setSelected}
         />
-        <label className="field comment-field">
-          <span>
-            Comment <small>(optional; <kbd>C</kbd> to write, <kbd>Esc</kbd> to leave)</small>
-          </span>
-          <input
-            ref={commentField}
-            value={comment}
-            maxLength={5000}
-            onChange={(event) => setComment(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === "Escape") root.current?.focus({ preventScroll: true });
-            }}
-          />
-        </label>
+        <CommentField value={comment} onChange={setComment} inputRef={commentField} back={root} />
         <div className="annotate-actions">
           <Button variant="primary" type="submit">
             {changed ? `Correct to “${selected}”` : "Accept"} <kbd>Enter</kbd>
