@@ -30,6 +30,8 @@ if [[ $MLFLOW_TRACKING_URI == sqlite:* ]]; then
 else
   MLFLOW_UI="$MLFLOW_TRACKING_URI"
 fi
+# Model versions link their MLflow run in the browser when the UI has an http address.
+if [[ $MLFLOW_UI == http* ]]; then export MLFLOW_UI_URL=${MLFLOW_UI_URL:-$MLFLOW_UI}; fi
 "$ROOT/.venv/bin/celery" -A config worker -l info --concurrency 1 >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
 pids+=($!)
 "$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \

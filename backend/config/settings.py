@@ -216,6 +216,9 @@ QUEUE_SCORE_CHUNK_TEXT = int(os.environ.get("QUEUE_SCORE_CHUNK_TEXT", 1000))
 QUEUE_SCORE_CHUNK_IMAGES = int(os.environ.get("QUEUE_SCORE_CHUNK_IMAGES", 16))
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")
+# Where people open the MLflow UI in a browser (make run: its local UI; compose: the published port). Model
+# versions link their run there; empty = no link (the tracking URI may be a database or an internal host).
+MLFLOW_UI_URL = os.environ.get("MLFLOW_UI_URL", "").rstrip("/")
 MLFLOW_ARTIFACT_ROOT = os.environ.get("MLFLOW_ARTIFACT_ROOT", str(VAR_DIR / "mlflow" / "artifacts"))
 PARAMS_FILE = Path(os.environ.get("HITL_PARAMS_FILE", REPO_DIR / "params.yaml"))
 

@@ -1,6 +1,7 @@
 """Training endpoints: start and read runs, list versions, promote, roll back, learning curve, model cards."""
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -39,10 +40,16 @@ class TrainingRunOutput(serializers.ModelSerializer):
 class ModelVersionOutput(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    mlflow_run_url = serializers.SerializerMethodField(help_text="the run in the MLflow UI (MLFLOW_UI_URL), or null")
+
+    def get_mlflow_run_url(self, version) -> str | None:
+        if not settings.MLFLOW_UI_URL or not version.mlflow_run_id:
+            return None
+        return f"{settings.MLFLOW_UI_URL}/#/runs/{version.mlflow_run_id}"
 
     class Meta:
         model = ModelVersion
-        fields = ["id", "project", "number", "status", "metrics", "gate", "mlflow_run_id", "registered_model_name",
+        fields = ["id", "project", "number", "status", "metrics", "gate", "mlflow_run_id", "mlflow_run_url", "registered_model_name",
                   "registered_version", "training_run", "approved_by", "promotion_reason", "promoted_at",
                   "rolled_back_at", "model_card", "created_at"]
 

@@ -45,6 +45,13 @@ def test_model_versions_list_metrics_and_registry(trained_project, users, client
     assert version["model_card"]["data"]["content_hash"]
     assert get_alias_version(tracking_uri=settings.MLFLOW_TRACKING_URI, name="tickets",
                              alias="champion") == version["registered_version"]
+    assert version["mlflow_run_url"] is None  # no MLFLOW_UI_URL: no link to a UI nobody configured
+
+
+def test_versions_link_their_run_in_the_mlflow_ui(trained_project, users, client_for, settings):
+    settings.MLFLOW_UI_URL = "http://mlflow.example:5000"
+    version = client_for(users["auditor"]).get("/api/v1/projects/tickets/model-versions/").json()["results"][0]
+    assert version["mlflow_run_url"] == f"http://mlflow.example:5000/#/runs/{version['mlflow_run_id']}"
 
 
 @pytest.mark.parametrize("who", ["annotator", "auditor", "outsider"])

@@ -59,6 +59,7 @@ function version(id: number, number: number, status: string, f1: number, extra: 
     metrics: textMetrics(f1, f1 + 0.01),
     gate: null as object | null,
     mlflow_run_id: `run${number}`.padEnd(32, "0"),
+    mlflow_run_url: null as string | null,
     registered_model_name: "demo-text",
     registered_version: number,
     training_run: id,

@@ -149,6 +149,22 @@ describe("version detail", () => {
     expect(screen.queryByText(/waiting for a human approval/)).not.toBeInTheDocument();
   });
 
+  it("links the MLflow run where the backend knows the MLflow UI, and only offers the id otherwise", async () => {
+    server.use(...sessionHandlers(users.auditor, [textProject]));
+    const versions = textVersions().map((v) => ({ ...v, mlflow_run_url: `http://mlflow.local:5000/#/runs/${v.mlflow_run_id}` }));
+    serveVersions("demo-text", versions);
+    const linked = renderAt("/projects/demo-text/versions/12");
+    const link = await screen.findByRole("link", { name: /MLflow run run2/ }, { timeout: 5000 });
+    expect(link).toHaveAttribute("href", `http://mlflow.local:5000/#/runs/${versions.find((v) => v.id === 12)!.mlflow_run_id}`);
+    linked.unmount();
+
+    serveVersions("demo-text", textVersions());
+    renderAt("/projects/demo-text/versions/12");
+    await screen.findByRole("heading", { name: "Model version v2" }, { timeout: 5000 });
+    expect(screen.queryByRole("link", { name: /MLflow run/ })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /Copy MLflow run id run2/ })).toBeInTheDocument();
+  });
+
   it("says when the version does not exist", async () => {
     server.use(...sessionHandlers(users.auditor, [textProject]));
     serveVersions("demo-text", textVersions());

@@ -79,7 +79,7 @@ export function VersionDetailPage() {
           <div>
             <dt>MLflow run</dt>
             <dd>
-              <MlflowRun runId={version.mlflow_run_id} trackingUri={version.model_card?.model?.mlflow_tracking_uri} />
+              <MlflowRun runId={version.mlflow_run_id} url={version.mlflow_run_url} trackingUri={version.model_card?.model?.mlflow_tracking_uri} />
             </dd>
           </div>
         </dl>

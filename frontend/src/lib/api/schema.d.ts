@@ -671,6 +671,8 @@ export interface components {
             /** @description the promotion gate's comparison with the champion */
             gate?: unknown;
             mlflow_run_id: string;
+            /** @description the run in the MLflow UI (MLFLOW_UI_URL), or null */
+            readonly mlflow_run_url: string | null;
             registered_model_name: string;
             /** Format: int64 */
             registered_version: number;

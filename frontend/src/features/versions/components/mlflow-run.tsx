@@ -1,6 +1,7 @@
 // The MLflow run of a version: its id with a copy button, and a link into the MLflow UI when the UI's
-// address is known: VITE_MLFLOW_UI_URL at build time, else an http(s) tracking URI from the model card
-// (the tracking server serves the UI). MLflow's UI resolves /#/runs/<run id> to the run's experiment.
+// address is known: the API's `mlflow_run_url` (the backend's MLFLOW_UI_URL), else VITE_MLFLOW_UI_URL at
+// build time, else an http(s) tracking URI from the model card (the tracking server serves the UI).
+// MLflow's UI resolves /#/runs/<run id> to the run's experiment.
 import { useState } from "react";
 
 import { Button } from "@/components/ui";
@@ -11,10 +12,11 @@ export function mlflowUiBase(trackingUri: unknown): string | null {
   return /^https?:\/\//.test(candidate) ? candidate.replace(/\/+$/, "") : null;
 }
 
-export function MlflowRun({ runId, trackingUri }: { runId: string; trackingUri?: unknown }) {
+export function MlflowRun({ runId, url, trackingUri }: { runId: string; url?: string | null; trackingUri?: unknown }) {
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   if (!runId) return <span className="muted">–</span>;
   const base = mlflowUiBase(trackingUri);
+  const href = url || (base ? `${base}/#/runs/${encodeURIComponent(runId)}` : null);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(runId);
@@ -25,8 +27,8 @@ export function MlflowRun({ runId, trackingUri }: { runId: string; trackingUri?:
   };
   return (
     <span className="run-id">
-      {base ? (
-        <a href={`${base}/#/runs/${encodeURIComponent(runId)}`} target="_blank" rel="noreferrer" title="Open the run in MLflow">
+      {href ? (
+        <a href={href} target="_blank" rel="noreferrer" title="Open the run in MLflow">
           <code>{runId.slice(0, 8)}</code>
           <span className="visually-hidden-inline"> (MLflow run {runId}, opens in a new tab)</span>
         </a>

@@ -63,7 +63,7 @@ export function VersionsTable({ versions, metricKeys }: { versions: ModelVersion
                 <td>{formatDate(version.created_at)}</td>
                 <td>{version.approved_by ?? (version.promoted_at ? "automatic" : "–")}</td>
                 <td>
-                  <MlflowRun runId={version.mlflow_run_id} trackingUri={version.model_card?.model?.mlflow_tracking_uri} />
+                  <MlflowRun runId={version.mlflow_run_id} url={version.mlflow_run_url} trackingUri={version.model_card?.model?.mlflow_tracking_uri} />
                 </td>
               </tr>
             ))}
