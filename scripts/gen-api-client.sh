@@ -8,8 +8,10 @@ ROOT=$PWD
 out=frontend/src/lib/api/schema.d.ts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# A throwaway var dir: generating the schema must not touch the local installation's data.
-(cd backend && HITL_VAR_DIR="$tmp/var" "$ROOT/.venv/bin/python" manage.py spectacular --format openapi-json \
+# A throwaway var dir: generating the schema must not touch the local installation's data. Always on the
+# embedded SQLite settings: drf-spectacular derives integer formats from the database's field ranges, so the
+# schema (and the client) would otherwise differ between a PostgreSQL CI and a developer's SQLite.
+(cd backend && env -u DATABASE_URL HITL_VAR_DIR="$tmp/var" "$ROOT/.venv/bin/python" manage.py spectacular --format openapi-json \
    --file "$tmp/openapi.json" --validate --fail-on-warn)
 (cd frontend && npx --no-install openapi-typescript "$tmp/openapi.json" -o "$tmp/schema.d.ts" >/dev/null)
 if [[ ${1:-} == --check ]]; then
