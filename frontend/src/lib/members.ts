@@ -1,7 +1,7 @@
 // Project membership (GET/POST/DELETE /projects/{slug}/members/), shared by settings and admin pages.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, apiFetch, unwrap } from "./api/client";
+import { api, unwrap } from "./api/client";
 import { projectKeys } from "./project";
 
 export const memberKeys = {
@@ -30,14 +30,9 @@ export function useAddMember(slug: string) {
 export function useRemoveMember(slug: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    // DELETE with a JSON body naming the user; apiFetch, since not every generated schema carries
-    // DELETE request bodies.
+    // DELETE with a JSON body naming the user.
     mutationFn: async (username: string) => {
-      await apiFetch(`/projects/${encodeURIComponent(slug)}/members/`, {
-        method: "DELETE",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ username }),
-      });
+      await unwrap(api.DELETE("/api/v1/projects/{slug}/members/", { params: { path: { slug } }, body: { username } }));
       return username;
     },
     onSuccess: (username) => {

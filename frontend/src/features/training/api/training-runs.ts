@@ -1,9 +1,12 @@
 // Training runs: the recent list, one run followed live while it is queued or running, and starting one.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, apiFetch, unwrap } from "@/lib/api/client";
+import { api, unwrap } from "@/lib/api/client";
+import type { components } from "@/lib/api/schema";
 
 import { isActive, type Page, type TrainingRun } from "./types";
+
+type StartBody = components["schemas"]["TrainingRunStartInputRequest"];
 
 export const POLL_MS = 1000;
 
@@ -13,15 +16,13 @@ export const trainingKeys = {
   one: (id: number) => ["training-run", id] as const,
 };
 
-// The list is paginated with limit/offset; the generated schema does not describe its query
-// parameters yet, so it is read through apiFetch with the documented response shape.
 export function useTrainingRuns(slug: string, offset: number, limit: number) {
   return useQuery({
     queryKey: trainingKeys.list(slug, offset, limit),
     queryFn: async () =>
-      (await (
-        await apiFetch(`/projects/${encodeURIComponent(slug)}/training-runs/?limit=${limit}&offset=${offset}`)
-      ).json()) as Page<TrainingRun>,
+      (await unwrap(
+        api.GET("/api/v1/projects/{slug}/training-runs/", { params: { path: { slug }, query: { limit, offset } } }),
+      )) as unknown as Page<TrainingRun>,
     // A run started elsewhere (the feedback threshold, another engineer) shows up; faster while one runs.
     refetchInterval: (query) => (query.state.data?.results.some(isActive) ? 5000 : 30_000),
   });
@@ -44,13 +45,12 @@ export function useStartTrainingRun(slug: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (params: Record<string, number | string>) => {
-      const body = Object.keys(params).length ? JSON.stringify({ params }) : undefined;
-      const response = await apiFetch(`/projects/${encodeURIComponent(slug)}/training-runs/`, {
-        method: "POST",
-        headers: body ? { "Content-Type": "application/json" } : undefined,
-        body,
-      });
-      return (await response.json()) as TrainingRun;
+      // No overrides, no body: the run trains with params.yaml as it is. Values that are not numbers are
+      // sent as typed, so the API's 400 names the field.
+      const body = Object.keys(params).length ? ({ params } as StartBody) : undefined;
+      return (await unwrap(
+        api.POST("/api/v1/projects/{slug}/training-runs/", { params: { path: { slug } }, body }),
+      )) as unknown as TrainingRun;
     },
     onSuccess: (run) => {
       client.setQueryData(trainingKeys.one(run.id), run);

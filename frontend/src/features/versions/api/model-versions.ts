@@ -15,20 +15,14 @@ export const versionKeys = {
 
 const PAGE = 100;
 
-// The list endpoints are paginated with limit/offset; the generated schema does not describe the
-// query parameters yet, so these reads go through apiFetch with the documented response shape.
-async function getJson<T>(path: string): Promise<T> {
-  return (await (await apiFetch(path)).json()) as T;
-}
-
 /** Every version of a project, newest first. There is no single-version GET, and a project has
  *  tens of versions, so the pages are walked once and shared by the list, chart and detail pages. */
 export async function fetchAllModelVersions(slug: string): Promise<ModelVersion[]> {
   const versions: ModelVersion[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await getJson<Page<ModelVersion>>(
-      `/projects/${encodeURIComponent(slug)}/model-versions/?limit=${PAGE}&offset=${offset}`,
-    );
+    const page = (await unwrap(
+      api.GET("/api/v1/projects/{slug}/model-versions/", { params: { path: { slug }, query: { limit: PAGE, offset } } }),
+    )) as unknown as Page<ModelVersion>;
     versions.push(...page.results);
     if (!page.next || page.results.length === 0 || versions.length >= page.count) return versions;
   }
@@ -41,7 +35,8 @@ export function useModelVersions(slug: string) {
 export function useLearningCurve(slug: string) {
   return useQuery({
     queryKey: versionKeys.learningCurve(slug),
-    queryFn: () => getJson<LearningCurve>(`/projects/${encodeURIComponent(slug)}/learning-curve/`),
+    queryFn: async () =>
+      (await unwrap(api.GET("/api/v1/projects/{slug}/learning-curve/", { params: { path: { slug } } }))) as unknown as LearningCurve,
   });
 }
 
@@ -77,14 +72,13 @@ async function runAction(slug: string, action: Action): Promise<ModelVersion> {
       return (await unwrap(
         api.POST("/api/v1/projects/{slug}/rollback/", { params: { path: { slug } }, body }),
       )) as unknown as ModelVersion;
-    case "reject": {
-      const response = await apiFetch(`/model-versions/${action.versionId}/reject/`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as ModelVersion;
-    }
+    case "reject":
+      return (await unwrap(
+        api.POST("/api/v1/model-versions/{version_id}/reject/", {
+          params: { path: { version_id: action.versionId } },
+          body,
+        }),
+      )) as unknown as ModelVersion;
   }
 }
 
