@@ -32,7 +32,9 @@ else
 fi
 # Model versions link their MLflow run in the browser when the UI has an http address.
 if [[ $MLFLOW_UI == http* ]]; then export MLFLOW_UI_URL=${MLFLOW_UI_URL:-$MLFLOW_UI}; fi
-"$ROOT/.venv/bin/celery" -A config worker -l info --concurrency 1 >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
+# -B: the worker also runs Celery beat (one process here), whose schedule rotates the queues' scoring windows.
+"$ROOT/.venv/bin/celery" -A config worker -B -s "$HITL_VAR_DIR/celerybeat-schedule" -l info --concurrency 1 \
+  >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
 pids+=($!)
 "$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
   --timeout 120 --access-logfile "$HITL_VAR_DIR/log/access.log" >"$HITL_VAR_DIR/log/web.log" 2>&1 &

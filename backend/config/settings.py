@@ -214,6 +214,12 @@ QUEUE_SCORE_WINDOW_TEXT = int(os.environ.get("QUEUE_SCORE_WINDOW_TEXT", 20000))
 QUEUE_SCORE_WINDOW_IMAGES = int(os.environ.get("QUEUE_SCORE_WINDOW_IMAGES", 500))
 QUEUE_SCORE_CHUNK_TEXT = int(os.environ.get("QUEUE_SCORE_CHUNK_TEXT", 1000))
 QUEUE_SCORE_CHUNK_IMAGES = int(os.environ.get("QUEUE_SCORE_CHUNK_IMAGES", 16))
+# Celery beat (`make run` runs it inside its worker; compose has a `beat` service) rotates every project's scoring
+# window this often, so pools larger than a window catch up with a new champion unattended. 0 turns it off.
+QUEUE_ROTATION_SECONDS = int(os.environ.get("QUEUE_ROTATION_SECONDS", 900))
+CELERY_BEAT_SCHEDULE = ({"queue-rotation": {"task": "predictions.rotate_queues",
+                                            "schedule": float(QUEUE_ROTATION_SECONDS)}}
+                        if QUEUE_ROTATION_SECONDS > 0 else {})
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")
 # Where people open the MLflow UI in a browser (make run: its local UI; compose: the published port). Model

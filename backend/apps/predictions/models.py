@@ -64,7 +64,7 @@ class ScoringTrigger(models.TextChoices):
     FIRST_CHAMPION = "first_champion"
     PROMOTION = "promotion"
     ROLLBACK = "rollback"
-    ROTATION = "rotation"  # the previous job's window ended with pool items that had never been scored
+    ROTATION = "rotation"  # the next window: the last one ended with never-scored items, or the periodic rotation
     BOOTSTRAP = "bootstrap"
     MANUAL = "manual"  # `manage.py score_queue` (cron) or an operator
 

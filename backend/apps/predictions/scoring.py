@@ -101,6 +101,23 @@ def _request(*, project, trigger: str, actor, enqueue: bool) -> QueueScoring | N
     return job
 
 
+def queue_scoring_rotate() -> list[QueueScoring]:
+    """The periodic trigger (Celery beat, `QUEUE_ROTATION_SECONDS`): each project whose champion has not yet scored
+    every unanswered pool item gets its next window (or keeps its active job). Pools larger than one window are
+    thus fully rescored after a promotion within a few periods, with nobody running a command."""
+    from apps.projects.models import Project
+
+    jobs = []
+    for project in Project.objects.order_by("slug"):
+        champion = champion_get(project=project)
+        if champion is None or not scoring_candidates(project=project, model_version=champion).exists():
+            continue
+        job = queue_scoring_request(project=project, trigger=ScoringTrigger.ROTATION)
+        if job is not None:
+            jobs.append(job)
+    return jobs
+
+
 def _enqueue(job_id: int) -> None:
     """Send the job to the workers; if the broker refuses, fail it visibly instead of leaving it queued."""
     from .tasks import queue_scoring_task

@@ -19,3 +19,12 @@ def queue_scoring_task(job_id: int) -> None:
     from .scoring import queue_scoring_execute
 
     queue_scoring_execute(job_id=job_id)
+
+
+@shared_task(name="predictions.rotate_queues", acks_late=True, soft_time_limit=300, time_limit=360,
+             autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def queue_rotation_task() -> None:
+    """Celery beat's periodic trigger: the next scoring window for every project whose queue is not current."""
+    from .scoring import queue_scoring_rotate
+
+    queue_scoring_rotate()

@@ -311,3 +311,30 @@ def test_a_job_silent_too_long_is_sent_again(trained_project, sent, django_captu
     QueueScoring.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
     request()
     assert len(sent) == 3  # running without a chunk for 10 minutes: its worker may be gone
+
+
+def test_the_periodic_rotation_requests_a_window_only_where_the_queue_is_not_current(
+        trained_project, users, sent, settings, django_capture_on_commit_callbacks):
+    from apps.core.tests.fixtures import create_project
+    from apps.predictions.scoring import queue_scoring_rotate
+    from apps.predictions.tasks import queue_rotation_task
+
+    untrained = create_project(slug="no-champion", owner=users["engineer"])
+    assert settings.CELERY_BEAT_SCHEDULE["queue-rotation"]["task"] == queue_rotation_task.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = queue_scoring_rotate()  # never scored: a window for it, none for the project without a champion
+    assert [(j.project_id, j.trigger) for j in jobs] == [(trained_project.pk, "rotation")]
+    assert sent == [jobs[0].pk]
+    assert not QueueScoring.objects.filter(project=untrained).exists()
+
+    queue_scoring_execute(job_id=jobs[0].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_scoring_rotate() == []  # everything scored by the champion: nothing queued
+    assert len(sent) == 1
+
+    promote_second(trained_project, users["engineer"])  # outside capture: its own after-commit request never runs
+    with django_capture_on_commit_callbacks(execute=True):
+        again = queue_scoring_rotate()
+    assert len(again) == 1 and again[0].model_version.number == 2 and again[0].model_version.status == "champion"
+    assert sent == [jobs[0].pk, again[0].pk]
