@@ -24,11 +24,12 @@ export function ProjectLayout() {
   return (
     <>
       <div className="project-title">
-        <h1>{project.name}</h1>
+        {/* The page below has the one h1; the project is its context (and names the project menu). */}
+        <p className="project-name">{project.name}</p>
         <Badge tone="info">{project.task === "object_detection" ? "object detection" : "text classification"}</Badge>
         <span className="muted small mono">{project.slug}</span>
       </div>
-      <nav className="project-nav" aria-label="Project">
+      <nav className="project-nav" aria-label={`Project ${project.name}`}>
         {TABS.filter((tab) => can(roles, tab.permission)).map((tab) => (
           <NavLink key={tab.to} to={tab.to}>
             {tab.label}
