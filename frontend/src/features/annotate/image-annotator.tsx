@@ -5,13 +5,13 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { BoxEditor, type EditorBox } from "@/components/box-editor";
 import { Button, ErrorMessage, Loading } from "@/components/ui";
 
-import type { Answer, AnswerBox } from "./api/feedback";
+import type { AnswerBox } from "./api/feedback";
 import { itemImageUrl, useItemSize } from "./api/item";
 import { predictedBoxes, type QueueEntry } from "./api/queue";
 import { sameBoxes, toAnswerBoxes } from "./boxes";
 import { CommentField } from "./comment-field";
 import { formatPercent } from "./format";
-import type { Answered } from "./queue-state";
+import type { Answered, AnnotatorProps } from "./queue-state";
 import { ShortcutLegend, type Shortcut } from "./shortcut-legend";
 import { isPressable, plain, useShortcuts } from "./use-shortcuts";
 
@@ -24,16 +24,7 @@ export const IMAGE_SHORTCUTS: Shortcut[] = [
   { keys: ["C"], action: "write a comment (Esc leaves it)" },
 ];
 
-type Props = {
-  entry: QueueEntry;
-  previous: Answered | null;
-  labels: string[];
-  canBack: boolean;
-  onSubmit: (answer: Answer) => void;
-  onSkip: () => void;
-  onBack: () => void;
-  onForward: () => void;
-};
+type Props = AnnotatorProps;
 
 function startingBoxes(entry: QueueEntry, previous: Answered | null): EditorBox[] {
   if (previous && "boxes" in previous.answer) return previous.answer.boxes;

@@ -9,6 +9,19 @@ import type { QueueEntry, QueuePage } from "./api/queue";
 
 export type Delivery = "sending" | "sent" | "failed";
 
+/** What the queue page hands the text and the image annotator: the item, the answer given to it earlier in this
+ *  session (when the user went back), and the moves. */
+export type AnnotatorProps = {
+  entry: QueueEntry;
+  previous: Answered | null;
+  labels: string[];
+  canBack: boolean;
+  onSubmit: (answer: Answer) => void;
+  onSkip: () => void;
+  onBack: () => void;
+  onForward: () => void;
+};
+
 export type Answered = {
   key: number;
   entry: QueueEntry;

@@ -5,23 +5,13 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui";
 
 import type { Answer } from "./api/feedback";
-import type { QueueEntry } from "./api/queue";
 import { CommentField } from "./comment-field";
 import { formatPercent } from "./format";
 import { LabelChoices, labelIndexForKey } from "./label-choices";
-import type { Answered } from "./queue-state";
+import type { Answered, AnnotatorProps } from "./queue-state";
 import { isPressable, plain, useShortcuts } from "./use-shortcuts";
 
-type Props = {
-  entry: QueueEntry;
-  previous: Answered | null;
-  labels: string[];
-  canBack: boolean;
-  onSubmit: (answer: Answer) => void;
-  onSkip: () => void;
-  onBack: () => void;
-  onForward: () => void;
-};
+type Props = AnnotatorProps;
 
 function previousLabel(previous: Answered | null, fallback: string): string {
   if (!previous) return fallback;

@@ -1,12 +1,11 @@
 // Whole datasets in a standard format → POST /projects/{slug}/import/ (multipart format + file).
 import { useState } from "react";
 
-import { Button } from "@/components/ui";
 import { Field } from "@/components/ui/field";
 
 import { IMPORT_FORMATS } from "../api/formats";
 import { importProjectFile } from "../api/import-project";
-import { formatBytes, tooLarge } from "../limits";
+import { ChosenFile } from "./chosen-file";
 import { DropZone } from "./drop-zone";
 import { UploadStatus } from "./upload-status";
 import { useUpload } from "./use-upload";
@@ -20,7 +19,6 @@ export function FormatImport({ slug, task }: { slug: string; task: Task }) {
   const upload = useUpload();
   const info = formats.find((f) => f.format === format) ?? formats[0];
   const sending = upload.state.phase === "sending";
-  const oversize = file ? tooLarge(file) : null;
 
   return (
     <section className="card stack" aria-labelledby="format-import-title">
@@ -59,19 +57,9 @@ export function FormatImport({ slug, task }: { slug: string; task: Task }) {
         }}
       />
       {file && (
-        <div className="row">
-          <span className="mono">{file.name}</span>
-          <span className="muted small">{formatBytes(file.size)}</span>
-          {oversize && <span className="file-flag">{oversize}</span>}
-          <span className="spacer" />
-          <Button
-            variant="primary"
-            disabled={sending || Boolean(oversize)}
-            onClick={() => void upload.start(file.name, (options) => importProjectFile(slug, format, file, options))}
-          >
-            Import as {info.name}
-          </Button>
-        </div>
+        <ChosenFile file={file} sending={sending} onSend={() => void upload.start(file.name, (options) => importProjectFile(slug, format, file, options))}>
+          Import as {info.name}
+        </ChosenFile>
       )}
       <UploadStatus upload={upload} label={`Importing ${file?.name ?? "the file"}`} />
     </section>

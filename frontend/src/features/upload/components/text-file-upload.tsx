@@ -1,11 +1,10 @@
 // Text projects: one CSV or JSONL file of texts → POST /projects/{slug}/items/ (all-or-nothing).
 import { useState } from "react";
 
-import { Button } from "@/components/ui";
 
 import { uploadTextFile } from "../api/import-items";
-import { formatBytes, tooLarge } from "../limits";
 import { DropZone } from "./drop-zone";
+import { ChosenFile } from "./chosen-file";
 import { UploadStatus } from "./upload-status";
 import { useUpload } from "./use-upload";
 
@@ -16,7 +15,6 @@ export function TextFileUpload({ slug, labels }: { slug: string; labels: string[
   const [choiceError, setChoiceError] = useState<string | null>(null);
   const upload = useUpload();
   const sending = upload.state.phase === "sending";
-  const oversize = file ? tooLarge(file) : null;
 
   function choose(files: File[]) {
     const chosen = files[0];
@@ -61,19 +59,9 @@ export function TextFileUpload({ slug, labels }: { slug: string; labels: string[
         </p>
       )}
       {file && (
-        <div className="row">
-          <span className="mono">{file.name}</span>
-          <span className="muted small">{formatBytes(file.size)}</span>
-          {oversize && <span className="file-flag">{oversize}</span>}
-          <span className="spacer" />
-          <Button
-            variant="primary"
-            disabled={sending || Boolean(oversize)}
-            onClick={() => void upload.start(file.name, (options) => uploadTextFile(slug, file, options))}
-          >
-            Import {file.name}
-          </Button>
-        </div>
+        <ChosenFile file={file} sending={sending} onSend={() => void upload.start(file.name, (options) => uploadTextFile(slug, file, options))}>
+          Import {file.name}
+        </ChosenFile>
       )}
       <UploadStatus upload={upload} label={`Uploading ${file?.name ?? "the file"}`} />
     </section>
