@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { BACKEND_DIR, VENV_BIN } from "../harness/paths.mjs";
+import { waitFor } from "../harness/processes.mjs";
 
 if (!process.env.E2E_STACK && !process.env.E2E_STACK_FILE) {
   throw new Error("run the e2e tests through e2e/run.mjs (npm run e2e / make e2e): it starts the platform they need "
@@ -89,18 +90,7 @@ export function manage(...args) {
   });
 }
 
-/** Polls `check` until it returns something truthy. */
-export async function eventually(what, check, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${last.message}` : ""}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** Polls `check` until it returns something truthy (the harness's waitFor, with test-sized defaults). */
+export function eventually(what, check, { timeoutMs = 30_000, intervalMs = 250 } = {}) {
+  return waitFor(what, check, { timeoutMs, intervalMs });
 }
