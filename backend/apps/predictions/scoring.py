@@ -107,15 +107,18 @@ def queue_scoring_rotate() -> list[QueueScoring]:
     thus fully rescored after a promotion within a few periods, with nobody running a command."""
     from apps.projects.models import Project
 
-    jobs = []
-    for project in Project.objects.order_by("slug"):
-        champion = champion_get(project=project)
-        if champion is None or not scoring_candidates(project=project, model_version=champion).exists():
-            continue
-        job = queue_scoring_request(project=project, trigger=ScoringTrigger.ROTATION)
-        if job is not None:
-            jobs.append(job)
-    return jobs
+    jobs = (queue_scoring_request_if_behind(project=p, trigger=ScoringTrigger.ROTATION)
+            for p in Project.objects.order_by("slug"))
+    return [job for job in jobs if job is not None]
+
+
+def queue_scoring_request_if_behind(*, project, trigger: str, actor=None) -> QueueScoring | None:
+    """A scoring job when the champion has not scored every unanswered pool item yet; None when it has (or there
+    is no champion)."""
+    champion = champion_get(project=project)
+    if champion is None or not scoring_candidates(project=project, model_version=champion).exists():
+        return None
+    return queue_scoring_request(project=project, trigger=trigger, actor=actor)
 
 
 def _enqueue(job_id: int) -> None:

@@ -7,8 +7,7 @@ next window of items whose score is not the champion's. By default it hands the 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.predictions.models import ScoringTrigger
-from apps.predictions.scoring import queue_scoring_request, queue_scoring_run_inline, scoring_progress
-from apps.predictions.selectors import scoring_candidates
+from apps.predictions.scoring import queue_scoring_request_if_behind, queue_scoring_run_inline, scoring_progress
 from apps.projects.models import Project
 from apps.training.progress import progress_line
 from apps.training.selectors import champion_get
@@ -41,9 +40,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{p.slug}: " + (f"job {job.pk} {job.status}, {job.done} scored by v{champion.number}"
                                                    if job else f"already scored by v{champion.number}"))
                 continue
-            if not scoring_candidates(project=p, model_version=champion).exists():
+            job = queue_scoring_request_if_behind(project=p, trigger=ScoringTrigger.MANUAL)
+            if job is None:
                 self.stdout.write(f"{p.slug}: already scored by v{champion.number}")
                 continue
-            job = queue_scoring_request(project=p, trigger=ScoringTrigger.MANUAL)
             self.stdout.write(f"{p.slug}: job {job.pk} {job.status} (v{champion.number}, window {job.window})")
 
