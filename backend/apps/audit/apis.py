@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -94,7 +95,8 @@ class AuditEventExportApi(APIView):
                     for k, v in filters.items() if v}
         events, count = audit_export_start(actor=request.user, fmt=fmt, events=events, filters=recorded)
         response = StreamingHttpResponse(audit_events_stream(events=events, fmt=fmt), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="audit-events-{timezone.now():%Y%m%dT%H%M%SZ}.{fmt}"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"audit-events-{timezone.now():%Y%m%dT%H%M%SZ}.{fmt}")
         response["X-Event-Count"] = str(count)
         return response
 

@@ -3,6 +3,7 @@ import json
 
 from django.conf import settings
 from django.http import FileResponse
+from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -121,5 +122,5 @@ class ItemImageApi(APIView):
             raise NotFound("This item has no image.")
         response = FileResponse(image_open(item.storage_key), content_type=item.content_type)
         response["Cache-Control"] = "private, max-age=300"
-        response["Content-Disposition"] = f'inline; filename="{item.file_name or item.pk}"'
+        response["Content-Disposition"] = content_disposition_header(False, item.file_name or str(item.pk))
         return response

@@ -3,6 +3,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -193,5 +194,5 @@ class ModelCardApi(APIView):
         else:
             body, content_type = model_card_markdown(model_version=version), "text/markdown; charset=utf-8"
         response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
         return response

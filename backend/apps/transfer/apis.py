@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -35,7 +36,7 @@ class ProjectExportApi(APIView):
             audit_event_record(action="project.exported", actor=request.user, project=project, obj=project,
                                details={"format": fmt, "bytes": len(content)})
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        response["Content-Disposition"] = content_disposition_header(True, file_name)
         return response
 
 
