@@ -28,12 +28,10 @@ from ai_models.formats.records import (
     check_export_names,
     image_size,
     load_file,
-    open_zip,
     zip_add,
     zip_add_dir,
-    zip_members,
-    zip_read,
 )
+from ai_models.formats.zips import ZipLimits, open_zip, zip_members, zip_read
 
 ANNOTATIONS_FILE = "annotations.json"
 
@@ -180,12 +178,13 @@ def parse_coco(data: dict | bytes | str, files: dict[str, bytes] | None = None) 
     return ImportBundle(labels=list(categories.values()), images=records, files=kept)
 
 
-def parse_coco_zip(data: bytes) -> ImportBundle:
+def parse_coco_zip(data: bytes, *, limits: ZipLimits | None = None) -> ImportBundle:
     """A zip holding the COCO JSON (``annotations.json``, else its only ``.json`` file) and the images.
 
-    Images are matched by file name, wherever they lie in the zip.
+    Images are matched by file name, wherever they lie in the zip. ``limits``: what the archive may unpack
+    to (see :mod:`ai_models.formats.zips`), checked before any member is read.
     """
-    archive = open_zip(data, "COCO zip")
+    archive = open_zip(data, "COCO zip", limits)
     members = zip_members(archive)
     jsons = [m for m in members if m.lower().endswith(".json")]
     named = sorted((m for m in jsons if posixpath.basename(m) == ANNOTATIONS_FILE), key=len)
@@ -203,7 +202,8 @@ def parse_coco_zip(data: bytes) -> ImportBundle:
             if name in files:
                 raise FormatError(f"{member}: another image in the zip has the file name {name}.")
             files[name] = zip_read(archive, member)
+    document = zip_read(archive, where)
     try:
-        return parse_coco(zip_read(archive, where), files)
+        return parse_coco(document, files)
     except FormatError as exc:
         raise FormatError(str(exc).replace("COCO JSON", where, 1)) from exc

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -137,35 +136,6 @@ def image_size(name: str, data: bytes) -> tuple[int, int]:
     if width <= 0 or height <= 0:
         raise FormatError(f"{name}: image size {width}x{height} is not positive.")
     return width, height
-
-
-def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
-    if not isinstance(data, bytes | bytearray):
-        raise FormatError(f"{what}: bytes of a zip archive expected, got {type(data).__name__}.")
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
-        raise FormatError(f"{what}: not a zip archive ({exc}).") from exc
-
-
-def zip_members(archive: zipfile.ZipFile) -> list[str]:
-    """File members, without folders and OS clutter (``__MACOSX/``, ``.DS_Store``, ``Thumbs.db``)."""
-    names = []
-    for info in archive.infolist():
-        name = info.filename
-        parts = name.split("/")
-        if info.is_dir() or "__MACOSX" in parts or parts[-1] in {".DS_Store", "Thumbs.db"}:
-            continue
-        names.append(name)
-    return names
-
-
-def zip_read(archive: zipfile.ZipFile, member: str) -> bytes:
-    """One member's bytes; a damaged member (bad CRC, bad compressed data) is a FormatError naming it."""
-    try:
-        return archive.read(member)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise FormatError(f"{member}: damaged in the zip ({exc}).") from exc
 
 
 def zip_add(archive: zipfile.ZipFile, name: str, data: bytes | str, *, compress: bool = True) -> None:

@@ -30,12 +30,10 @@ from ai_models.formats.records import (
     check_export_names,
     image_size,
     load_file,
-    open_zip,
     zip_add,
     zip_add_dir,
-    zip_members,
-    zip_read,
 )
+from ai_models.formats.zips import ZipLimits, open_zip, zip_members, zip_read
 
 HOLDOUT_SPLIT = "holdout"
 VAL_FOLDERS = {"val", "valid", "validation", "test"}
@@ -171,13 +169,14 @@ def _parse_line(line: str, where: str, names: list[str], width: int, height: int
     return BoxRecord(label=names[cls], x=(cx - w / 2) * width, y=(cy - h / 2) * height, w=w * width, h=h * height)
 
 
-def parse_yolo_zip(data: bytes, labels: list[str] | None = None) -> ImportBundle:
+def parse_yolo_zip(data: bytes, labels: list[str] | None = None, *, limits: ZipLimits | None = None) -> ImportBundle:
     """Images with their sizes (read with Pillow) and boxes; ``labels``: the project's labels, if any.
 
     With ``labels`` given, every class in ``data.yaml`` must be one of them (any order: boxes are
     mapped by name) and the bundle's labels are ``labels``; otherwise they are the ``data.yaml`` names.
+    ``limits``: what the archive may unpack to (see :mod:`ai_models.formats.zips`), checked before reading.
     """
-    archive = open_zip(data, "YOLO zip")
+    archive = open_zip(data, "YOLO zip", limits)
     members = zip_members(archive)
     where, prefix, names = _read_yaml(archive, members)
     if labels is not None:

@@ -7,6 +7,8 @@ same all-or-nothing validation as uploads.
 """
 import json
 
+from django.conf import settings
+
 from apps.core.exceptions import ApplicationError
 from apps.feedback.selectors import latest_human_answers
 from apps.items.image_import import images_import
@@ -119,9 +121,17 @@ def _check_labels(project, seen) -> None:
                                f"Add them to the project first (labels can be appended).")
 
 
+def _zip_limits():
+    from ai_models.formats.zips import ZipLimits
+
+    return ZipLimits(max_total_bytes=settings.IMPORT_MAX_UNZIPPED_BYTES,
+                     max_member_bytes=settings.IMPORT_MAX_MEMBER_BYTES, max_members=settings.IMPORT_MAX_MEMBERS)
+
+
 def project_import(*, project, fmt: str, name: str, data: bytes, actor) -> dict:
     from ai_models.formats import coco, labelstudio, yolo
     from ai_models.formats.records import FormatError
+    from ai_models.formats.zips import ArchiveLimitError
 
     _check_format(project, fmt)
     try:
@@ -139,8 +149,11 @@ def project_import(*, project, fmt: str, name: str, data: bytes, actor) -> dict:
         if fmt == "labelstudio":
             raise ApplicationError("Label Studio image tasks reference images by URL; import them as a coco_zip or "
                                    "yolo zip, or upload the images with their boxes.")
-        bundle = {"yolo": lambda: yolo.parse_yolo_zip(data, None), "coco_zip": lambda: coco.parse_coco_zip(data),
+        bundle = {"yolo": lambda: yolo.parse_yolo_zip(data, None, limits=_zip_limits()),
+                  "coco_zip": lambda: coco.parse_coco_zip(data, limits=_zip_limits()),
                   "coco": lambda: coco.parse_coco(data)}[fmt]()
+    except ArchiveLimitError as exc:
+        raise ApplicationError(f"{name}: {exc}", status=413) from exc
     except FormatError as exc:
         raise ApplicationError(f"{name}: {exc}") from exc
     _check_labels(project, bundle.labels)
