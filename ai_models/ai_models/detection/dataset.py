@@ -23,6 +23,8 @@ from ai_models.detection.schema import DetectionExample
 SPLITS = ("train", "val")
 DATA_YAML = "data.yaml"
 IMAGE_SUFFIXES = frozenset({"bmp", "jpeg", "jpg", "png", "tif", "tiff", "webp"})
+#: The only Pillow decoders that ever open a dataset image (those of IMAGE_SUFFIXES; "JPEG" also opens MPO).
+PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF")
 
 
 def repeats(weight: float) -> int:
@@ -51,7 +53,7 @@ def _inspect(path: Path) -> tuple[tuple[int, int], str]:
     file suffix ultralytics needs to recognise it as an image."""
     from PIL import Image
 
-    with Image.open(path) as im:
+    with Image.open(path, formats=PILLOW_FORMATS) as im:  # lazy: the header only, no pixels decoded
         w, h = im.size
         orientation = im.getexif().get(0x0112)
         fmt = (im.format or "").lower()

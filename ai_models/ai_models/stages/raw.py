@@ -116,14 +116,14 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _image_suffix(path: Path) -> str:
-    from ai_models.detection.dataset import IMAGE_SUFFIXES
+    from ai_models.detection.dataset import IMAGE_SUFFIXES, PILLOW_FORMATS
 
     suffix = path.suffix.lower().lstrip(".")
     if suffix in IMAGE_SUFFIXES:
         return suffix
     from PIL import Image
 
-    with Image.open(path) as im:
+    with Image.open(path, formats=PILLOW_FORMATS) as im:
         fmt = (im.format or "png").lower()
     return "jpg" if fmt in ("jpeg", "mpo") else fmt
 

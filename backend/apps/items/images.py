@@ -1,6 +1,7 @@
 """Image validation and storage: only real, complete, reasonably sized images reach object storage.
 
-Refusals are 4xx with the file named: not an image, an unsupported format, truncated data, too many
+Refusals are 4xx with the file named: not an image of a supported type (only the JPEG, PNG, WebP and BMP
+decoders ever run on uploaded bytes), truncated data, too many
 bytes (IMAGE_MAX_BYTES, 413) or too many pixels (IMAGE_MAX_PIXELS: decompression bombs, 413).
 """
 import contextlib
@@ -19,6 +20,10 @@ from apps.core.exceptions import ApplicationError
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "BMP": "image/bmp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "BMP": "bmp"}
+# Pillow reports a JPEG with a multi-picture extension (many phone photos) as MPO; it is a JPEG to everyone else.
+ALIASES = {"MPO": "JPEG"}
+# Only these decoders ever see uploaded bytes: Image.open(formats=...) never tries TIFF, PSD, EPS, ... plugins.
+PILLOW_FORMATS = [*FORMATS]
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,20 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with pillow_open(io.BytesIO(data)) as probe:
-                fmt, (width, height) = probe.format, probe.size
+            with pillow_open(io.BytesIO(data), formats=PILLOW_FORMATS) as probe:  # lazy: reads the header only
+                fmt, (width, height) = ALIASES.get(probe.format, probe.format), probe.size
                 if width * height > settings.IMAGE_MAX_PIXELS:
                     raise ApplicationError(f"{file_name}: {width}x{height} pixels is over the "
                                            f"{settings.IMAGE_MAX_PIXELS} pixel limit.", status=413)
                 probe.verify()
-            with pillow_open(io.BytesIO(data)) as full:
+            with pillow_open(io.BytesIO(data), formats=PILLOW_FORMATS) as full:
                 full.load()  # decodes every pixel: truncated files fail here
     except ApplicationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ApplicationError(f"{file_name}: too many pixels (decompression bomb guard).", status=413) from exc
     except UnidentifiedImageError as exc:
-        raise ApplicationError(f"{file_name}: not an image.") from exc
+        raise ApplicationError(f"{file_name}: not an image of a supported type ({', '.join(FORMATS)}).") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ApplicationError(f"{file_name}: damaged or truncated image ({exc}).") from exc
     if fmt not in FORMATS:
