@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export HITL_VAR_DIR=${HITL_VAR_DIR:-$ROOT/var}
+# Owner-only (as settings do for every Django process): var/ holds the database, stored items, secrets and logs.
+# The chmod tightens an installation made before this rule, once per start.
+umask 077
+mkdir -p "$HITL_VAR_DIR" && chmod -R go-rwx "$HITL_VAR_DIR"
 PORT=${PORT:-8000}
 MLFLOW_PORT=${MLFLOW_PORT:-5000}
 PY=$ROOT/.venv/bin/python

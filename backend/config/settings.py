@@ -10,9 +10,13 @@ from pathlib import Path
 
 import dj_database_url
 
+from .private_dir import private_dir_prepare
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("HITL_VAR_DIR", REPO_DIR / "var")).resolve()
+# Owner-only from here on (umask 077, VAR_DIR 0700): the database, stored items and secrets live under it.
+private_dir_prepare(VAR_DIR)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -142,6 +146,9 @@ def _frontend_headers(headers, path: str, url: str) -> None:
 WHITENOISE_ADD_HEADERS_FUNCTION = _frontend_headers
 
 STORAGE_ROOT = Path(os.environ.get("STORAGE_ROOT", VAR_DIR / "storage"))
+# Django's FileSystemStorage (stored items, collected static files) would chmod what it writes to 0644 / 0755.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 if S3_BUCKET:
     # Object storage (S3 / MinIO). Objects stay private: clients get bytes through the API only.
