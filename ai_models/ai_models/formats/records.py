@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from ai_models.boxes import Box as BoxRecord  # one box type for geometry and formats: pixels, top-left origin
+from ai_models.orientation import exif_orientation, shown_size
 
 #: The image bytes of an export: a mapping ``file_name -> bytes`` or a callable that loads one file.
 FileSource = Mapping[str, bytes] | Callable[[str], bytes]
@@ -120,7 +121,8 @@ def _image_class(data: bytes) -> type | None:
 
 
 def image_size(name: str, data: bytes) -> tuple[int, int]:
-    """``(width, height)`` as stored (like the backend's upload check: no EXIF rotation applied).
+    """``(width, height)`` as shown: EXIF orientation applied (read from the header, see ai_models.orientation),
+    like the backend, which stores the image that way; boxes in an imported file refer to that image.
 
     The format's Pillow class reads the header directly, not ``PIL.Image.open``: Ultralytics, once
     imported, patches ``Image.open`` to pip-install a HEIF plugin whenever a file is not recognised.
@@ -130,7 +132,7 @@ def image_size(name: str, data: bytes) -> tuple[int, int]:
         raise FormatError(f"{name}: not a readable image (expected PNG, JPEG, WebP or BMP data).")
     try:
         with cls(io.BytesIO(data)) as probe:
-            width, height = probe.size
+            width, height = shown_size(*probe.size, exif_orientation(probe))
     except (OSError, SyntaxError, ValueError) as exc:
         raise FormatError(f"{name}: not a readable image ({exc}).") from exc
     if width <= 0 or height <= 0:
