@@ -155,7 +155,11 @@ def validate_box(box: Box, width: int, height: int) -> None:
     if not isinstance(box.label, str) or not box.label.strip():
         raise ValueError(f"Box label must be a non-empty string, got {box.label!r}.")
     coords = {"x": box.x, "y": box.y, "w": box.w, "h": box.h}
-    bad = {k: v for k, v in coords.items() if not math.isfinite(v)}
+    loose = {k: v for k, v in coords.items() if isinstance(v, bool) or not isinstance(v, int | float)}
+    if loose:
+        raise ValueError(f"Box coordinates must be numbers, got {loose}.")
+    # an int beyond 2**53 is no exact float (and past ~1e308 none at all): as unusable as inf
+    bad = {k: v for k, v in coords.items() if (abs(v) > 2**53 if isinstance(v, int) else not math.isfinite(v))}
     if bad:
         raise ValueError(f"Box coordinates must be finite numbers, got {bad}.")
     if box.w <= 0 or box.h <= 0:
@@ -163,5 +167,7 @@ def validate_box(box: Box, width: int, height: int) -> None:
     tol = EDGE_TOLERANCE
     if box.x < -tol or box.y < -tol or box.x + box.w > width + tol or box.y + box.h > height + tol:
         raise ValueError(f"Box (x={box.x}, y={box.y}, w={box.w}, h={box.h}) lies outside the {width}x{height} image.")
-    if box.confidence is not None and not (math.isfinite(box.confidence) and 0 <= box.confidence <= 1):
+    conf = box.confidence
+    if conf is not None and (isinstance(conf, bool) or not isinstance(conf, int | float)
+                             or not (0 <= conf <= 1)):
         raise ValueError(f"Box confidence must be in [0, 1], got {box.confidence}.")

@@ -15,10 +15,18 @@ def box_validate(box, *, labels: list[str], width: int, height: int, where: str)
     label = box.get("label")
     if label not in labels:
         raise ApplicationError(f"{where}: unknown label {label!r}; the project's labels are {', '.join(labels)}.")
+    missing = [k for k in ("x", "y", "w", "h") if k not in box]
+    if missing:
+        raise ApplicationError(f"{where}: {', '.join(missing)} missing; a box needs label, x, y, w and h.")
+    for key in ("x", "y", "w", "h", "confidence"):
+        # JSON numbers only: float() would also take true, "1e1" and " 5 " and store them as given.
+        value = box.get(key)
+        if key in box and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ApplicationError(f"{where}: {key} must be a number, not {value!r}.")
     try:
         x, y, w, h = (float(box[k]) for k in ("x", "y", "w", "h"))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ApplicationError(f"{where}: x, y, w and h must all be numbers.") from exc
+    except OverflowError as exc:  # an integer beyond any float
+        raise ApplicationError(f"{where}: coordinates must be finite numbers.") from exc
     if not all(math.isfinite(v) for v in (x, y, w, h)):
         raise ApplicationError(f"{where}: coordinates must be finite numbers.")
     if w <= 0 or h <= 0:
