@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "apps.accounts.roles.Role",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.core.schema.errors_document"],
+    # <id:...> in URLs (apps.core.limits.IdConverter): a primary key within the database's range.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite'}")

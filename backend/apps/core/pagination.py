@@ -2,9 +2,15 @@
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from .limits import ID_MAX
+
 
 class Pagination(LimitOffsetPagination):
     max_limit = 1000
+
+    def get_offset(self, request) -> int:
+        # Past the last row is an empty page; a number the database cannot take as OFFSET is the same empty page.
+        return min(super().get_offset(request), ID_MAX)
 
 
 class KeyFirstPagination(Pagination):

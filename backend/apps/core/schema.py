@@ -16,6 +16,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 
+from .limits import ID_MAX
 from .pagination import Pagination
 
 # Operations that answer 409 (docs/api.md, Errors), by method and path.
@@ -75,9 +76,11 @@ def _page_serializer(serializer_class):
 
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description=f"Page size: default {settings.REST_FRAMEWORK['PAGE_SIZE']}, "
-                                               f"at most {Pagination.max_limit} (a larger value gets the maximum)."),
-    OpenApiParameter("offset", int, description="Index of the first result (default 0)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": Pagination.max_limit},
+                     description=f"Page size: default {settings.REST_FRAMEWORK['PAGE_SIZE']}, "
+                                 f"at most {Pagination.max_limit} (a larger value gets the maximum)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": ID_MAX},
+                     description="Index of the first result (default 0)."),
 ]
 
 

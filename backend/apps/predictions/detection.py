@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import bounded_id
 from apps.core.queueing import send_or_fail
 from apps.core.request_context import current_request_id
 from apps.items.images import image_open
@@ -39,7 +40,7 @@ def detection_items_resolve(*, project, item_ids: list) -> list[Item]:
     bad = [i for i in item_ids if not isinstance(i, int) or isinstance(i, bool)]
     if bad:
         raise ApplicationError(f"item ids must be integers: {bad[:5]}.")
-    items = Item.objects.in_bulk(item_ids)
+    items = Item.objects.in_bulk([i for i in item_ids if bounded_id(i)])  # a huge number is no item, not a 500
     for index, item_id in enumerate(item_ids):
         item = items.get(item_id)
         if item is None or item.project_id != project.pk or item.erased_at or not item.storage_key:

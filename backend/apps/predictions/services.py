@@ -6,6 +6,7 @@ from django.db import transaction
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import bounded_id
 from apps.core.request_context import current_request_id
 from apps.items.models import Item
 from apps.items.services import item_get_or_create_for_text, items_latest_prediction_mark, normalize_text
@@ -23,17 +24,13 @@ def predictions_record(rows: list[Prediction]) -> list[Prediction]:
     return predictions
 
 
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _resolve_inputs(project, inputs: list) -> list[str | Item]:
     """Each input as a normalized text (to become an item) or an existing Item of this project."""
     if not isinstance(inputs, list) or not inputs:
         raise ApplicationError('Send {"inputs": [{"text": ...} | {"item_id": ...}, ...]} with at least one input.')
     if len(inputs) > settings.PREDICT_MAX_INPUTS:
         raise ApplicationError(f"At most {settings.PREDICT_MAX_INPUTS} inputs per request.")
-    items = Item.objects.in_bulk([e["item_id"] for e in inputs if isinstance(e, dict) and _is_id(e.get("item_id"))])
+    items = Item.objects.in_bulk([e["item_id"] for e in inputs if isinstance(e, dict) and bounded_id(e.get("item_id"))])
     resolved: list[str | Item] = []
     for index, entry in enumerate(inputs):
         if not isinstance(entry, dict) or len({"text", "item_id"} & set(entry)) != 1 or set(entry) - {"text", "item_id"}:
@@ -44,7 +41,7 @@ def _resolve_inputs(project, inputs: list) -> list[str | Item]:
             except ValueError as exc:
                 raise ApplicationError(f"inputs[{index}]: {exc}.") from exc
             continue
-        item = items.get(entry["item_id"]) if _is_id(entry["item_id"]) else None
+        item = items.get(entry["item_id"]) if bounded_id(entry["item_id"]) else None
         if item is None or item.project_id != project.pk or item.erased_at:
             raise ApplicationError(f"inputs[{index}]: no item {entry['item_id']!r} in project {project.slug!r}.")
         resolved.append(item)

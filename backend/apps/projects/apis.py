@@ -7,6 +7,16 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_MANAGE_PROJECTS
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import (
+    INT_MAX,
+    LABEL_MAX,
+    LABELS_MAX,
+    LAWFUL_BASIS_MAX,
+    NAME_MAX,
+    PURPOSE_MAX,
+    RETENTION_DAYS_MAX,
+    USERNAME_MAX,
+)
 
 from .models import Project, Task
 from .selectors import project_get_for_user, project_list_for_user, project_member_usernames, project_overviews, require_role
@@ -58,16 +68,16 @@ def _project_data(project: Project) -> dict:
 
 
 class PolicyFields(serializers.Serializer):
-    retrain_min_feedback = serializers.IntegerField(min_value=0, required=False)
+    retrain_min_feedback = serializers.IntegerField(min_value=0, max_value=INT_MAX, required=False)
     feedback_weight = serializers.FloatField(min_value=0.01, max_value=100, required=False)
     promotion_metric = serializers.ChoiceField(choices=["accuracy", "f1_macro", "map50", "map50_95"], required=False)
     review_iou_threshold = serializers.FloatField(min_value=0.01, max_value=1, required=False)
     confident_removal_threshold = serializers.FloatField(min_value=0.01, max_value=1, required=False)
     min_improvement = serializers.FloatField(min_value=-1, max_value=1, required=False)
     require_approval = serializers.BooleanField(required=False)
-    retention_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    purpose = serializers.CharField(required=False, allow_blank=True)
-    lawful_basis = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    retention_days = serializers.IntegerField(min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True)
+    purpose = serializers.CharField(required=False, allow_blank=True, max_length=PURPOSE_MAX)
+    lawful_basis = serializers.CharField(required=False, allow_blank=True, max_length=LAWFUL_BASIS_MAX)
 
 
 class ProjectListCreateApi(APIView):
@@ -76,9 +86,10 @@ class ProjectListCreateApi(APIView):
             ref_name = "ProjectListCreateInput"
 
         slug = serializers.SlugField(max_length=64)
-        name = serializers.CharField(max_length=200)
+        name = serializers.CharField(max_length=NAME_MAX)
         task = serializers.ChoiceField(choices=Task.choices)
-        labels = serializers.ListField(child=serializers.CharField(max_length=64), min_length=2)
+        labels = serializers.ListField(child=serializers.CharField(max_length=LABEL_MAX), min_length=2,
+                                       max_length=LABELS_MAX)
 
     @extend_schema(responses=ProjectOutput(many=True))
     def get(self, request):
@@ -99,7 +110,8 @@ class ProjectDetailApi(APIView):
         class Meta:
             ref_name = "ProjectDetailInput"
 
-        labels = serializers.ListField(child=serializers.CharField(max_length=64), required=False, min_length=2)
+        labels = serializers.ListField(child=serializers.CharField(max_length=LABEL_MAX), required=False, min_length=2,
+                                       max_length=LABELS_MAX)
 
     @extend_schema(responses=ProjectOutput)
     def get(self, request, slug):
@@ -122,7 +134,7 @@ class ProjectMembersApi(APIView):
         class Meta:
             ref_name = "ProjectMembersInput"
 
-        username = serializers.CharField()
+        username = serializers.CharField(max_length=USERNAME_MAX)
 
     @extend_schema(responses=MembersOutput)
     def get(self, request, slug):

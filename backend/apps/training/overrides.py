@@ -32,7 +32,7 @@ class Knob:
 KNOBS: dict[str, dict[str, Knob]] = {
     Task.TEXT_CLASSIFICATION: {
         "k_folds": Knob(("K_FOLDS",), int, 2, 20),
-        "C": Knob(("text_classification", "C"), float, 0, None, strictly_above_low=True),
+        "C": Knob(("text_classification", "C"), float, 0, 1e6, strictly_above_low=True),
         "max_iter": Knob(("text_classification", "max_iter"), int, 10, 100_000),
     },
     Task.OBJECT_DETECTION: {

@@ -4,11 +4,11 @@ from . import apis
 
 urlpatterns = [
     path("projects/<slug:slug>/training-runs/", apis.TrainingRunListStartApi.as_view(), name="training-runs"),
-    path("training-runs/<int:run_id>/", apis.TrainingRunDetailApi.as_view(), name="training-run-detail"),
+    path("training-runs/<id:run_id>/", apis.TrainingRunDetailApi.as_view(), name="training-run-detail"),
     path("projects/<slug:slug>/model-versions/", apis.ModelVersionListApi.as_view(), name="model-versions"),
-    path("model-versions/<int:version_id>/promote/", apis.ModelVersionPromoteApi.as_view(), name="model-promote"),
-    path("model-versions/<int:version_id>/reject/", apis.ModelVersionRejectApi.as_view(), name="model-reject"),
+    path("model-versions/<id:version_id>/promote/", apis.ModelVersionPromoteApi.as_view(), name="model-promote"),
+    path("model-versions/<id:version_id>/reject/", apis.ModelVersionRejectApi.as_view(), name="model-reject"),
     path("projects/<slug:slug>/rollback/", apis.RollbackApi.as_view(), name="rollback"),
     path("projects/<slug:slug>/learning-curve/", apis.LearningCurveApi.as_view(), name="learning-curve"),
-    path("model-versions/<int:version_id>/model-card/", apis.ModelCardApi.as_view(), name="model-card"),
+    path("model-versions/<id:version_id>/model-card/", apis.ModelCardApi.as_view(), name="model-card"),
 ]
