@@ -36,8 +36,9 @@ else
 fi
 # Model versions link their MLflow run in the browser when the UI has an http address.
 if [[ $MLFLOW_UI == http* ]]; then export MLFLOW_UI_URL=${MLFLOW_UI_URL:-$MLFLOW_UI}; fi
-# -B: the worker also runs Celery beat (one process here), whose schedule rotates the queues' scoring windows.
-"$ROOT/.venv/bin/celery" -A config worker -B -s "$HITL_VAR_DIR/celerybeat-schedule" -l info --concurrency 1 \
+# One worker consumes both queues (default and training: settings CELERY_TASK_QUEUES); -B: it also runs Celery beat
+# (one process here), whose schedule rotates the queues' scoring windows, flushes the outbox and reaps stale runs.
+"$ROOT/.venv/bin/celery" -A config worker -Q "${CELERY_QUEUE:-default},${CELERY_TRAINING_QUEUE:-${CELERY_QUEUE:+$CELERY_QUEUE-}training}" -B -s "$HITL_VAR_DIR/celerybeat-schedule" -l info --concurrency 1 \
   >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
 pids+=($!)
 "$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \

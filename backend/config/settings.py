@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from botocore.config import Config as BotoConfig
+from kombu import Queue
 
 from .private_dir import private_dir_prepare
 
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
+    "apps.core.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,9 +123,15 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=60
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=60,
+        # A persistent connection is pinged before a request reuses it, so a restarted PostgreSQL costs one
+        # reconnect instead of one failed request per stale connection.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Fail fast while the database is away (the request gets a 503, apps.core.exceptions) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 3))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue
     # instead of failing half-way; the audit chain relies on this to never fork on SQLite.
@@ -163,6 +172,12 @@ STORAGE_ROOT = Path(os.environ.get("STORAGE_ROOT", VAR_DIR / "storage"))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# Bounded: an unreachable endpoint is an error (503, apps.core.exceptions) within seconds, not after boto's
+# default 60 s connect timeout and retries.
+S3_CLIENT_CONFIG = BotoConfig(connect_timeout=float(os.environ.get("S3_CONNECT_TIMEOUT", 3)),
+                              read_timeout=float(os.environ.get("S3_READ_TIMEOUT", 30)),
+                              retries={"max_attempts": int(os.environ.get("S3_MAX_ATTEMPTS", 2)), "mode": "standard"},
+                              s3={"addressing_style": "path"})
 if S3_BUCKET:
     # Object storage (S3 / MinIO). Objects stay private: clients get bytes through the API only.
     DEFAULT_STORAGE = {
@@ -178,6 +193,7 @@ if S3_BUCKET:
             "querystring_expire": 300,
             "file_overwrite": False,
             "addressing_style": "path",
+            "client_config": S3_CLIENT_CONFIG,
         },
     }
 else:
@@ -225,9 +241,27 @@ SPECTACULAR_SETTINGS = {
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite'}")
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Two queues, so that predictions' batches, queue scoring and checks never wait behind a training run: training.*
+# goes to the training queue, everything else to the default one. A worker consumes one or both (`-Q a,b`).
+# The training queue's name follows the default one (tests give every session its own pair).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "default")
+CELERY_TRAINING_QUEUE = os.environ.get("CELERY_TRAINING_QUEUE") or (
+    f"{os.environ['CELERY_QUEUE']}-training" if os.environ.get("CELERY_QUEUE") else "training")
+# A worker started without -Q consumes both (make run's single worker); -Q picks one.
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(CELERY_TRAINING_QUEUE))
+CELERY_TASK_ROUTES = {"training.retrain_check": {"queue": CELERY_TASK_DEFAULT_QUEUE},  # quick checks, not training
+                      "training.reap_stale_runs": {"queue": CELERY_TASK_DEFAULT_QUEUE},
+                      "training.*": {"queue": CELERY_TRAINING_QUEUE}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies (SIGKILL, OOM) goes back to the queue instead of being acknowledged as done;
+# training runs also have a heartbeat and a reaper (TRAINING_STALE_SECONDS) for a whole worker that is gone.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Bounded waits on the broker: a request that queues work while Redis is down is answered within seconds
+# (the work waits in the outbox, apps.core.outbox), never after kombu's default retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", 2))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -242,6 +276,22 @@ QUEUE_ROTATION_SECONDS = int(os.environ.get("QUEUE_ROTATION_SECONDS", 900))
 CELERY_BEAT_SCHEDULE = ({"queue-rotation": {"task": "predictions.rotate_queues",
                                             "schedule": float(QUEUE_ROTATION_SECONDS)}}
                         if QUEUE_ROTATION_SECONDS > 0 else {})
+# The outbox (apps.core.outbox): work requested while the broker was down is sent when it is back, by beat every
+# OUTBOX_FLUSH_SECONDS and by the next request; one flush sends at most OUTBOX_FLUSH_BATCH messages.
+READYZ_TIMEOUT = float(os.environ.get("READYZ_TIMEOUT", 5))  # /readyz answers within this, whatever is down
+OUTBOX_FLUSH_SECONDS = float(os.environ.get("OUTBOX_FLUSH_SECONDS", 30))
+OUTBOX_FLUSH_BATCH = int(os.environ.get("OUTBOX_FLUSH_BATCH", 100))
+OUTBOX_RETRY_AFTER_SECONDS = float(os.environ.get("OUTBOX_RETRY_AFTER_SECONDS", 5))  # a request's flush after a failure
+# A running training run's tasks refresh its heartbeat every TRAINING_HEARTBEAT_SECONDS; beat's reaper fails a run
+# whose heartbeat is older than TRAINING_STALE_SECONDS (its worker was killed), every TRAINING_REAPER_SECONDS.
+TRAINING_HEARTBEAT_SECONDS = float(os.environ.get("TRAINING_HEARTBEAT_SECONDS", 15))
+TRAINING_STALE_SECONDS = float(os.environ.get("TRAINING_STALE_SECONDS", 600))
+TRAINING_REAPER_SECONDS = float(os.environ.get("TRAINING_REAPER_SECONDS", 60))
+TRAINING_MAX_DELIVERIES = int(os.environ.get("TRAINING_MAX_DELIVERIES", 5))  # a task that keeps killing its worker
+CELERY_BEAT_SCHEDULE |= {
+    "outbox-flush": {"task": "core.outbox_flush", "schedule": OUTBOX_FLUSH_SECONDS},
+    "training-reaper": {"task": "training.reap_stale_runs", "schedule": TRAINING_REAPER_SECONDS},
+}
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")
 # Where people open the MLflow UI in a browser (make run: its local UI; compose: the published port). Model

@@ -1,10 +1,20 @@
-"""Health (the process answers) and readiness (database, broker, storage, champions loadable)."""
-import uuid
+"""Health (the process answers) and readiness (database, broker, storage, champions loadable, the outbox).
 
+/readyz answers within a bounded time whatever is down: the broker and storage checks run in threads with a
+deadline (READYZ_TIMEOUT), the database has its connect_timeout. The body names what is down (`down`).
+"""
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
+
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
 
 
 def healthz(request):
@@ -20,7 +30,8 @@ def _check_broker() -> None:
     from config.celery import app
 
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=3)
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2,
+                               timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
 
 
 def _check_storage() -> None:
@@ -45,15 +56,48 @@ def _check_champions() -> dict:
     return loaded
 
 
+def _check_outbox() -> dict:
+    """Work waiting for the broker (apps.core.outbox): informative, never a reason to be unready by itself."""
+    from .outbox import outbox_pending
+
+    return outbox_pending()
+
+
+def _result(check) -> dict:
+    result = check()
+    # Unauthenticated: report how many champions loaded, not which projects exist.
+    if check is _check_champions:
+        return {"ok": True, "loaded": len(result)}
+    return {"ok": True, **(result if isinstance(result, dict) else {})}
+
+
+def _error(exc: BaseException) -> dict:
+    return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
 def readyz(request):
-    checks, ok = {}, True
-    for name, check in (("database", _check_database), ("broker", _check_broker), ("storage", _check_storage),
-                        ("champions", _check_champions)):
+    started = time.monotonic()
+    timeout = settings.READYZ_TIMEOUT
+    # No database in these two: they run beside the request, each bounded by the deadline.
+    futures = {name: _pool.submit(_result, check) for name, check in (("broker", _check_broker),
+                                                                       ("storage", _check_storage))}
+    checks = {}
+    for name, check in (("database", _check_database), ("champions", _check_champions), ("outbox", _check_outbox)):
+        if name != "database" and not checks["database"]["ok"]:
+            checks[name] = {"ok": False, "error": "skipped: the database is unavailable"}
+            continue
         try:
-            result = check()
-            # Unauthenticated: report how many champions loaded, not which projects exist.
-            checks[name] = {"ok": True, **({"loaded": len(result)} if isinstance(result, dict) else {})}
+            checks[name] = _result(check)
         except Exception as exc:  # a readiness probe reports every failure rather than raising
-            ok = False
-            checks[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
-    return JsonResponse({"status": "ready" if ok else "not ready", "checks": checks}, status=200 if ok else 503)
+            checks[name] = _error(exc)
+    for name, future in futures.items():
+        try:
+            checks[name] = future.result(timeout=max(0.0, timeout - (time.monotonic() - started)))
+        except FutureTimeout:
+            checks[name] = {"ok": False, "error": f"no answer within {timeout:g} s"}
+        except Exception as exc:
+            checks[name] = _error(exc)
+    down = sorted(name for name, check in checks.items() if not check["ok"])
+    body = {"status": "not ready" if down else "ready", "down": down, "checks": checks,
+            "seconds": round(time.monotonic() - started, 3)}
+    return JsonResponse(body, status=503 if down else 200)

@@ -21,3 +21,29 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class ServiceUnavailableMiddleware:
+    """Views outside DRF (admin, readiness, the image bytes) answer 503, not 500, when a backing service is down.
+
+    DRF views get the same mapping from apps.core.exceptions.exception_handler; both use service_unavailable_message.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import JsonResponse
+
+        from .exceptions import RETRY_AFTER_SECONDS, logger, service_unavailable_message
+
+        message = service_unavailable_message(exception)
+        if message is None:
+            return None
+        logger.warning("503 for %s: %s: %s", request.path, type(exception).__name__, exception)
+        response = JsonResponse({"detail": message}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

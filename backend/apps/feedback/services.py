@@ -7,7 +7,7 @@ from django.db import transaction
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
-from apps.core.queueing import send_or_fail
+from apps.core.outbox import outbox_enqueue
 from apps.items.annotations import boxes_validate
 from apps.predictions.models import Prediction
 
@@ -71,16 +71,10 @@ def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: s
                                 "flags": sorted({f["flag"] for f in feedback.flags}), "status": feedback.status,
                                 "model_version": prediction.model_version.number})
     if allow_auto_retrain and verdict == Verdict.CORRECT and project.retrain_min_feedback:
-        transaction.on_commit(lambda: _retrain_check_later(project.pk))
+        # In this transaction: the check is sent after the commit, or, if the broker is down, when it is back.
+        outbox_enqueue(task="training.retrain_check", args=[project.pk],
+                       dedupe_key=f"training.retrain_check:{project.pk}")
     return feedback
-
-
-def _retrain_check_later(project_id: int) -> None:
-    """The feedback is saved either way; if the broker is down, the next correction checks again."""
-    from apps.training.tasks import retrain_check_task
-
-    send_or_fail(lambda: retrain_check_task.delay(project_id), what=f"the retrain check of project {project_id}",
-                 on_failure=lambda message: None)  # logged by send_or_fail; nothing else to mark
 
 
 @transaction.atomic

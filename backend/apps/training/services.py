@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
-from apps.core.queueing import send_or_fail
+from apps.core.outbox import outbox_enqueue
 from apps.feedback.selectors import corrections_since
 from apps.projects.models import Project
 
@@ -44,23 +44,10 @@ def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: b
     audit_event_record(action="training.requested", actor=actor, project=project, obj=run,
                        details={"trigger": trigger, "overrides": overrides})
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        # Through the outbox: sent after the commit, or, while the broker is down, as soon as it is back (the run
+        # stays `queued` meanwhile and the request is answered 202 either way).
+        outbox_enqueue(task="training.run", args=[run.pk], dedupe_key=f"training.run:{run.pk}")
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    """Send the run to the workers; if the broker refuses, fail the run visibly instead of leaving it queued."""
-    from .tasks import training_run_task
-
-    def fail(message: str) -> None:
-        run = TrainingRun.objects.select_related("project").get(pk=run_id)
-        with transaction.atomic():
-            TrainingRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=message,
-                                                         finished_at=timezone.now(),
-                                                         progress={"stage": "failed", "percent": 100})
-            audit_event_record(action="training.failed", project=run.project, obj=run, details={"error": message})
-
-    send_or_fail(lambda: training_run_task.delay(run_id), what=f"training run {run_id}", on_failure=fail)
 
 
 def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:

@@ -71,3 +71,10 @@ def wait_for(predicate, *, timeout: float, what: str, log: Path | None = None):
         time.sleep(0.5)
     tail = log.read_text()[-3000:] if log and log.exists() else ""
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{tail}")
+
+
+def worker_queues() -> str:
+    """-Q for a test worker: this session's default and training queues (hitl_test_env names them)."""
+    from django.conf import settings
+
+    return f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_TRAINING_QUEUE}"

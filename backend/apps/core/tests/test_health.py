@@ -11,7 +11,7 @@ def test_healthz_needs_no_auth(client):
 def test_readyz_reports_each_dependency(client, trained_project):
     response = client.get("/readyz")
     body = response.json()
-    assert set(body["checks"]) == {"database", "broker", "storage", "champions"}
+    assert set(body["checks"]) == {"database", "broker", "storage", "champions", "outbox"}
     assert body["checks"]["database"]["ok"] and body["checks"]["storage"]["ok"]
     assert body["checks"]["champions"]["loaded"] == 1
     assert response.status_code == (200 if body["checks"]["broker"]["ok"] else 503)

@@ -20,7 +20,7 @@ from apps.predictions.services import predictions_create
 from apps.training.models import RunStatus, TrainingRun
 from apps.training.services import training_run_start
 
-from .live import free_port, redis_available, require, start, stop, wait_for
+from .live import free_port, redis_available, require, start, stop, wait_for, worker_queues
 
 pytestmark = pytest.mark.live
 
@@ -44,7 +44,7 @@ def start_workers(test_tmp, count: int):
     processes = []
     for n in range(count):
         log = test_tmp / f"worker-{n}.log"
-        processes.append((start(["celery", "-A", "config", "worker", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+        processes.append((start(["celery", "-A", "config", "worker", "-Q", worker_queues(),
                                  "--pool", "solo", "-n", f"w{n}@%h", "-l", "info", "--without-mingle"], log), log))
     # Send work only once every worker listens, so that a group really spreads over them.
     wait_for(lambda: len(app.control.ping(timeout=1.0) or []) >= count, timeout=90, what=f"{count} workers",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from apps.core.tests.fixtures import create_project, make_user, tiny_texts, train_inline
-from apps.core.tests.live import redis_available, require, start, stop, wait_for
+from apps.core.tests.live import redis_available, require, start, stop, wait_for, worker_queues
 from apps.items.models import Item
 from apps.items.services import items_import
 from apps.predictions.models import Prediction, QueueScoring
@@ -27,7 +27,7 @@ def worker(committed, test_tmp):
     from config.celery import app
 
     log = test_tmp / "queue-scoring-worker.log"
-    process = start(["celery", "-A", "config", "worker", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo",
+    process = start(["celery", "-A", "config", "worker", "-Q", worker_queues(), "--pool", "solo",
                      "-n", "scoring@%h", "-l", "info", "--without-mingle"], log)
     wait_for(lambda: app.control.ping(timeout=1.0), timeout=90, what="the worker", log=log)
     yield log

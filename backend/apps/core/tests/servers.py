@@ -1,0 +1,121 @@
+"""Services a fault test starts (and stops, to inject the fault) itself: never the machine's shared ones.
+
+RedisServer: a redis-server on a free port, with Celery pointed at it for the test. PostgresCluster: initdb +
+pg_ctl on a free port. MotoServer: moto's S3 server. Each start waits (bounded) until the service answers.
+"""
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .live import free_port
+
+
+def _wait_port(port: int, *, up: bool, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if (s.connect_ex(("127.0.0.1", port)) == 0) == up:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"port {port} is not {'up' if up else 'down'} after {timeout}s")
+
+
+class RedisServer:
+    def __init__(self, workdir: Path):
+        if not shutil.which("redis-server"):
+            pytest.skip("redis-server is not installed")
+        self.port, self.dir, self.process = free_port(), workdir, None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        # appendonly: a restart keeps what was queued, like a production Redis
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--dir", str(self.dir), "--save", "", "--appendonly", "yes"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(self.port, up=True)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        _wait_port(self.port, up=False)
+
+    def queue_length(self, queue: str) -> int:
+        import redis
+
+        return redis.Redis.from_url(self.url).llen(queue)
+
+
+@contextlib.contextmanager
+def celery_on(url: str):
+    """Point this process's Celery app at `url` (dropping pooled connections); restore it afterwards."""
+    from config.celery import app
+
+    def fresh_pools() -> None:  # kombu keeps pools per URL in a global registry: empty it, it refills on demand
+        from kombu import pools
+
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    before, before_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url  # Celery reads this variable before its own setting
+    app.conf.broker_url = url
+    fresh_pools()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url = before
+        if before_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = before_env
+        fresh_pools()
+
+
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster (trust auth) on a free port: stop/start it to simulate an outage."""
+
+    def __init__(self, workdir: Path):
+        if not (shutil.which("initdb") and shutil.which("pg_ctl")):
+            pytest.skip("initdb/pg_ctl are not installed")
+        self.port, self.data, self.log = free_port(), workdir / "pgdata", workdir / "pg.log"
+        subprocess.run(["initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"], check=True,
+                       capture_output=True)
+
+    def start(self) -> None:
+        subprocess.run(["pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-o",
+                        f"-p {self.port} -k '' -c listen_addresses=127.0.0.1 -c fsync=off", "start"], check=True,
+                       capture_output=True)
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(["pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop"], check=True, capture_output=True)
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+
+class MotoServer:
+    def __init__(self):
+        self.port, self.process = free_port(), None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(self.port, up=True, timeout=60)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        _wait_port(self.port, up=False)
