@@ -8,7 +8,8 @@ DIST := frontend/dist/index.html
 FRONTEND_INPUTS := frontend/package-lock.json frontend/index.html frontend/vite.config.ts \
 	$(wildcard frontend/tsconfig*.json) $(shell find frontend/src frontend/public -type f 2>/dev/null)
 
-.PHONY: run test test-fast test-backend test-ai test-frontend e2e lint venv frontend lock simulate train bench repro clean-var
+.PHONY: run test test-fast test-backend test-ai test-frontend e2e lint venv frontend lock simulate train bench repro clean-var \
+	stack stack-stop
 
 run: $(VENV_STAMP) $(DIST)
 	scripts/run.sh
@@ -69,6 +70,12 @@ lock:  ## re-resolve requirements.in + requirements-dev.in into requirements.loc
 	rm -rf /tmp/hitl-lock && python3.11 -m venv /tmp/hitl-lock
 	/tmp/hitl-lock/bin/pip install -q -r requirements.in -r requirements-dev.in
 	(echo "# Pinned with 'make lock' from requirements.in + requirements-dev.in."; /tmp/hitl-lock/bin/pip freeze) > requirements.lock
+
+stack: $(VENV_STAMP) $(DIST)  ## the production topology natively (scripts/stack.sh): PostgreSQL, Redis, S3, MLflow, workers, pgAdmin
+	scripts/stack.sh up
+
+stack-stop:  ## stop everything `make stack` started (state stays in var/stack)
+	scripts/stack.sh down
 
 clean-var:  ## forget the local installation's data (database, models, storage)
 	rm -rf var
