@@ -17,8 +17,8 @@ run: $(VENV_STAMP) $(DIST)
 test: $(VENV_STAMP) $(DIST)  ## everything: ai_models, backend, frontend unit tests, end-to-end tests in Chromium
 	scripts/test.sh
 
-test-fast: $(VENV_STAMP) $(NPM_STAMP)  ## no live processes, no full-demo training, no browser
-	HITL_E2E=0 scripts/test.sh -m "not live and not slow"
+test-fast: $(VENV_STAMP) $(NPM_STAMP)  ## no live processes, no native stack, no full-demo training, no browser
+	HITL_E2E=0 scripts/test.sh -m "not live and not slow and not stack"
 
 test-frontend: $(NPM_STAMP)  ## type check and unit tests of the web app
 	cd frontend && npm run typecheck && npx vitest run
