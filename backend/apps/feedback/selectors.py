@@ -51,6 +51,13 @@ def review_list(*, project, status: str | None = FeedbackStatus.PENDING_REVIEW) 
     return qs.order_by("created_at", "id")
 
 
-def corrections_since(*, project, since) -> int:
+def items_corrected_since(*, project, since) -> int:
+    """Distinct items with a correction after `since` (all time when None): what `retrain_min_feedback` counts.
+
+    Items, not answers: fifty corrections of one prediction are one new answer for the training data, and must
+    not start fifty items' worth of (expensive) retraining.
+    """
     qs = Feedback.objects.filter(project=project, verdict=Verdict.CORRECT)
-    return qs.filter(created_at__gt=since).count() if since else qs.count()
+    if since:
+        qs = qs.filter(created_at__gt=since)
+    return qs.values("item_id").distinct().count()

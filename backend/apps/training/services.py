@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
 from apps.core.outbox import outbox_enqueue
-from apps.feedback.selectors import corrections_since
+from apps.feedback.selectors import items_corrected_since
 from apps.projects.models import Project
 
 from . import pipeline
@@ -51,12 +51,12 @@ def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: b
 
 
 def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:
-    """Start a run when `retrain_min_feedback` corrections arrived since the last run began."""
+    """Start a run when `retrain_min_feedback` items got a correction since the last run began."""
     project = Project.objects.get(pk=project_id)
     if not project.retrain_min_feedback or training_run_active(project=project):
         return None
     last = TrainingRun.objects.filter(project=project).order_by("-created_at").first()
-    if corrections_since(project=project, since=last.created_at if last else None) < project.retrain_min_feedback:
+    if items_corrected_since(project=project, since=last.created_at if last else None) < project.retrain_min_feedback:
         return None
     try:
         return training_run_start(project=project, trigger=Trigger.FEEDBACK_THRESHOLD)

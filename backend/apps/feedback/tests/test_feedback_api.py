@@ -101,3 +101,26 @@ def test_corrections_trigger_a_retrain_after_commit(trained_project, users, clie
     assert run is not None and run.trigger == "feedback_threshold" and run.status == "queued"
     assert training_retrain_if_due(project_id=trained_project.pk) is None  # one active run at a time
     assert TrainingRun.objects.filter(project=trained_project, trigger="feedback_threshold").count() == 1
+
+
+def test_many_corrections_of_one_item_count_once_toward_a_retrain(trained_project, users, client_for):
+    """Defect 10: one annotator correcting one prediction 50 times must not start a run (distinct items count)."""
+    from apps.training.services import training_retrain_if_due
+
+    trained_project.retrain_min_feedback = 3
+    trained_project.save()
+    api = client_for(users["annotator"])
+    first, second, third = predict(api, ["invoice problem", "courier lost it", "app crashes on start"])
+    for i in range(50):
+        response = api.post(f"/api/v1/predictions/{first['id']}/feedback/",
+                            {"verdict": "correct", "label": ["technical", "shipping", "billing"][i % 3]}, format="json")
+        assert response.status_code == 201
+    again = predict(api, ["invoice problem"])[0]  # a new prediction of the same item is still the same item
+    api.post(f"/api/v1/predictions/{again['id']}/feedback/", {"verdict": "correct", "label": "shipping"}, format="json")
+    api.post(f"/api/v1/predictions/{second['id']}/feedback/", {"verdict": "accept"}, format="json")  # no correction
+    assert training_retrain_if_due(project_id=trained_project.pk) is None  # 52 answers, 1 corrected item
+    api.post(f"/api/v1/predictions/{second['id']}/feedback/", {"verdict": "correct", "label": "billing"}, format="json")
+    assert training_retrain_if_due(project_id=trained_project.pk) is None  # 2 items
+    api.post(f"/api/v1/predictions/{third['id']}/feedback/", {"verdict": "correct", "label": "billing"}, format="json")
+    run = training_retrain_if_due(project_id=trained_project.pk)  # 3 items
+    assert run is not None and run.trigger == "feedback_threshold"
