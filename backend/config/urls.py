@@ -1,9 +1,10 @@
 """URL map: the versioned REST API under /api/v1/, schema and docs, admin, health, and the web app at /."""
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from apps.core.health import healthz, readyz
+from apps.core.schema_view import SchemaView
 from apps.core.spa import api_not_found, spa_index
 
 api_v1 = [
@@ -15,7 +16,7 @@ api_v1 = [
     path("", include("apps.training.urls")),
     path("", include("apps.audit.urls")),
     path("", include("apps.transfer.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
