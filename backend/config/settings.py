@@ -237,7 +237,9 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.core.schema.errors_document"],
     # <id:...> in URLs (apps.core.limits.IdConverter): a primary key within the database's range.
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    # A project slug in a path: what Django's <slug:> matches, no longer than Project.slug.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                                 "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 64}},
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite'}")

@@ -7,14 +7,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.limits import PASSWORD_MAX, USERNAME_MAX
+
 from .authentication import SessionAuthentication, csrf_enforce
 from .roles import Role, user_roles
 from .services import session_login, session_logout, token_login
 
 
 class CredentialsInput(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    username = serializers.CharField(max_length=USERNAME_MAX)
+    password = serializers.CharField(trim_whitespace=False, max_length=PASSWORD_MAX, style={"input_type": "password"})
 
 
 class MeOutput(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import CAN_READ_AUDIT
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import QUERY_VALUE_MAX, query_schema, query_value
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.projects.selectors import is_global_admin, project_list_for_user, require_role
@@ -33,13 +34,13 @@ class AuditEventOutput(serializers.ModelSerializer):
 
 
 FILTERS = [
-    OpenApiParameter("action", str, description="exact action name, e.g. auth.login"),
-    OpenApiParameter("actor", str, description="a username, a pseudonym (actor_ref) or system"),
-    OpenApiParameter("project", str, description="project slug"),
+    OpenApiParameter("action", query_schema(), description="exact action name, e.g. auth.login"),
+    OpenApiParameter("actor", query_schema(), description="a username, a pseudonym (actor_ref) or system"),
+    OpenApiParameter("project", query_schema(), description="project slug"),
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive"),
     OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601, inclusive"),
 ]
-BAD_FILTER = {400: "A since or until that is not an ISO 8601 date-time."}
+BAD_FILTER = {400: f"A since or until that is not an ISO 8601 date-time, or a filter over {QUERY_VALUE_MAX} characters."}
 
 
 def _time(value: str | None, name: str):
@@ -56,13 +57,13 @@ def _time(value: str | None, name: str):
 
 def _filters(request) -> dict:
     """The filters of the query string, as audit_event_list takes them (an actor's username becomes its pseudonym)."""
-    params = request.query_params
+    params = {name: query_value(request, name) for name in ("action", "actor", "project", "since", "until")}
     actor_ref = None
-    if params.get("actor"):
+    if params["actor"]:
         user = User.objects.filter(username=params["actor"]).first()
         actor_ref = actor_reference(user) if user else params["actor"]
-    return {"action": params.get("action") or None, "actor_ref": actor_ref, "project_slug": params.get("project") or None,
-            "since": _time(params.get("since"), "since"), "until": _time(params.get("until"), "until")}
+    return {"action": params["action"] or None, "actor_ref": actor_ref, "project_slug": params["project"] or None,
+            "since": _time(params["since"], "since"), "until": _time(params["until"], "until")}
 
 
 def _visible_events(request) -> tuple:

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import CAN_GIVE_FEEDBACK, CAN_READ_AUDIT, CAN_REVIEW
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import LABEL_MAX, NOTE_MAX
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.predictions.models import Prediction
@@ -61,9 +62,9 @@ class FeedbackSubmitApi(APIView):
             ref_name = "FeedbackSubmitInput"
 
         verdict = serializers.ChoiceField(choices=Verdict.choices)
-        label = serializers.CharField(required=False, max_length=64)
+        label = serializers.CharField(required=False, max_length=LABEL_MAX)
         boxes = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True, max_length=1000)
-        comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
 
     @extend_schema(request=InputSerializer, responses={201: FeedbackOutput})
     def post(self, request, prediction_id):
@@ -111,9 +112,9 @@ class FeedbackReviewApi(APIView):
         class Meta:
             ref_name = "FeedbackReviewInput"
 
-        label = serializers.CharField(required=False, max_length=64)
+        label = serializers.CharField(required=False, max_length=LABEL_MAX)
         boxes = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True, max_length=1000)
-        notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+        notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
     @extend_schema(request=InputSerializer, responses={201: ReviewEntryOutput})
     def post(self, request, feedback_id):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import LABEL_MAX, SUBJECT_REF_MAX
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.projects.models import Task
@@ -42,10 +43,12 @@ class ItemOutput(serializers.Serializer):
 
 
 class ItemImportRow(serializers.Serializer):
-    text = serializers.CharField()
-    label = serializers.CharField(required=False)
+    """For the schema; apps.items.services validates each row (and names the bad ones)."""
+
+    text = serializers.CharField(max_length=settings.TEXT_MAX_CHARS)
+    label = serializers.CharField(required=False, max_length=LABEL_MAX)
     split = serializers.ChoiceField(choices=["pool", "holdout"], required=False)
-    subject_ref = serializers.CharField(required=False)
+    subject_ref = serializers.CharField(required=False, allow_blank=True, max_length=SUBJECT_REF_MAX)
 
 
 class ItemListImportApi(APIView):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_PROMOTE, CAN_TRAIN
 from apps.core.exceptions import ApplicationError
+from apps.core.limits import REASON_MAX
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.projects.selectors import project_get_for_user
@@ -60,7 +61,7 @@ class TrainingRunParamsInput(serializers.Serializer):
     batch_size, img_size, patience)."""
 
     k_folds = serializers.IntegerField(required=False, min_value=2, max_value=20)
-    C = serializers.FloatField(required=False, help_text="text only; > 0")
+    C = serializers.FloatField(required=False, min_value=0, max_value=1e6, help_text="text only; > 0")
     max_iter = serializers.IntegerField(required=False, min_value=10, max_value=100_000, help_text="text only")
     epochs = serializers.IntegerField(required=False, min_value=1, max_value=500, help_text="detection only")
     batch_size = serializers.IntegerField(required=False, min_value=1, max_value=256, help_text="detection only")
@@ -107,7 +108,7 @@ class ModelVersionListApi(APIView):
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX, default="")
 
 
 def _version_for_promoter(request, version_id) -> ModelVersion:
@@ -133,7 +134,7 @@ class ModelVersionRejectApi(APIView):
         class Meta:
             ref_name = "RejectInput"
 
-        reason = serializers.CharField(max_length=2000)
+        reason = serializers.CharField(max_length=REASON_MAX)
 
     @extend_schema(request=InputSerializer, responses=ModelVersionOutput)
     def post(self, request, version_id):
