@@ -1,4 +1,5 @@
-"""Login endpoints: a token for API clients; a session (cookie + CSRF) for the browser app, with me and logout."""
+"""Login endpoints: a token for API clients; a session (cookie + CSRF) for the browser app; me; logout (of the token
+or the session used) and logout everywhere (every token of the user)."""
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -9,9 +10,11 @@ from rest_framework.views import APIView
 
 from apps.core.limits import PASSWORD_MAX, USERNAME_MAX
 
-from .authentication import SessionAuthentication, csrf_enforce
+from .authentication import SessionAuthentication, TokenAuthentication, csrf_enforce
+from .models import ApiToken
 from .roles import Role, user_roles
-from .services import session_login, session_logout, token_login
+from .services import logout_everywhere, session_login, session_logout, token_login
+from .tokens import token_revoke
 
 
 class CredentialsInput(serializers.Serializer):
@@ -35,13 +38,13 @@ class TokenLoginApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=CredentialsInput,
-                   responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}))
+    @extend_schema(request=CredentialsInput, responses=inline_serializer(
+        "TokenOutput", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}))
     def post(self, request):
         data = CredentialsInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token = token_login(**data.validated_data)
-        return Response({"token": token.key})
+        token, key = token_login(request=request, **data.validated_data)
+        return Response({"token": key, "expires_at": token.expires_at})
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")  # also on the 401: the app needs the cookie to log in
@@ -65,13 +68,26 @@ class SessionLoginApi(APIView):
         return Response(MeOutput(_me(user)).data)
 
 
-class SessionLogoutApi(APIView):
-    authentication_classes = [SessionAuthentication]  # a session only (checked for CSRF); tokens have no logout
+class LogoutApi(APIView):
+    """Ends what authenticated this request: the token (revoked) or the session (checked for CSRF)."""
 
-    def get_authenticate_header(self, request) -> str:
-        return "Session"  # so that a caller without a session gets 401, as everywhere else, not 403
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        session_logout(request=request)
+        if isinstance(request.auth, ApiToken):
+            token_revoke(token=request.auth, actor=request.user)
+        else:
+            session_logout(request=request)
         return Response(status=204)
+
+
+class LogoutEverywhereApi(APIView):
+    """Revokes every API token of the user (and ends this session, when called with one)."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+    @extend_schema(request=None, responses=inline_serializer("LogoutEverywhereOutput", {
+        "revoked": serializers.IntegerField(min_value=0, help_text="API tokens revoked")}))
+    def post(self, request):
+        return Response({"revoked": logout_everywhere(request=request)})

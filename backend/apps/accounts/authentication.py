@@ -1,5 +1,7 @@
-"""Session authentication for the browser app: Django's session cookie with a CSRF check that says what to send.
+"""Authentication: API tokens for clients, and Django's session for the browser app with a CSRF check that says
+what to send.
 
+API clients send `Authorization: Token <key>`; keys are hashed, expiring and revocable (tokens.py).
 The web app never holds a token: it logs in with POST /auth/login/ (a Django session) and sends the
 `csrftoken` cookie's value back in the X-CSRFToken header on every unsafe request.
 """
@@ -17,6 +19,16 @@ def csrf_enforce(request) -> None:
     reason = check.process_view(request, None, (), {})
     if reason:
         raise exceptions.PermissionDenied(f"CSRF check failed: {reason} {CSRF_HINT}")
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's `Token <key>` header scheme (documented as tokenAuth), checked against apps.accounts.tokens."""
+
+    def authenticate_credentials(self, key: str):
+        from .tokens import token_authenticate  # models: not at import time of the settings' class list
+
+        token = token_authenticate(key=key)
+        return token.user, token
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

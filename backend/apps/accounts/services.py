@@ -1,13 +1,15 @@
-"""Account writes: token and session login, logout, role changes; each with its audit event."""
+"""Account writes: token and session login, logout, role changes; each with its audit event (token services:
+tokens.py)."""
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
 
+from .models import ApiToken
 from .roles import ALL_ROLES
+from .tokens import token_issue, user_tokens_revoke
 
 
 def _credentials_check(*, username: str, password: str, via: str, request=None) -> User:
@@ -20,12 +22,13 @@ def _credentials_check(*, username: str, password: str, via: str, request=None) 
     return user
 
 
-def token_login(*, username: str, password: str) -> Token:
-    user = _credentials_check(username=username, password=password, via="token")
+def token_login(*, request, username: str, password: str) -> tuple[ApiToken, str]:
+    """A new token at every login (never an earlier one's key, which is not kept): the token and its key."""
+    user = _credentials_check(username=username, password=password, via="token", request=request)
     with transaction.atomic():
-        token, _ = Token.objects.get_or_create(user=user)
-        audit_event_record(action="auth.login", actor=user, obj=user, details={"via": "token"})
-    return token
+        token, key = token_issue(user=user)
+        audit_event_record(action="auth.login", actor=user, obj=user, details={"via": "token", "token": token.pk})
+    return token, key
 
 
 def session_login(*, request, username: str, password: str) -> User:
@@ -45,6 +48,16 @@ def session_logout(*, request) -> None:
     with transaction.atomic():
         audit_event_record(action="auth.logout", actor=user, obj=user, details={"via": "session"})
         logout(request)
+
+
+def logout_everywhere(*, request) -> int:
+    """Revoke every API token of the user, and end this request's session if it has one; tokens revoked."""
+    user = request.user
+    with transaction.atomic():
+        count = user_tokens_revoke(user=user, actor=user, reason="logout_all")
+        if not isinstance(request.auth, ApiToken):
+            session_logout(request=request)
+    return count
 
 
 @transaction.atomic

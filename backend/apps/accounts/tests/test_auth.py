@@ -1,13 +1,14 @@
 """Token login, its audit trail (pseudonymous actors), role changes, and authentication on every endpoint."""
+import hashlib
 import json
 import re
 
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apps.accounts.models import ApiToken
 from apps.accounts.roles import user_roles
 from apps.accounts.services import user_roles_set
 from apps.audit.models import AuditEvent
@@ -35,11 +36,16 @@ def test_token_login_returns_a_token_that_authenticates(anon, users):
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=users["annotator"]).key
-    assert _login(anon, "ann", "pw-ann-secret").json()["token"] == token  # the same token on a second login
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert api.get("/api/v1/projects/").status_code == 200
+    stored = ApiToken.objects.get(user=users["annotator"])
+    assert stored.digest == hashlib.sha256(token.encode()).hexdigest() and token.startswith(stored.prefix)
+    assert len(token) >= 43  # 32 random bytes
+    assert response.json()["expires_at"] == stored.expires_at.isoformat().replace("+00:00", "Z")
+    second = _login(anon, "ann", "pw-ann-secret").json()["token"]
+    assert second != token  # every login a new token
+    for key in (token, second):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api.get("/api/v1/projects/").status_code == 200
     bad = APIClient()
     bad.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert bad.get("/api/v1/projects/").status_code == 401
@@ -57,7 +63,7 @@ def test_successful_login_is_audited(anon, users):
     assert event.actor_ref == actor_reference(user)
     assert event.actor_role == "annotator"
     assert (event.object_type, event.object_id) == ("auth.user", str(user.pk))
-    assert event.details == {"via": "token"}
+    assert event.details == {"via": "token", "token": ApiToken.objects.get(user=user).pk}
 
 
 @pytest.mark.parametrize("username, password", [
@@ -80,7 +86,7 @@ def test_failed_login_is_refused_and_audited(anon, users, username, password):
     assert event.details == {"via": "token"}
     row = json.dumps([event.actor_ref, event.object_id, event.details])
     assert username not in row and password.strip() not in row  # neither the name tried nor the password
-    assert not Token.objects.filter(user=users["annotator"]).exists()
+    assert not ApiToken.objects.filter(user=users["annotator"]).exists()
 
 
 def test_failed_login_event_is_not_rolled_back_with_the_refusal(anon, users):
@@ -159,6 +165,7 @@ def test_unknown_role_is_refused_and_nothing_changes(users):
 PROTECTED = [
     ("get", "/api/v1/auth/me/", "auth/me/"),
     ("post", "/api/v1/auth/logout/", "auth/logout/"),
+    ("post", "/api/v1/auth/logout-all/", "auth/logout-all/"),
     ("get", "/api/v1/projects/", "projects/"),
     ("post", "/api/v1/projects/", "projects/"),
     ("get", "/api/v1/projects/tickets/", "projects/<slug:slug>/"),
@@ -169,6 +176,7 @@ PROTECTED = [
     ("get", "/api/v1/projects/tickets/items/", "projects/<slug:slug>/items/"),
     ("post", "/api/v1/projects/tickets/items/", "projects/<slug:slug>/items/"),
     ("get", "/api/v1/items/1/", "items/<int:item_id>/"),
+    ("delete", "/api/v1/items/1/", "items/<int:item_id>/"),
     ("get", "/api/v1/items/1/image/", "items/<int:item_id>/image/"),
     ("get", "/api/v1/prediction-batches/1/", "prediction-batches/<int:batch_id>/"),
     ("get", "/api/v1/projects/tickets/reviews/", "projects/<slug:slug>/reviews/"),

@@ -2,10 +2,10 @@
 import random
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.services import user_create
+from apps.accounts.tokens import token_create
 from apps.items.services import items_import
 from apps.projects.services import project_create, project_member_add
 from apps.training.models import Trigger
@@ -53,7 +53,7 @@ def users(db):
 def client_for():
     def make(user) -> APIClient:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=user)}")
         return client
 
     return make

@@ -8,8 +8,8 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
 
+from apps.accounts.tokens import token_create
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_chain_verify
 from apps.audit.services import audit_event_record
@@ -113,8 +113,8 @@ def test_serving_process_picks_up_a_new_champion_without_restart(live_users, tes
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: _ok(f"{base}/healthz"), timeout=60, what="gunicorn", log=log)
-        annotator = {"Authorization": f"Token {Token.objects.get_or_create(user=live_users['annotator'])[0].key}"}
-        engineer = {"Authorization": f"Token {Token.objects.get_or_create(user=live_users['engineer'])[0].key}"}
+        annotator = {"Authorization": f"Token {token_create(user=live_users['annotator'])}"}
+        engineer = {"Authorization": f"Token {token_create(user=live_users['engineer'])}"}
 
         def served_versions() -> set[int]:
             return {requests.post(f"{base}/api/v1/projects/live-serving/predict/", json={"text": f"invoice {i}"},

@@ -105,7 +105,9 @@ def test_login_and_logout_document_csrf_and_sessions(schema):
     assert {"200", "400", "403"} <= set(login["responses"]) and {} in login["security"]
     assert _body_schema(schema, login)["properties"]["username"]["minLength"] == 1
     logout = schema["paths"]["/api/v1/auth/logout/"]["post"]
-    assert logout["security"] == [{"cookieAuth": []}] and "requestBody" not in logout
+    assert logout["security"] == [{"tokenAuth": []}, {"cookieAuth": []}] and "requestBody" not in logout
+    logout_all = schema["paths"]["/api/v1/auth/logout-all/"]["post"]
+    assert logout_all["security"] == logout["security"] and "requestBody" not in logout_all
     me = _component(schema, schema["paths"]["/api/v1/auth/me/"]["get"]["responses"]["200"]["content"][
         "application/json"]["schema"]["$ref"])
     assert set(me["required"]) == {"username", "roles", "is_staff", "is_superuser"}

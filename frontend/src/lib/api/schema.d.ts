@@ -77,7 +77,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Ends what authenticated this request: the token (revoked) or the session (checked for CSRF). */
         post: operations["auth_logout_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Revokes every API token of the user (and ends this session, when called with one). */
+        post: operations["auth_logout_all_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -642,6 +660,10 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        LogoutEverywhereOutput: {
+            /** @description API tokens revoked */
+            revoked: number;
+        };
         MeOutput: {
             username: string;
             roles: components["schemas"]["RolesEnum"][];
@@ -945,6 +967,8 @@ export interface components {
         TaskEnum: "text_classification" | "object_detection";
         TokenOutput: {
             token: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         TrainingRunOutput: {
             readonly id: number;
@@ -1261,6 +1285,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_logout_all_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoutEverywhereOutput"];
+                };
             };
             /** @description Not authenticated. */
             401: {

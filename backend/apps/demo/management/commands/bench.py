@@ -12,8 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from apps.accounts.tokens import token_create
 from apps.demo.detection_demo import DETECTION_SLUG
 from apps.demo.services import DEMO_SLUG
 from apps.items.images import image_open
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         user = Project.objects.get(slug=DEMO_SLUG).members.filter(groups__name="annotator").first()
         if user is None:
             raise CommandError("Run bootstrap_demo first.")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token_create(user=user)}"
         results = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()}}
         results["text"] = self._text(client, texts)
         if Project.objects.filter(slug=DETECTION_SLUG).exists():
