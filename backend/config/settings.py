@@ -177,7 +177,7 @@ S3_BUCKET = os.environ.get("S3_BUCKET", "")
 # Bounded: an unreachable endpoint is an error (503, apps.core.exceptions) within seconds, not after boto's
 # default 60 s connect timeout and retries.
 S3_CLIENT_CONFIG = BotoConfig(connect_timeout=float(os.environ.get("S3_CONNECT_TIMEOUT", 3)),
-                              read_timeout=float(os.environ.get("S3_READ_TIMEOUT", 30)),
+                              read_timeout=float(os.environ.get("S3_READ_TIMEOUT", 10)),
                               retries={"max_attempts": int(os.environ.get("S3_MAX_ATTEMPTS", 2)), "mode": "standard"},
                               s3={"addressing_style": "path"})
 if S3_BUCKET:

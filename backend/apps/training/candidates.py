@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_event_record
+from apps.core.exceptions import Conflict
 
 from .model_card import model_card_build
 from .models import ModelVersion, RunStatus, TrainingRun
@@ -16,6 +17,11 @@ from .promotion import promotion_gate_apply
 def candidate_register(*, run: TrainingRun, outcome: dict, params: dict) -> ModelVersion:
     """`outcome`: {"kfold", "holdout" (evaluate stage: candidate and champion side by side), "registered", "manifest"}."""
     project = run.project
+    current = TrainingRun.objects.select_for_update().get(pk=run.pk)
+    if current.status != RunStatus.RUNNING:
+        # Failed meanwhile (the reaper saw its worker stop beating) or already registered by an earlier delivery:
+        # no version, so nothing half-registered reaches the gate. The MLflow version stays without an alias.
+        raise Conflict(f"Training run {run.pk} is {current.status}; its model is not registered as a version.")
     holdout, registered, manifest = outcome["holdout"], outcome["registered"], outcome["manifest"]
     candidate = holdout["candidate"]
     number = (ModelVersion.objects.filter(project=project).order_by("-number").values_list("number", flat=True)

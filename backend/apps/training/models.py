@@ -49,6 +49,10 @@ class TrainingRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="refreshed while a worker executes one of the run's tasks")
+    deliveries = models.JSONField(default=dict, help_text="how often each task of the run was started (begin, fold-0, "
+                                                          "..., finish): a task that keeps killing its worker fails")
 
     def __str__(self) -> str:
         return f"training run {self.pk} ({self.status})"
