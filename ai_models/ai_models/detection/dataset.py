@@ -19,6 +19,7 @@ import yaml
 
 from ai_models.boxes import validate_box
 from ai_models.detection.schema import DetectionExample
+from ai_models.orientation import exif_orientation, shown_size
 
 SPLITS = ("train", "val")
 DATA_YAML = "data.yaml"
@@ -54,13 +55,40 @@ def _inspect(path: Path) -> tuple[tuple[int, int], str]:
     from PIL import Image
 
     with Image.open(path, formats=PILLOW_FORMATS) as im:  # lazy: the header only, no pixels decoded
-        w, h = im.size
-        orientation = im.getexif().get(0x0112)
+        size = shown_size(*im.size, exif_orientation(im))
         fmt = (im.format or "").lower()
     suffix = path.suffix.lower()
     if suffix.lstrip(".") not in IMAGE_SUFFIXES:
         suffix = ".jpg" if fmt in ("jpeg", "mpo") else f".{fmt or 'png'}"
-    return ((h, w) if orientation in (5, 6, 7, 8) else (w, h)), suffix
+    return size, suffix
+
+
+class ImageSizeMismatch(ValueError):
+    """An example whose image (as shown, EXIF orientation applied) is not the size its boxes were drawn on."""
+
+
+def _name(example: DetectionExample) -> str:
+    return f"item {example.item_id} ({example.image_path})" if example.item_id is not None else str(example.image_path)
+
+
+def _check_all(examples: Sequence[DetectionExample], index: dict[str, int]) -> dict[Path, str]:
+    """Every example checked; size mismatches are collected so that one error names every broken item."""
+    suffixes: dict[Path, str] = {}
+    problems: dict[Path, tuple[DetectionExample, str]] = {}
+    for example in examples:
+        try:
+            suffixes[Path(example.image_path)] = _check(example, index)
+        except ImageSizeMismatch as exc:
+            problems[Path(example.image_path)] = (example, str(exc).rstrip("."))
+    if problems:
+        ids = sorted({e.item_id for e, _ in problems.values() if e.item_id is not None})
+        detail = "; ".join(message for _, message in list(problems.values())[:5])
+        raise ImageSizeMismatch(
+            f"{len(problems)} image(s) are not the size recorded for their boxes"
+            + (f" (item ids: {', '.join(map(str, ids))})" if ids else "")
+            + f": {detail}. Remove these items (DELETE /api/v1/items/<id>/) and upload the images again."
+        )
+    return suffixes
 
 
 def _check(example: DetectionExample, index: dict[str, int]) -> str:
@@ -72,7 +100,9 @@ def _check(example: DetectionExample, index: dict[str, int]) -> str:
         raise ValueError(f"{path}: example weight must be finite and >= 0, got {example.weight}.")
     actual, suffix = _inspect(path)
     if actual != (example.width, example.height):
-        raise ValueError(f"{path}: declared size {example.width}x{example.height} but the image is {actual[0]}x{actual[1]}.")
+        raise ImageSizeMismatch(
+            f"{_name(example)}: declared size {example.width}x{example.height} but the image is {actual[0]}x{actual[1]}."
+        )
     for box in example.boxes:
         if box.label not in index:
             raise ValueError(f"{path}: box label {box.label!r} not in the project's label set {list(index)}.")
@@ -143,7 +173,7 @@ def write_yolo_dataset(
         train, val = split_examples(examples, val_fraction=val_fraction, seed=seed)
     else:
         train, val = list(examples), list(val_examples)
-    suffixes = {Path(e.image_path): _check(e, index) for e in [*train, *val]}
+    suffixes = _check_all([*train, *val], index)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     _write_split("train", [(e, repeats(e.weight)) for e in train], out_dir, index, suffixes)

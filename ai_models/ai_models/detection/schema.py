@@ -81,6 +81,7 @@ class DetectionExample:
     height: int
     boxes: tuple[Box, ...]
     weight: float = 1.0
+    item_id: int | None = None  # the backend's item, named in errors so that an engineer can find it
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def detection_examples(raw_dir: Path, rows: Sequence[dict[str, Any]]) -> list[An
             height=int(r["height"]),
             boxes=tuple(Box(**{k: b[k] for k in BOX_KEYS}) for b in r["boxes"]),
             weight=float(r.get("weight", 1.0)),
+            item_id=r.get("item_id"),
         )
         for r in rows
     ]

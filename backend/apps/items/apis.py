@@ -1,4 +1,4 @@
-"""Item endpoints: import (JSON body or a CSV/JSONL upload), list, read."""
+"""Item endpoints: import (JSON body or a CSV/JSONL upload), list, read, remove."""
 import json
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from .image_import import images_import
 from .images import image_open
 from .parsing import parse_upload
 from .selectors import item_get, item_list
-from .services import items_import
+from .services import item_remove, items_import
 
 
 class ItemOutput(serializers.Serializer):
@@ -110,9 +110,26 @@ def _member_item(request, item_id):
 
 
 class ItemDetailApi(APIView):
+    class RemovedOutput(serializers.Serializer):
+        class Meta:
+            ref_name = "ItemRemoved"
+
+        id = serializers.IntegerField()
+        outcome = serializers.ChoiceField(choices=["deleted", "retired"],
+                                          help_text="deleted: nothing referred to it; retired: its predictions and "
+                                                    "feedback are kept, the item leaves the project")
+        predictions = serializers.IntegerField()
+        feedback = serializers.IntegerField()
+
     @extend_schema(responses=ItemOutput)
     def get(self, request, item_id):
         return Response(ItemOutput(_member_item(request, item_id)).data)
+
+    @extend_schema(request=None, responses={200: RemovedOutput})
+    def delete(self, request, item_id):
+        item = _member_item(request, item_id)
+        project_get_for_user(slug=item.project.slug, user=request.user, roles=CAN_IMPORT)
+        return Response(self.RemovedOutput(item_remove(item=item, actor=request.user)).data)
 
 
 class ItemImageApi(APIView):

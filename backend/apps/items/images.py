@@ -3,6 +3,8 @@
 Refusals are 4xx with the file named: not an image of a supported type (only the JPEG, PNG, WebP and BMP
 decoders ever run on uploaded bytes), truncated data, too many
 bytes (IMAGE_MAX_BYTES, 413) or too many pixels (IMAGE_MAX_PIXELS: decompression bombs, 413).
+An EXIF orientation is applied on ingest: the stored bytes, width and height are those of the image as shown
+(see ai_models.orientation), so boxes drawn on what a browser shows fit the stored image.
 """
 import contextlib
 import hashlib
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from ai_models.orientation import exif_orientation, shown_size
 from apps.core.exceptions import ApplicationError
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "BMP": "image/bmp"}
@@ -68,6 +71,9 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
                 probe.verify()
             with pillow_open(io.BytesIO(data), formats=PILLOW_FORMATS) as full:
                 full.load()  # decodes every pixel: truncated files fail here
+                orientation = exif_orientation(full)
+                if orientation != 1:
+                    data, (width, height) = _upright(full, fmt), shown_size(width, height, orientation)
     except ApplicationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -80,6 +86,22 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
         raise ApplicationError(f"{file_name}: {fmt} images are not supported; use {', '.join(FORMATS)}.")
     return CheckedImage(file_name=posixpath.basename(file_name), data=data, sha256=hashlib.sha256(data).hexdigest(),
                         width=width, height=height, content_type=FORMATS[fmt], extension=EXTENSIONS[fmt])
+
+
+def _upright(image, fmt: str) -> bytes:
+    """The image as shown (EXIF orientation applied), re-encoded in its own format without the orientation tag:
+    what browsers, annotation tools and the model see, so boxes, size and pixels agree everywhere after ingest."""
+    from PIL import ImageOps
+
+    upright = ImageOps.exif_transpose(image)  # also drops the orientation tag from its EXIF
+    options: dict = {"exif": upright.getexif().tobytes()}
+    if image.info.get("icc_profile"):
+        options["icc_profile"] = image.info["icc_profile"]
+    if fmt in ("JPEG", "WEBP"):
+        options["quality"] = 95  # one lossy re-encode, once, on ingest
+    buffer = io.BytesIO()
+    upright.save(buffer, fmt, **options)
+    return buffer.getvalue()
 
 
 def image_store(*, project_slug: str, image: CheckedImage) -> tuple[str, bool]:

@@ -123,3 +123,42 @@ def items_latest_prediction_mark(*, prediction_ids: list[int]) -> None:
     item_ids = set(mine.values_list("item_id", flat=True))
     Item.objects.filter(pk__in=item_ids).update(
         latest_prediction_id=Greatest(Coalesce(F("latest_prediction_id"), Value(0)), Subquery(newest)))
+
+
+@transaction.atomic
+def item_remove(*, item: Item, actor) -> dict:
+    """Take an item out of its project for good (an ML engineer's way out for a broken item, e.g. an image
+    whose stored size is not the size its boxes were drawn on).
+
+    An item that no prediction or feedback refers to is deleted. One that has them is retired instead: the
+    predictions and feedback stay (they are the record of what the model decided and what people answered),
+    the item leaves lists, exports, review queues, predictions and every later training set (`erased_at`),
+    its content hash is freed so that the same content can be imported again, and its image bytes are deleted.
+    Either way one audit event records it, in this transaction; the bytes go after the commit.
+    """
+    from django.utils import timezone
+
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    predictions, feedback = item.predictions.count(), item.feedback.count()
+    details = {"content_hash": item.content_hash, "file_name": item.file_name, "split": item.split,
+               "predictions": predictions, "feedback": feedback}
+    key, item_id, project = item.storage_key, item.pk, item.project
+    if predictions or feedback:
+        Item.objects.filter(pk=item_id).update(erased_at=timezone.now(), content_hash=f"removed:{item_id}",
+                                               storage_key="")
+        outcome = "retired"
+    else:
+        item.delete()
+        outcome = "deleted"
+    audit_event_record(action="items.removed", actor=actor, project=project, object_type="items.item",
+                       object_id=item_id, details={**details, "outcome": outcome})
+    if key:
+        transaction.on_commit(lambda: _image_delete_if_unused(key))
+    return {"id": item_id, "outcome": outcome, "predictions": predictions, "feedback": feedback}
+
+
+def _image_delete_if_unused(key: str) -> None:
+    from .images import image_delete_quietly
+
+    if not Item.objects.filter(storage_key=key).exists():  # the same content imported again meanwhile keeps it
+        image_delete_quietly([key])

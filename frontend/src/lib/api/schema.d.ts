@@ -160,7 +160,7 @@ export interface paths {
         get: operations["items_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["items_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -611,6 +611,7 @@ export interface components {
          * @enum {string}
          */
         FormatEnum: "yolo" | "coco" | "coco_zip" | "labelstudio" | "csv" | "jsonl";
+        /** @description For the schema; apps.items.services validates each row (and names the bad ones). */
         ItemImportRowRequest: {
             text: string;
             label?: string;
@@ -637,6 +638,18 @@ export interface components {
             content_hash: string;
             /** Format: date-time */
             created_at: string;
+        };
+        ItemRemoved: {
+            id: number;
+            /**
+             * @description deleted: nothing referred to it; retired: its predictions and feedback are kept, the item leaves the project
+             *
+             *     * `deleted` - deleted
+             *     * `retired` - retired
+             */
+            outcome: components["schemas"]["OutcomeEnum"];
+            predictions: number;
+            feedback: number;
         };
         /**
          * @description * `queued` - Queued
@@ -713,6 +726,12 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        /**
+         * @description * `deleted` - deleted
+         *     * `retired` - retired
+         * @enum {string}
+         */
+        OutcomeEnum: "deleted" | "retired";
         PaginatedAuditEventOutputList: {
             count: number;
             /** Format: uri */
@@ -841,7 +860,7 @@ export interface components {
             readonly task: components["schemas"]["TaskEnum"];
             /** @description ordered; a label's position is its class index */
             readonly labels: string[];
-            /** @description corrections that start a retrain; 0 = never */
+            /** @description items with new answers (corrections) that start a retrain; 0 = never */
             readonly retrain_min_feedback: number;
             /**
              * Format: double
@@ -1093,7 +1112,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
                 };
             };
-            /** @description A since or until that is not an ISO 8601 date-time. */
+            /** @description A since or until that is not an ISO 8601 date-time, or a filter over 200 characters. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,6 +1540,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemOutput"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    items_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemRemoved"];
                 };
             };
             /** @description Not authenticated. */
