@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.ServiceUnavailableMiddleware",
+    "apps.core.strings.QueryStringMiddleware",  # NUL in a query string: 400, never a database error
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,6 +215,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.exceptions.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # DRF's parsers, refusing strings no database can store (NUL, lone surrogates) with a 400 naming the field.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.strings.JSONParser", "apps.core.strings.FormParser",
+                               "apps.core.strings.MultiPartParser"],
     "PAGE_SIZE": 50,
     # `?format=` names an export format (yolo, coco, ...), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,

@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from .limits import IdConverter
 
         register_converter(IdConverter, "id")  # before any URLconf is loaded: every app's urls.py uses <id:...>
+
+        from .strings import database_guard_install
+
+        database_guard_install()

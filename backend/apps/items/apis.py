@@ -7,7 +7,6 @@ from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.limits import LABEL_MAX, SUBJECT_REF_MAX
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
+from apps.core.strings import FormParser, JSONParser, MultiPartParser
 from apps.projects.models import Task
 from apps.projects.selectors import project_get_for_user
 

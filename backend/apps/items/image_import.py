@@ -5,6 +5,7 @@ from django.db import transaction
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
+from apps.core.strings import text_problem
 
 from .annotations import boxes_validate
 from .images import CheckedImage, image_check, image_delete_quietly, image_store
@@ -30,6 +31,9 @@ def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict
         raise ApplicationError(f"'boxes' names files that were not uploaded: {', '.join(stray)}.")
     checked = []
     for name, data in files:
+        problem = text_problem(name)  # names from zips and COCO JSON (multipart names are cleaned by Django)
+        if problem:
+            raise ApplicationError(f"{name!r}: the file name {problem}.")
         image = image_check(file_name=name, data=data)
         boxes = None
         if name in boxes_by_name:

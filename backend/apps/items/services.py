@@ -6,6 +6,7 @@ from django.db import transaction
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
+from apps.core.strings import text_problem
 
 from .models import Item, Split
 
@@ -20,8 +21,9 @@ def normalize_text(value) -> str:
     text = value.strip()
     if not text:
         raise ValueError("text is empty")
-    if "\x00" in text:
-        raise ValueError("text contains a NUL character")
+    problem = text_problem(text)
+    if problem:
+        raise ValueError(f"text {problem}")
     if len(text) > settings.TEXT_MAX_CHARS:
         raise ValueError(f"text is longer than {settings.TEXT_MAX_CHARS} characters")
     return text
@@ -43,6 +45,9 @@ def _validate_row(row: dict, labels: list[str]) -> dict:
     subject_ref = row.get("subject_ref") or ""
     if not isinstance(subject_ref, str) or len(subject_ref) > 128:
         raise ValueError("subject_ref must be a string of at most 128 characters")
+    problem = text_problem(subject_ref)
+    if problem:
+        raise ValueError(f"subject_ref {problem}")
     return {"text": text, "label": label, "split": split, "subject_ref": subject_ref}
 
 

@@ -5,12 +5,12 @@ from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_PREDICT
 from apps.core.exceptions import ApplicationError, Conflict
+from apps.core.strings import FormParser, JSONParser, MultiPartParser
 from apps.items.image_import import images_import
 from apps.projects.models import Task
 from apps.projects.selectors import project_get_for_user

@@ -6,13 +6,13 @@ from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
+from apps.core.strings import MultiPartParser
 from apps.projects.selectors import project_get_for_user
 
 from .services import project_export, project_import
