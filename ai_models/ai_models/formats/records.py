@@ -81,12 +81,15 @@ def load_file(files: FileSource, file_name: str) -> bytes:
 
 
 def check_export_names(images: list[ImageRecord]) -> None:
-    """Archive exports store images flat: names must be plain file names and unique."""
+    """Archive exports store images flat: names must be safe, plain file names (see formats.names) and unique."""
+    from ai_models.formats.names import is_safe_file_name
+
     seen: set[str] = set()
     for image in images:
         name = image.file_name
-        if not name or name != base_name(name) or name in {".", ".."}:
-            raise FormatError(f"{name!r}: an image file name must be a plain name without folders.")
+        if not is_safe_file_name(name):
+            raise FormatError(f"{name!r}: an image file name must be a plain name without folders, percent signs "
+                              "or control characters.")
         if name in seen:
             raise FormatError(f"{name}: two images have this file name.")
         seen.add(name)

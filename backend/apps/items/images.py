@@ -3,13 +3,13 @@
 Refusals are 4xx with the file named: not an image of a supported type (only the JPEG, PNG, WebP and BMP
 decoders ever run on uploaded bytes), truncated data, too many
 bytes (IMAGE_MAX_BYTES, 413) or too many pixels (IMAGE_MAX_PIXELS: decompression bombs, 413).
-An EXIF orientation is applied on ingest: the stored bytes, width and height are those of the image as shown
-(see ai_models.orientation), so boxes drawn on what a browser shows fit the stored image.
+The file name is made safe once, here (ai_models.formats.names: one plain segment, no `%`, the extension
+of the real format). An EXIF orientation is applied on ingest: the stored bytes, width and height are those
+of the image as shown (see ai_models.orientation), so boxes drawn on what a browser shows fit the stored image.
 """
 import contextlib
 import hashlib
 import io
-import posixpath
 import sys
 import warnings
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from ai_models.formats.names import safe_file_name
 from ai_models.orientation import exif_orientation, shown_size
 from apps.core.exceptions import ApplicationError
 
@@ -84,8 +85,9 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
         raise ApplicationError(f"{file_name}: damaged or truncated image ({exc}).") from exc
     if fmt not in FORMATS:
         raise ApplicationError(f"{file_name}: {fmt} images are not supported; use {', '.join(FORMATS)}.")
-    return CheckedImage(file_name=posixpath.basename(file_name), data=data, sha256=hashlib.sha256(data).hexdigest(),
-                        width=width, height=height, content_type=FORMATS[fmt], extension=EXTENSIONS[fmt])
+    return CheckedImage(file_name=safe_file_name(file_name, EXTENSIONS[fmt]), data=data,
+                        sha256=hashlib.sha256(data).hexdigest(), width=width, height=height,
+                        content_type=FORMATS[fmt], extension=EXTENSIONS[fmt])
 
 
 def _upright(image, fmt: str) -> bytes:

@@ -6,6 +6,7 @@ hold only annotated images (an image without annotation is unknown, not empty). 
 same all-or-nothing validation as uploads.
 """
 import json
+import posixpath
 
 from django.conf import settings
 
@@ -41,7 +42,12 @@ def _latest_predictions(project) -> dict[int, Prediction]:
 
 
 def _export_name(item: Item) -> str:
-    return f"{item.pk}-{item.file_name or item.content_hash[:12]}"
+    """`<item id>-<safe name>`: unique (one item, one id) and safe (ai_models.formats.names) in every archive, also
+    for names stored before ingest made them safe (`a%2Fb.png`, `..\\evil.png`)."""
+    from ai_models.formats.names import safe_file_name
+
+    extension = posixpath.splitext(item.storage_key)[1].lstrip(".").lower() or "png"
+    return f"{item.pk}-{safe_file_name(item.file_name or item.content_hash[:12], extension)}"
 
 
 def _image_records(project):
