@@ -215,13 +215,16 @@ start_mlflow() {
 }
 
 setup_app() {  # migrations, static files, the admin user (password in secrets/admin-password), the demo
-  (
-    cd backend
-    "$PY" manage.py migrate --noinput -v0
-    "$PY" manage.py collectstatic --noinput -v0
-    secret admin-password | "$PY" manage.py create_user admin --superuser --role admin --if-missing >/dev/null
-    if [[ ${STACK_DEMO:-0} == 1 ]]; then "$PY" manage.py bootstrap_demo; fi
-  ) >>"$STACK_DIR/log/setup.log" 2>&1 || die "setup failed; see $STACK_DIR/log/setup.log"
+  local step
+  # Each step checked on its own (set -e does not apply inside a command whose status is tested).
+  for step in "migrate --noinput -v0" "collectstatic --noinput -v0" \
+              "create_user admin --superuser --role admin --if-missing" \
+              "$([[ ${STACK_DEMO:-0} == 1 ]] && echo bootstrap_demo)"; do
+    [[ -n $step ]] || continue
+    # shellcheck disable=SC2086
+    secret admin-password | (cd backend && "$PY" manage.py $step) >>"$STACK_DIR/log/setup.log" 2>&1 \
+      || die "manage.py $step failed; see $STACK_DIR/log/setup.log"
+  done
 }
 
 start_web() {
