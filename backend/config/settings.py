@@ -51,6 +51,24 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 3600))
 # API tokens (apps.accounts.tokens) live as long as a web session: a working day, so a leaked token is worth half a
 # day at most, and a script that runs longer logs in again (every login is a new token). Never extended by use.
 TOKEN_TTL = int(os.environ.get("TOKEN_TTL", 12 * 3600))
+# Login throttling (apps.accounts.throttle) of the token, session and admin logins: attempts that did not succeed, per
+# account (the username tried) and per client address, in fixed windows; past a limit, 429 with Retry-After.
+LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", 900))
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 10))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 50))
+# Proxies in front of the backend that append to X-Forwarded-For (compose: 1, the frontend's nginx). 0: REMOTE_ADDR.
+LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", 0))
+# The cache every process shares (the login counters): Redis when CACHE_URL is set (compose; required with several
+# hosts), else files under VAR_DIR (the processes of one host, e.g. make run's gunicorn workers). Never per-process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hitl"),  # installations sharing one Redis keep apart
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+} if CACHE_URL else {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache"),
+    "OPTIONS": {"MAX_ENTRIES": 20000},  # Django's default 300 would evict counters under a spray of names
+}}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -1,14 +1,16 @@
-"""Admin: role changes made through the user form are audited with the admin as actor; API tokens are listed (never
-their keys, which are not kept) and revoked, audited too."""
+"""Admin: its login is throttled and its failures audited like the API's; role changes made through the user form are
+audited with the admin as actor; API tokens are listed (never their keys, which are not kept) and revoked, audited."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpResponse
 
 from apps.audit.services import audit_event_record
 
 from .models import ApiToken
 from .roles import ALL_ROLES
+from .throttle import LoginThrottled, login_attempt_begin, login_attempt_succeeded
 from .tokens import token_revoke
 
 
@@ -24,6 +26,28 @@ class AuditedUserAdmin(UserAdmin):
                                    details={"before": before, "after": after, "via": "admin"})
 
 
+_admin_login = admin.site.login
+
+
+def throttled_admin_login(request, extra_context=None):
+    """The admin's own login view, behind the same throttle as the API's logins (throttle.py)."""
+    if request.method != "POST":
+        return _admin_login(request, extra_context)
+    try:
+        attempt = login_attempt_begin(request=request, username=request.POST.get("username", ""), via="admin")
+    except LoginThrottled as refused:
+        return HttpResponse(str(refused.detail), status=429, content_type="text/plain; charset=utf-8",
+                            headers={"Retry-After": str(refused.wait)})
+    response = _admin_login(request, extra_context)
+    if response.status_code == 200:  # the form again, with its error: the login failed
+        with transaction.atomic():
+            audit_event_record(action="auth.login_failed", details={"via": "admin"})
+    elif request.user.is_authenticated:
+        login_attempt_succeeded(attempt)
+    return response
+
+
+admin.site.login = throttled_admin_login  # before config.urls reads admin.site.urls
 admin.site.unregister(User)
 admin.site.register(User, AuditedUserAdmin)
 

@@ -22,6 +22,11 @@ class CredentialsInput(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, max_length=PASSWORD_MAX, style={"input_type": "password"})
 
 
+THROTTLED = OpenApiResponse(description=(
+    "Too many failed logins for this account or from this address: nothing was checked. "
+    "Retry-After says in how many seconds the window ends."))
+
+
 class MeOutput(serializers.Serializer):
     username = serializers.CharField()
     roles = serializers.ListField(child=serializers.ChoiceField(choices=[r.value for r in Role]))
@@ -38,8 +43,10 @@ class TokenLoginApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=CredentialsInput, responses=inline_serializer(
-        "TokenOutput", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}))
+    @extend_schema(request=CredentialsInput, responses={
+        200: inline_serializer("TokenOutput", {"token": serializers.CharField(),
+                                               "expires_at": serializers.DateTimeField()}),
+        429: THROTTLED})
     def post(self, request):
         data = CredentialsInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -59,7 +66,7 @@ class SessionLoginApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=CredentialsInput, responses={
-        200: MeOutput, 403: OpenApiResponse(description="The CSRF check failed.")})
+        200: MeOutput, 403: OpenApiResponse(description="The CSRF check failed."), 429: THROTTLED})
     def post(self, request):
         csrf_enforce(request)
         data = CredentialsInput(data=request.data)

@@ -9,16 +9,22 @@ from apps.core.exceptions import ApplicationError
 
 from .models import ApiToken
 from .roles import ALL_ROLES
+from .throttle import login_attempt_begin, login_attempt_succeeded
 from .tokens import token_issue, user_tokens_revoke
 
 
-def _credentials_check(*, username: str, password: str, via: str, request=None) -> User:
-    """The active user with these credentials; otherwise `auth.login_failed` is recorded and the login refused."""
+def _credentials_check(*, request, username: str, password: str, via: str) -> User:
+    """The active user with these credentials; otherwise `auth.login_failed` is recorded and the login refused.
+
+    Throttled first (throttle.py): past the limits the password is not even checked (429).
+    """
+    attempt = login_attempt_begin(request=request, username=username, via=via)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         with transaction.atomic():  # committed before we refuse, so failed attempts stay on record
             audit_event_record(action="auth.login_failed", details={"via": via})
         raise ApplicationError("Unable to log in with the provided credentials.", status=400)
+    login_attempt_succeeded(attempt)
     return user
 
 

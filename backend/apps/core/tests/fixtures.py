@@ -49,6 +49,14 @@ def users(db):
     }
 
 
+@pytest.fixture(autouse=True)
+def _login_counters_start_empty():
+    """The login throttle counts in the shared cache (a file cache in this run's VAR_DIR): no test inherits counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def client_for():
     def make(user) -> APIClient:

@@ -1287,6 +1287,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many failed logins for this account or from this address: nothing was checked. Retry-After says in how many seconds the window ends. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_logout_create: {
@@ -1433,6 +1442,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed logins for this account or from this address: nothing was checked. Retry-After says in how many seconds the window ends. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
