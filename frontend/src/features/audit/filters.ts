@@ -16,7 +16,10 @@ export const DEFAULT_LIMIT = 50;
 
 /** The actions the backend records (docs/api.md, "Audit"), grouped; anything else can be typed. */
 export const KNOWN_ACTIONS: { group: string; actions: string[] }[] = [
-  { group: "Sign-in", actions: ["auth.login", "auth.login_failed", "auth.logout"] },
+  {
+    group: "Sign-in",
+    actions: ["auth.login", "auth.login_failed", "auth.throttled", "auth.logout", "auth.tokens_revoked", "auth.token_revoked"],
+  },
   { group: "Accounts", actions: ["accounts.user_created", "accounts.roles_changed"] },
   {
     group: "Projects",
