@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import posixpath
 import zipfile
 from typing import Any
@@ -26,8 +25,10 @@ from ai_models.formats.records import (
     base_name,
     check_box_labels,
     check_export_names,
+    finite_number,
     image_size,
     load_file,
+    load_json,
     zip_add,
     zip_add_dir,
 )
@@ -79,10 +80,7 @@ def export_coco_zip(images: list[ImageRecord], files: FileSource, labels: list[s
 
 def _load(data: dict | bytes | str) -> dict[str, Any]:
     if isinstance(data, bytes | bytearray | str):
-        try:
-            data = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FormatError(f"COCO JSON: not valid JSON ({exc}).") from exc
+        data = load_json(data, "COCO JSON")
     if not isinstance(data, dict):
         raise FormatError("COCO JSON: the top level must be an object with images, annotations, categories.")
     for key in ("images", "categories"):
@@ -91,10 +89,6 @@ def _load(data: dict | bytes | str) -> dict[str, Any]:
     if not isinstance(data.get("annotations", []), list):
         raise FormatError("COCO JSON: 'annotations' must be a list.")
     return data
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _int_id(entry: object, what: str, index: int) -> int:
@@ -158,12 +152,12 @@ def parse_coco(data: dict | bytes | str, files: dict[str, bytes] | None = None) 
         if ann.get("category_id") not in categories:
             raise FormatError(f"COCO JSON: annotation {ann_id} refers to unknown category {ann.get('category_id')!r}.")
         bbox = ann.get("bbox")
-        if not (isinstance(bbox, list) and len(bbox) == 4 and all(_number(v) for v in bbox)):
+        if not (isinstance(bbox, list) and len(bbox) == 4 and all(finite_number(v) for v in bbox)):
             raise FormatError(f"COCO JSON: annotation {ann_id} needs a bbox of 4 numbers [x, y, w, h].")
         if bbox[2] < 0 or bbox[3] < 0:
             raise FormatError(f"COCO JSON: annotation {ann_id} has a negative bbox width or height.")
         score = ann.get("score")
-        if score is not None and not _number(score):
+        if score is not None and not finite_number(score):
             raise FormatError(f"COCO JSON: annotation {ann_id} has a score that is not a number.")
         if ann.get("iscrowd", 0):
             continue

@@ -13,13 +13,20 @@ segment of the image URL (the ``?d=`` path for local-files URLs); ``item_id`` is
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlparse
 
-from ai_models.formats.records import BoxRecord, FormatError, ImageRecord, TextRecord, base_name, check_box_labels
+from ai_models.formats.records import (
+    BoxRecord,
+    FormatError,
+    ImageRecord,
+    TextRecord,
+    base_name,
+    check_box_labels,
+    finite_number,
+    load_json,
+)
 
 RECT, CHOICES = "rectanglelabels", "choices"
 
@@ -145,7 +152,7 @@ def _results(entry: dict | None, where: str) -> list[dict]:
 
 
 def _num(value: object, where: str, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not finite_number(value):
         raise FormatError(f"{where}: {name} must be a number, got {value!r}.")
     return float(value)
 
@@ -208,7 +215,10 @@ def _source(data: dict, key: str, where: str) -> str:
 def _file_name(data: dict, url: str, where: str) -> str:
     if isinstance(data.get("file_name"), str) and data["file_name"]:
         return base_name(data["file_name"])
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError as exc:  # e.g. "http://[": an unclosed IPv6 host
+        raise FormatError(f"{where}: not a usable image URL {url!r} ({exc}).") from exc
     local = parse_qs(parsed.query).get("d")  # Label Studio local-files: /data/local-files/?d=folder/name.jpg
     name = base_name(local[0] if local else parsed.path)
     if not name:
@@ -218,7 +228,7 @@ def _file_name(data: dict, url: str, where: str) -> str:
 
 def _model_version(entry: dict | None) -> int | None:
     version = str((entry or {}).get("model_version", "")).strip()
-    return int(version) if version.isdigit() else None
+    return int(version) if version.isdecimal() and len(version) < 19 else None  # not "²", nor past a bigint
 
 
 def parse_labelstudio(
@@ -228,10 +238,7 @@ def parse_labelstudio(
     if kind not in ("image", "text"):
         raise ValueError(f"kind must be 'image' or 'text', got {kind!r}.")
     if isinstance(tasks, bytes | bytearray | str):
-        try:
-            tasks = json.loads(tasks)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FormatError(f"Label Studio JSON: not valid JSON ({exc}).") from exc
+        tasks = load_json(tasks, "Label Studio JSON")
     if not isinstance(tasks, list):
         raise FormatError("Label Studio JSON: the top level must be a list of tasks.")
     seen: dict[str, None] = {}

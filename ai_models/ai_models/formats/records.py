@@ -7,6 +7,8 @@ Boxes are in pixels of the stored image, ``(x, y)`` being the top-left corner.
 from __future__ import annotations
 
 import io
+import json
+import math
 import posixpath
 import zipfile
 from collections.abc import Callable, Mapping
@@ -67,6 +69,26 @@ class FormatError(ValueError):
 def base_name(path: str) -> str:
     """The last segment of a path or URL path, percent-decoded (``a/b%20c.jpg`` -> ``b c.jpg``)."""
     return posixpath.basename(unquote(path).replace("\\", "/"))
+
+
+def finite_number(value: object) -> bool:
+    """A JSON number that a float holds: int or float, not bool, not NaN/inf, not an int beyond any float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past ~1e308
+        return False
+
+
+def load_json(data: bytes | bytearray | str, what: str) -> object:
+    """Parsed JSON; bad JSON, bad UTF-8 and nesting too deep for the decoder are a FormatError naming ``what``."""
+    try:
+        return json.loads(data)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
+        raise FormatError(f"{what}: not valid JSON ({exc}).") from exc
+    except RecursionError as exc:
+        raise FormatError(f"{what}: not valid JSON (nested too deeply).") from exc
 
 
 def load_file(files: FileSource, file_name: str) -> bytes:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 
-from ai_models.formats.records import FormatError, TextRecord
+from ai_models.formats.records import FormatError, TextRecord, finite_number
 
 COLUMNS = ("text", "label", "split", "subject_ref", "predicted", "confidence")
 
@@ -70,9 +69,7 @@ def _record(row: dict[str, object], where: str) -> TextRecord:
             confidence = float(confidence) if confidence.strip() else None
         except ValueError as exc:
             raise FormatError(f"{where}: 'confidence' must be a number, got {confidence!r}.") from exc
-    if confidence is not None and (
-        isinstance(confidence, bool) or not isinstance(confidence, int | float) or not math.isfinite(confidence)
-    ):
+    if confidence is not None and not finite_number(confidence):
         raise FormatError(f"{where}: 'confidence' must be a number, got {confidence!r}.")
     return TextRecord(
         text=text,
@@ -111,6 +108,8 @@ def parse_jsonl(content: bytes, name: str = "JSONL") -> list[TextRecord]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FormatError(f"{where}: invalid JSON ({exc.msg}).") from exc
+        except (ValueError, RecursionError) as exc:  # an integer of more than 4300 digits; nesting too deep
+            raise FormatError(f"{where}: invalid JSON ({exc.__class__.__name__}).") from exc
         if not isinstance(row, dict):
             raise FormatError(f"{where}: each line must be a JSON object.")
         records.append(_record(row, where))

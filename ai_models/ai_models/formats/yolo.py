@@ -116,17 +116,20 @@ def export_yolo_zip(
 def _names(raw: object, where: str) -> list[str]:
     """``names`` as a list (Ultralytics also allows ``{index: name}``)."""
     if isinstance(raw, dict):
-        try:
-            keyed = {int(k): str(v) for k, v in raw.items()}
-        except (TypeError, ValueError) as exc:
-            raise FormatError(f"{where}: 'names' keys must be class indices.") from exc
+        if not all(isinstance(k, int) and not isinstance(k, bool) for k in raw):
+            raise FormatError(f"{where}: 'names' keys must be class indices.")
+        keyed = dict(raw)
         if sorted(keyed) != list(range(len(keyed))):
             raise FormatError(f"{where}: 'names' indices must be 0..{len(keyed) - 1}.")
-        names = [keyed[i] for i in range(len(keyed))]
+        values = [keyed[i] for i in range(len(keyed))]
     elif isinstance(raw, list):
-        names = [str(n) for n in raw]
+        values = raw
     else:
         raise FormatError(f"{where}: 'names' must be a list of class names.")
+    # Scalars only: str() of a list built from YAML aliases can be gigabytes (a "billion laughs" file).
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+        raise FormatError(f"{where}: every class name must be a plain name (text or a number).")
+    names = [str(v) for v in values]
     if len(set(names)) != len(names):
         raise FormatError(f"{where}: duplicate class names in 'names'.")
     return names
@@ -141,8 +144,10 @@ def _read_yaml(archive: zipfile.ZipFile, members: list[str]) -> tuple[str, str, 
     where = candidates[0]
     try:
         data = yaml.safe_load(zip_read(archive, where).decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, OverflowError) as exc:  # ValueError: a date like 2001-13-45
         raise FormatError(f"{where}: not valid YAML ({exc}).") from exc
+    except RecursionError as exc:
+        raise FormatError(f"{where}: not valid YAML (nested too deeply).") from exc
     if not isinstance(data, dict) or data.get("names") is None:
         raise FormatError(f"{where}: no 'names' list of classes.")
     names = _names(data["names"], where)

@@ -96,7 +96,7 @@ def open_zip(data: bytes, what: str, limits: ZipLimits | None = None) -> Limited
         raise FormatError(f"{what}: bytes of a zip archive expected, got {type(data).__name__}.")
     try:
         archive = LimitedZip(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
         raise FormatError(f"{what}: not a zip archive ({exc}).") from exc
     archive.limits, archive.inflated = limits, 0
     infos = archive.infolist()

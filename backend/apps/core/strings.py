@@ -64,7 +64,10 @@ def refuse_bad_strings(data) -> None:
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:  # DRF turns ValueError into a ParseError, but not this
+            raise ParseError("JSON parse error - nested too deeply.") from exc
         refuse_bad_strings(data)
         return data
 

@@ -97,6 +97,8 @@ def _import_images(request, project) -> dict:
         boxes = json.loads(raw_boxes) if isinstance(raw_boxes, str) and raw_boxes.strip() else raw_boxes
     except json.JSONDecodeError as exc:
         raise ApplicationError(f"'boxes' is not valid JSON ({exc.msg}).") from exc
+    except (ValueError, RecursionError) as exc:  # an integer of more than 4300 digits; nesting too deep
+        raise ApplicationError(f"'boxes' is not valid JSON ({exc.__class__.__name__}).") from exc
     return images_import(project=project, files=files, boxes_by_name=boxes, split=request.data.get("split") or "pool",
                          subject_ref=str(request.data.get("subject_ref") or "")[:128], actor=request.user)
 

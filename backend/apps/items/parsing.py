@@ -46,6 +46,8 @@ def _parse_jsonl(name: str, text: str) -> tuple[list[dict], list[int]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise _refuse(name, number, f"invalid JSON ({exc.msg})") from exc
+        except (ValueError, RecursionError) as exc:  # an integer of more than 4300 digits; nesting too deep
+            raise _refuse(name, number, f"invalid JSON ({exc.__class__.__name__})") from exc
         if not isinstance(row, dict):
             raise _refuse(name, number, "each line must be a JSON object")
         rows.append(row)
