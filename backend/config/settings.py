@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
+    "apps.core.uploads.RequestSizeLimitMiddleware",  # a body over UPLOAD_MAX_REQUEST_BYTES: 413 before it is read
     "apps.core.middleware.ServiceUnavailableMiddleware",
     "apps.core.strings.QueryStringMiddleware",  # NUL in a query string: 400, never a database error
     "django.middleware.security.SecurityMiddleware",
@@ -334,6 +335,16 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", 512 
 IMPORT_MAX_MEMBER_BYTES = int(os.environ.get("IMPORT_MAX_MEMBER_BYTES", 32 * 1024 * 1024))
 IMPORT_MAX_MEMBERS = int(os.environ.get("IMPORT_MAX_MEMBERS", 20000))
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 100))
+# One request in all (every file of a multipart upload): 413 from Content-Length before reading, and while the
+# files stream in (apps.core.uploads). Each file is held to IMAGE_MAX_BYTES (`files` parts) or IMPORT_MAX_BYTES
+# as it streams, and spooled to FILE_UPLOAD_TEMP_DIR (owner-only) once the request passes
+# FILE_UPLOAD_MAX_MEMORY_SIZE, rather than held in memory.
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 64 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024))
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads")
+FILE_UPLOAD_HANDLERS = ["apps.core.uploads.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "apps.core.uploads.SpoolingUploadHandler"]
 PREDICT_MAX_INPUTS = int(os.environ.get("PREDICT_MAX_INPUTS", 1000))
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))  # decompression-bomb guard
