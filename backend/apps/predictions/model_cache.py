@@ -20,13 +20,21 @@ def serving_model(project) -> tuple[ModelVersion, object]:
     champion = champion_get(project=project)
     if champion is None:
         raise Conflict(f"Project {project.slug!r} has no champion model yet: train and promote one first.")
+    champion.project = project
+    return champion, champion_model(champion)
+
+
+def champion_model(champion: ModelVersion) -> object:
+    """The loaded model of `champion` (its `project` already set): from this process's cache, else loaded from the
+    registry. No database access, so /readyz can bound it in a thread."""
+    project = champion.project
     key = (champion.registered_model_name, champion.registered_version)
     cached = _models.get(project.pk)
     if cached and cached[0] == key:
-        return champion, cached[1]
+        return cached[1]
     with _lock:
         cached = _models.get(project.pk)
         if not (cached and cached[0] == key):
             cached = (key, load_model_version(champion))
             _models[project.pk] = cached
-    return champion, cached[1]
+    return cached[1]
