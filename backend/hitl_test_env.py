@@ -11,6 +11,9 @@ from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="hitl-test-"))
 os.environ["HITL_VAR_DIR"] = str(_TMP / "var")
+# The shared cache is this run's file cache under that VAR_DIR (the fixtures clear it per test): never a Redis given by
+# CACHE_URL, which clearing would wipe. Tests of the Redis cache point at it themselves.
+os.environ.pop("CACHE_URL", None)
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ["CELERY_QUEUE"] = f"test-{uuid.uuid4().hex[:8]}"
 os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{_TMP / 'mlflow.db'}"
