@@ -18,10 +18,11 @@ def box_validate(box, *, labels: list[str], width: int, height: int, where: str)
     missing = [k for k in ("x", "y", "w", "h") if k not in box]
     if missing:
         raise ApplicationError(f"{where}: {', '.join(missing)} missing; a box needs label, x, y, w and h.")
-    for key in ("x", "y", "w", "h", "confidence"):
-        # JSON numbers only: float() would also take true, "1e1" and " 5 " and store them as given.
-        value = box.get(key)
-        if key in box and (isinstance(value, bool) or not isinstance(value, int | float)):
+    # JSON numbers only: float() would also take true, "1e1" and " 5 " and store them as given. A confidence
+    # is dropped, so null (none) is fine there.
+    given = {k: box[k] for k in ("x", "y", "w", "h", "confidence") if k in box and (k != "confidence" or box[k] is not None)}
+    for key, value in given.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise ApplicationError(f"{where}: {key} must be a number, not {value!r}.")
     try:
         x, y, w, h = (float(box[k]) for k in ("x", "y", "w", "h"))

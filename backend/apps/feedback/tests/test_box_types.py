@@ -45,6 +45,12 @@ def test_feedback_and_review_refuse_loose_box_values(predicted, users, client_fo
     assert not Review.objects.exists()
 
 
+def test_a_null_confidence_is_no_confidence(predicted, users, client_for):  # noqa: F811
+    response = submit(client_for(users["annotator"]), predicted, {"verdict": "correct",
+                                                                  "boxes": [box(confidence=None)]})
+    assert response.status_code == 201, response.content
+
+
 def test_valid_boxes_are_stored_and_returned_as_floats(predicted, users, client_for):  # noqa: F811
     upload = client_for(users["engineer"]).post("/api/v1/projects/shapes/items/", {
         "files": [SimpleUploadedFile("b.png", png(seed=9))], "boxes": json.dumps({"b.png": [box()]})},
