@@ -342,6 +342,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 100))
 UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 64 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024))
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads")
+# Made here (owner-only, as all of VAR_DIR): Django's system check (files.E001) refuses to start without it, so
+# migrate on a fresh VAR_DIR (make run, compose's first start) would fail.
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 FILE_UPLOAD_HANDLERS = ["apps.core.uploads.LimitedUploadHandler",
                         "django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "apps.core.uploads.SpoolingUploadHandler"]
