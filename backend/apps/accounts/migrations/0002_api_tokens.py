@@ -10,6 +10,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _drop_plain_text_tokens(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "sqlite":
+            cursor.execute("PRAGMA secure_delete = ON")  # the freed pages are zeroed, not left in the file
+        cursor.execute("DROP TABLE IF EXISTS authtoken_token")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,5 +43,5 @@ class Migration(migrations.Migration):
             },
         ),
         # Left behind once rest_framework.authtoken left INSTALLED_APPS; IF EXISTS: new installations never had it.
-        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", reverse_sql=migrations.RunSQL.noop),
+        migrations.RunPython(_drop_plain_text_tokens, migrations.RunPython.noop),
     ]
