@@ -49,6 +49,26 @@ describe("login", () => {
     await waitFor(() => expect(router.state.location.pathname).toBe("/"));
   });
 
+  it("says when logins are throttled and for how long", async () => {
+    const detail = "Too many failed logins for this account or from this address. Try again in 840 seconds.";
+    server.use(
+      http.get(apiUrl("/auth/me/"), () => {
+        document.cookie = "csrftoken=tok123";
+        return HttpResponse.json({ detail: "Authentication credentials were not provided." }, { status: 401 });
+      }),
+      http.post(apiUrl("/auth/login/"), () =>
+        HttpResponse.json({ detail }, { status: 429, headers: { "Retry-After": "840" } }),
+      ),
+    );
+    const { user } = renderAt("/login");
+
+    await user.type(await screen.findByLabelText("Username"), "annotator");
+    await user.type(screen.getByLabelText("Password"), "right");
+    await user.click(screen.getByRole("button", { name: "Log in" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(detail);
+  });
+
   it("does not follow an off-site next parameter", async () => {
     server.use(http.get(apiUrl("/auth/me/"), () => HttpResponse.json(users.annotator)));
     const { router } = renderAt("/login?next=//evil.example/");
