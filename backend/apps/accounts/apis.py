@@ -51,7 +51,8 @@ class TokenLoginApi(APIView):
         data = CredentialsInput(data=request.data)
         data.is_valid(raise_exception=True)
         token, key = token_login(request=request, **data.validated_data)
-        return Response({"token": key, "expires_at": token.expires_at})
+        # A credential: no cache along the way may keep it (as OAuth's token endpoint, RFC 6749 5.1).
+        return Response({"token": key, "expires_at": token.expires_at}, headers={"Cache-Control": "no-store"})
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")  # also on the 401: the app needs the cookie to log in
