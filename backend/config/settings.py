@@ -331,7 +331,7 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES  # a JSON import is held to the same limit as a file upload
 # Zip imports (yolo, coco_zip) are refused before anything is inflated when they would unpack to more than this
 # in all or per member, or hold more entries (ai_models.formats.zips.ZipLimits; 413 with the reason).
-IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", 512 * 1024 * 1024))
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", 256 * 1024 * 1024))
 IMPORT_MAX_MEMBER_BYTES = int(os.environ.get("IMPORT_MAX_MEMBER_BYTES", 32 * 1024 * 1024))
 IMPORT_MAX_MEMBERS = int(os.environ.get("IMPORT_MAX_MEMBERS", 20000))
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 100))
