@@ -4,8 +4,8 @@ import pytest
 from django.utils.http import content_disposition_header
 
 from apps.core.tests.images import png
-from apps.items.images import CheckedImage, image_store
 from apps.items.models import Item
+from apps.items.tests.stored import stored_image_item
 from apps.projects.services import project_create, project_member_add
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +19,10 @@ def stored(users, settings, test_tmp):
     project = project_create(slug="hdr", name="Headers", task="object_detection", labels=["a", "b"],
                              creator=users["engineer"])
     project_member_add(project=project, user=users["annotator"], actor=users["engineer"])
-    data = png(8, 8, seed=1)
-    import hashlib
-
-    image = CheckedImage(file_name="x.png", data=data, sha256=hashlib.sha256(data).hexdigest(), width=8, height=8,
-                         content_type="image/png", extension="png")
-    key, _ = image_store(project_slug="hdr", image=image)
 
     def make(file_name: str) -> Item:
-        # stored as is, like rows written before names were sanitized on ingest
-        return Item.objects.create(project=project, content_hash=f"{len(Item.objects.all())}", storage_key=key,
-                                   file_name=file_name, content_type="image/png", width=8, height=8)
+        return stored_image_item(project, png(8, 8, seed=len(file_name)), file_name=file_name, width=8, height=8)
+
     return make
 
 

@@ -1,7 +1,6 @@
 """DELETE /items/{id}/: an ML engineer's way out for a broken item (audited, one transaction). An item nothing
 refers to is deleted; one with predictions or feedback is retired (they stay, the item leaves the project).
 The training data check names broken images by item id, so the engineer knows what to remove."""
-import hashlib
 import io
 
 import pytest
@@ -11,9 +10,9 @@ from ai_models.stages import data_formatting
 from apps.audit.models import AuditEvent
 from apps.core.tests.fixtures import create_project, train_inline
 from apps.core.tests.images import png
-from apps.items.images import CheckedImage, image_store
 from apps.items.models import Item
 from apps.items.services import items_import
+from apps.items.tests.stored import stored_image_item
 from apps.predictions.models import Prediction
 from apps.predictions.services import predictions_create
 from apps.projects.services import project_create, project_member_add
@@ -21,16 +20,6 @@ from apps.training.collection import collect_training_data
 from apps.training.pipeline import pipeline_params
 
 pytestmark = pytest.mark.django_db
-
-
-def _stored_item(project, data: bytes, *, width: int, height: int, boxes) -> Item:
-    """An item as the platform stored it before EXIF orientation was applied on ingest (bytes as uploaded)."""
-    sha = hashlib.sha256(data).hexdigest()
-    key, _ = image_store(project_slug=project.slug, image=CheckedImage(
-        file_name="IMG.jpg", data=data, sha256=sha, width=width, height=height, content_type="image/jpeg",
-        extension="jpg"))
-    return Item.objects.create(project=project, content_hash=sha, storage_key=key, file_name="IMG.jpg",
-                               content_type="image/jpeg", width=width, height=height, boxes=boxes)
 
 
 def _phone_jpeg(seed: int) -> bytes:
@@ -53,8 +42,10 @@ def detection(users):
 def test_training_check_names_broken_items_and_removing_them_is_the_way_out(detection, users, client_for,
                                                                             test_tmp):
     box = [{"label": "square", "x": 2, "y": 2, "w": 20, "h": 20}]
-    good = [_stored_item(detection, png(96, 64, seed=i), width=96, height=64, boxes=box) for i in range(3)]
-    broken = [_stored_item(detection, _phone_jpeg(i), width=96, height=64, boxes=box) for i in (1, 2)]
+    good = [stored_image_item(detection, png(96, 64, seed=i), file_name="IMG.png", width=96, height=64, boxes=box)
+            for i in range(3)]
+    broken = [stored_image_item(detection, _phone_jpeg(i), file_name="IMG.jpg", width=96, height=64, boxes=box,
+                                content_type="image/jpeg") for i in (1, 2)]
 
     def formatting(n: int):
         raw = test_tmp / f"remove-raw-{n}"
@@ -80,7 +71,7 @@ def test_training_check_names_broken_items_and_removing_them_is_the_way_out(dete
 
 @pytest.mark.parametrize("role", ["annotator", "auditor", "outsider"])
 def test_only_engineers_and_admins_remove(detection, users, client_for, role):
-    item = _stored_item(detection, png(seed=9), width=96, height=64, boxes=None)
+    item = stored_image_item(detection, png(seed=9), file_name="x.png", width=96, height=64)
     response = client_for(users[role]).delete(f"/api/v1/items/{item.pk}/")
     assert response.status_code in (403, 404)
     assert Item.objects.filter(pk=item.pk, erased_at__isnull=True).exists()

@@ -1,7 +1,6 @@
 """Image names are made safe once, on ingest, and exports name images `<item id>-<safe name>`: a name that
 percent-decodes to a folder (`a%2Fb.png`), a zip member like `images/train/..\\evil.png` or two images of the
 same name never make `?format=yolo` or `coco_zip` answer 500, also for names stored before ingest cleaned them."""
-import hashlib
 import io
 import json
 import zipfile
@@ -11,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ai_models.formats.names import is_safe_file_name
 from apps.core.tests.images import png
-from apps.items.images import CheckedImage, image_store
 from apps.items.models import Item
+from apps.items.tests.stored import stored_image_item
 from apps.projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +71,7 @@ def test_uploaded_and_imported_names_are_made_safe_on_ingest(project, users, cli
 
 def test_export_never_fails_on_names_stored_before_they_were_cleaned(project, users, client_for):
     for seed, name in enumerate(BAD_NAMES):
-        data = png(20, 20, seed=100 + seed)
-        sha = hashlib.sha256(data).hexdigest()
-        key, _ = image_store(project_slug=project.slug, image=CheckedImage(
-            file_name="x.png", data=data, sha256=sha, width=20, height=20, content_type="image/png", extension="png"))
-        Item.objects.create(project=project, content_hash=sha, storage_key=key, file_name=name, content_type="image/png",
-                            width=20, height=20, boxes=BOX)
+        stored_image_item(project, png(20, 20, seed=100 + seed), file_name=name, width=20, height=20, boxes=BOX)
     api = client_for(users["engineer"])
     _assert_exports(api, project.slug, len(BAD_NAMES))
     # and the export comes back in: its names are valid import names
