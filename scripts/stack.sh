@@ -23,7 +23,8 @@ STOP_TIMEOUT=${STACK_STOP_TIMEOUT:-20}
 WAIT_TIMEOUT=${STACK_WAIT_TIMEOUT:-120}
 SERVICES=(postgres redis s3 mlflow web worker worker-training beat pgadmin)
 umask 077
-mkdir -p "$STACK_DIR"/{log,run,secrets,app}
+# app/ is the services' HITL_VAR_DIR; app/uploads is FILE_UPLOAD_TEMP_DIR, which Django's checks require to exist.
+mkdir -p "$STACK_DIR"/{log,run,secrets,app/uploads}
 
 log() { echo "stack: $*" >&2; }
 die() { log "$*"; exit 1; }

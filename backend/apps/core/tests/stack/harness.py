@@ -301,7 +301,10 @@ class Stack:
         return Api(self.web_url)
 
     def user(self, name: str, roles: list[str] | None = None) -> tuple[str, str]:
-        """Create a user through `manage.py create_user` (once); its (username, password)."""
+        """Create a user through `manage.py create_user` (once); its (username, password). `admin` is the
+        superuser that `stack.sh up` made."""
+        if name == "admin" and roles is None and name not in self._users:  # made by stack.sh up
+            self._users[name] = (name, (self.dir / "secrets" / "admin-password").read_text().strip())
         if name not in self._users:
             password = f"pw-{os.urandom(12).hex()}"
             roles = ROLES.get(name, []) if roles is None else roles
