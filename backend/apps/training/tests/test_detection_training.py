@@ -71,6 +71,18 @@ def test_first_detector_is_trained_registered_and_served(detector, users, client
     assert batch["batch"]["status"] == "succeeded" and batch["batch"]["done"] == 3
     assert [p["item_id"] for p in batch["predictions"]] == [i.pk for i in pool]
     assert batch["model_versions"] == [first.number]
+    # serving a phone photo (EXIF orientation 6): stored upright, predicted on the image as shown
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.items.tests.test_orientation import phone_jpeg
+
+    uploaded = api.post("/api/v1/projects/shapes/predict/", {"files": [SimpleUploadedFile("IMG_7.jpg", phone_jpeg())]},
+                        format="multipart")
+    assert uploaded.status_code == 200, uploaded.content
+    (prediction,) = uploaded.json()["predictions"]
+    item = Item.objects.get(pk=prediction["item_id"])
+    assert (item.width, item.height, item.source) == (64, 96, "predict")
+    assert all(b["x"] + b["w"] <= 64 + 1 and b["y"] + b["h"] <= 96 + 1 for b in prediction["boxes"])
 
 
 def test_next_detector_fine_tunes_the_champion_and_meets_the_gate(detector, users):
