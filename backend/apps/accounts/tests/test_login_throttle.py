@@ -236,3 +236,12 @@ def test_concurrent_attempts_are_all_counted_on_redis(users, redis_cache, settin
 
     assert errors == []
     assert _token(password="pw-ann-secret", address="10.3.3.3").status_code == 429  # the 17th
+
+
+def test_with_the_cache_unreachable_logins_go_on_unthrottled(users, limits, caplog):
+    """Redis down (here: nothing listens on the port): a login never fails for it; the log says so."""
+    limits.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                 "LOCATION": "redis://127.0.0.1:9/0", "OPTIONS": {"socket_connect_timeout": 1}}}
+    assert [_token().status_code for _ in range(4)] == [400] * 4  # not counted: no 429 past the limit of 3
+    assert _token(password="pw-ann-secret").status_code == 200
+    assert "login throttle: the cache is unavailable" in caplog.text
