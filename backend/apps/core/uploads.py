@@ -14,6 +14,7 @@ What happens to a file after the upload (decoding an image, unpacking a zip) is 
 import os
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
 from django.http import JsonResponse
 
@@ -33,6 +34,11 @@ def _too_large_message(size: int | None) -> str:
     stated = f"is {size} bytes, " if size is not None else ""
     return (f"The request {stated}over the {settings.UPLOAD_MAX_REQUEST_BYTES} byte limit for one request "
             "(UPLOAD_MAX_REQUEST_BYTES). Send fewer or smaller files per request.")
+
+
+class UploadRefused(ApplicationError, SuspiciousOperation):
+    """A refused upload: the API's exception handler answers its status; outside DRF views (the admin, the CSRF
+    check reading a form) Django answers 400 for a SuspiciousOperation instead of a 500."""
 
 
 class RequestSizeLimitMiddleware:
@@ -61,7 +67,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         if content_length > settings.UPLOAD_MAX_REQUEST_BYTES:  # also where the middleware is not installed
-            raise ApplicationError(_too_large_message(content_length), status=413)
+            raise UploadRefused(_too_large_message(content_length), status=413)
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
@@ -71,7 +77,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def _check_type(self) -> None:
         if self.image and not _looks_like_image(self.head):
-            raise ApplicationError(f"{self.file_name}: not an image of a supported type (JPEG, PNG, WEBP, BMP).")
+            raise UploadRefused(f"{self.file_name}: not an image of a supported type (JPEG, PNG, WEBP, BMP).")
         self.image = False  # checked
 
     def receive_data_chunk(self, raw_data, start):
@@ -82,9 +88,9 @@ class LimitedUploadHandler(FileUploadHandler):
         self.file_bytes += len(raw_data)
         self.total += len(raw_data)
         if self.file_bytes > self.limit:
-            raise ApplicationError(f"{self.file_name}: over the {self.limit} byte limit for one file.", status=413)
+            raise UploadRefused(f"{self.file_name}: over the {self.limit} byte limit for one file.", status=413)
         if self.total > settings.UPLOAD_MAX_REQUEST_BYTES:
-            raise ApplicationError(_too_large_message(None), status=413)
+            raise UploadRefused(_too_large_message(None), status=413)
         return raw_data
 
     def file_complete(self, file_size):

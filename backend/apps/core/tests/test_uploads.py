@@ -89,3 +89,13 @@ def test_files_are_spooled_to_an_owner_only_folder(settings):
     assert all(Path(f.temporary_file_path()).parent == folder for f in files)
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert str(folder).startswith(str(settings.VAR_DIR))
+
+
+def test_outside_the_api_a_refused_upload_is_a_400_not_a_500(client, settings):
+    settings.IMAGE_MAX_BYTES = 10_000
+    tiff = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(tiff, "TIFF")
+    for files in ([SimpleUploadedFile("scan.tif", tiff.getvalue())],
+                  [SimpleUploadedFile("big.png", png() + b"\0" * 20_000)]):
+        response = client.post("/admin/login/", {"username": "x", "password": "y", "files": files})
+        assert response.status_code == 400
