@@ -207,7 +207,9 @@ PY
 start_mlflow() {
   running mlflow && return
   # +psycopg2: SQLAlchemy maps plain postgresql:// to psycopg 3. Artifacts go through this server to S3.
-  MLFLOW_S3_ENDPOINT_URL=$S3 launch mlflow "$BIN/mlflow" server \
+  # No server-side job execution (GenAI jobs, unused here): it starts eight busy huey consumers beside the
+  # server, and they hold up its shutdown.
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false MLFLOW_S3_ENDPOINT_URL=$S3 launch mlflow "$BIN/mlflow" server \
     --backend-store-uri "postgresql+psycopg2://${MLFLOW_DB_URL#*://}" \
     --artifacts-destination "s3://$MLFLOW_ARTIFACTS_BUCKET" --serve-artifacts \
     --host 127.0.0.1 --port "$C_MLFLOW_PORT" --workers 1 \
@@ -267,9 +269,8 @@ start_pgadmin() {
   fi
   local data=$STACK_DIR/pgadmin site
   mkdir -p "$data"
-  site=$("$PGADMIN_VENV/bin/python" -c 'import pgadmin4, os; print(os.path.dirname(pgadmin4.__file__))')
-  # pgAdmin reads config_local.py beside its config.py, or the module named by PGADMIN_CONFIG_LOCAL... not in
-  # every version: a config_system.py in its data directory is what 9.x reads (CONFIG_SYSTEM_PATH).
+  site=$("$PGADMIN_VENV/bin/python" -c 'import pgadmin4; print(list(pgadmin4.__path__)[0])')
+  # pgAdmin imports `config_local` from its path: this stack's, through PYTHONPATH (the venv stays shared).
   cat >"$data/config_local.py" <<PYCONF
 SERVER_MODE = True
 DATA_DIR = "$data"
@@ -281,7 +282,6 @@ DEFAULT_SERVER = "127.0.0.1"
 DEFAULT_SERVER_PORT = $C_PGADMIN_PORT
 UPGRADE_CHECK_ENABLED = False
 PYCONF
-  cp "$data/config_local.py" "$site/config_local.py"
   local email=admin@example.com
   if [[ ! -f $data/pgadmin4.db ]]; then
     # The pre-registered server of database/pgadmin/servers.json, pointed at this stack's PostgreSQL.
@@ -296,12 +296,12 @@ for server in servers["Servers"].values():
                   Username=url.username, Comment="make stack: the password is in var/stack/secrets/postgres-db")
 json.dump(servers, open(sys.argv[2], "w"), indent=2)
 PY
-    PGADMIN_SETUP_EMAIL=$email PGADMIN_SETUP_PASSWORD=$(secret pgadmin-password) \
+    PYTHONPATH=$data PGADMIN_SETUP_EMAIL=$email PGADMIN_SETUP_PASSWORD=$(secret pgadmin-password) \
       "$PGADMIN_VENV/bin/python" "$site/setup.py" setup-db >>"$STACK_DIR/log/pgadmin.log" 2>&1
-    "$PGADMIN_VENV/bin/python" "$site/setup.py" load-servers "$data/servers.json" --user "$email" \
+    PYTHONPATH=$data "$PGADMIN_VENV/bin/python" "$site/setup.py" load-servers "$data/servers.json" --user "$email" \
       >>"$STACK_DIR/log/pgadmin.log" 2>&1
   fi
-  launch pgadmin "$PGADMIN_VENV/bin/python" "$site/pgAdmin4.py"
+  PYTHONPATH=$data launch pgadmin "$PGADMIN_VENV/bin/python" "$site/pgAdmin4.py"
   wait_until "pgAdmin" http_ok "$PGADMIN_URL/misc/ping"
 }
 
