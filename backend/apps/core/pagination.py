@@ -2,15 +2,30 @@
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from .exceptions import ApplicationError
 from .limits import ID_MAX
 
 
+def _query_int(request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and low <= int(raw) <= high):
+        raise ApplicationError(f"{name} must be an integer from {low} to {high}.")
+    return int(raw)
+
+
 class Pagination(LimitOffsetPagination):
+    """?limit= (1 to max_limit) and ?offset= (0 to the largest id): anything else is a 400 naming the parameter,
+    as the schema says, rather than a silent default. An offset past the last row is an empty page."""
+
     max_limit = 1000
 
+    def get_limit(self, request) -> int:
+        return _query_int(request, self.limit_query_param, default=self.default_limit, low=1, high=self.max_limit)
+
     def get_offset(self, request) -> int:
-        # Past the last row is an empty page; a number the database cannot take as OFFSET is the same empty page.
-        return min(super().get_offset(request), ID_MAX)
+        return _query_int(request, self.offset_query_param, default=0, low=0, high=ID_MAX)
 
 
 class KeyFirstPagination(Pagination):

@@ -78,7 +78,7 @@ def _page_serializer(serializer_class):
 PAGE_PARAMETERS = [
     OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": Pagination.max_limit},
                      description=f"Page size: default {settings.REST_FRAMEWORK['PAGE_SIZE']}, "
-                                 f"at most {Pagination.max_limit} (a larger value gets the maximum)."),
+                                 f"1 to {Pagination.max_limit} (anything else is a 400)."),
     OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": ID_MAX},
                      description="Index of the first result (default 0)."),
 ]
@@ -87,10 +87,13 @@ PAGE_PARAMETERS = [
 def paginated_schema(serializer_class, *, parameters=(), errors: dict[int, str] | None = None, **kwargs):
     """extend_schema for a GET answered by `paginated_response(serializer_class=serializer_class)`.
 
-    `errors` documents extra 4xx answers, e.g. {400: "unknown status"}; their body is the error shape.
+    `errors` documents extra 4xx answers, e.g. {400: "unknown status"}; their body is the error shape. A limit or
+    offset out of range is always a 400.
     """
+    errors = {400: "", **(errors or {})}
+    errors[400] = " ".join(filter(None, [errors[400], "A limit or offset that is not an integer in its range."]))
     responses = {200: _page_serializer(serializer_class)}
-    responses.update({code: OpenApiResponse(description=text) for code, text in (errors or {}).items()})
+    responses.update({code: OpenApiResponse(description=text) for code, text in errors.items()})
     return extend_schema(responses=responses, parameters=[*parameters, *PAGE_PARAMETERS], **kwargs)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import resolve
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 NOT_BUILT = """<!doctype html>
@@ -53,6 +54,7 @@ def spa_index(request, path: str = ""):
     return HttpResponse(html, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
 
+@csrf_exempt  # it changes nothing; a POST to an unknown API path is a JSON 404, not Django's HTML CSRF page
 def api_not_found(request, path: str = ""):
     """Unknown paths under /api/ get the API's JSON 404 (and APPEND_SLASH's redirect where a slash is missing)."""
     if not request.path_info.endswith("/") and resolve(request.path_info + "/").func is not api_not_found:

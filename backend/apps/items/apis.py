@@ -60,14 +60,20 @@ class ItemListImportApi(APIView):
 
         items = ItemImportRow(many=True)
 
+    class FilterSerializer(serializers.Serializer):
+        split = serializers.ChoiceField(choices=["pool", "holdout"], required=False)
+        labelled = serializers.BooleanField(required=False)
+
     @paginated_schema(ItemOutput, parameters=[
         OpenApiParameter("split", str, enum=["pool", "holdout"], description="only items of this split"),
-        OpenApiParameter("labelled", bool, description="true: items with a label or boxes; false: without")])
+        OpenApiParameter("labelled", bool, description="true: items with a label or boxes; false: without")],
+        errors={400: "A split or labelled value that is not one of those documented."})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
-        labelled = request.query_params.get("labelled")
-        qs = item_list(project=project, split=request.query_params.get("split"),
-                       labelled=None if labelled is None else labelled.lower() in {"1", "true", "yes"})
+        filters = self.FilterSerializer(data=request.query_params.dict())  # a dict: a missing boolean stays missing
+        filters.is_valid(raise_exception=True)  # an unknown split is a 400, not an empty page
+        qs = item_list(project=project, split=filters.validated_data.get("split"),
+                       labelled=filters.validated_data.get("labelled"))
         return paginated_response(request=request, view=self, queryset=qs, serializer_class=ItemOutput)
 
     @extend_schema(request=InputSerializer, responses={201: dict})

@@ -41,7 +41,8 @@ class TrainingRunOutput(serializers.ModelSerializer):
 
 class ModelVersionOutput(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                               help_text="who approved the promotion; null if nobody had to")
     mlflow_run_url = serializers.SerializerMethodField(help_text="the run in the MLflow UI (MLFLOW_UI_URL), or null")
 
     def get_mlflow_run_url(self, version) -> str | None:
@@ -180,7 +181,8 @@ class ModelCardApi(APIView):
     """The version's model card as a download: readable Markdown (default) or JSON."""
 
     @extend_schema(parameters=[OpenApiParameter("format", str, enum=["md", "json"])],
-                   responses={(200, "text/markdown"): OpenApiResponse(bytes), (200, "application/json"): dict})
+                   responses={(200, "text/markdown"): OpenApiResponse(bytes), (200, "application/json"): dict,
+                              400: OpenApiResponse(description="A format other than md or json.")})
     def get(self, request, version_id):
         version = ModelVersion.objects.select_related("project", "approved_by").filter(pk=version_id).first()
         if version is None:
