@@ -712,8 +712,8 @@ export interface components {
             /** Format: int64 */
             registered_version: number;
             training_run: number;
-            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-            readonly approved_by: string;
+            /** @description who approved the promotion; null if nobody had to */
+            readonly approved_by: string | null;
             promotion_reason?: string;
             /**
              * Format: date-time
@@ -1087,7 +1087,7 @@ export interface operations {
                 action?: string;
                 /** @description a username, a pseudonym (actor_ref) or system */
                 actor?: string;
-                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
                 offset?: number;
@@ -1112,7 +1112,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAuditEventOutputList"];
                 };
             };
-            /** @description A since or until that is not an ISO 8601 date-time, or a filter over 200 characters. */
+            /** @description A since or until that is not an ISO 8601 date-time, or a filter over 200 characters. A limit or offset that is not an integer in its range. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1707,6 +1707,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description A format other than md or json. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated. */
@@ -2387,7 +2396,7 @@ export interface operations {
             query?: {
                 /** @description true: items with a label or boxes; false: without */
                 labelled?: boolean;
-                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
                 offset?: number;
@@ -2408,6 +2417,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedItemOutputList"];
+                };
+            };
+            /** @description A split or labelled value that is not one of those documented. A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated. */
@@ -2755,7 +2773,7 @@ export interface operations {
     projects_model_versions_list: {
         parameters: {
             query?: {
-                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
                 offset?: number;
@@ -2774,6 +2792,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedModelVersionOutputList"];
+                };
+            };
+            /** @description A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated. */
@@ -2897,7 +2924,7 @@ export interface operations {
     projects_queue_list: {
         parameters: {
             query?: {
-                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
                 offset?: number;
@@ -2916,6 +2943,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedQueueEntryOutputList"];
+                };
+            };
+            /** @description A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated. */
@@ -3013,7 +3049,7 @@ export interface operations {
     projects_reviews_list: {
         parameters: {
             query?: {
-                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
                 offset?: number;
@@ -3035,7 +3071,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedReviewEntryOutputList"];
                 };
             };
-            /** @description Unknown status. */
+            /** @description Unknown status. A limit or offset that is not an integer in its range. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3157,7 +3193,7 @@ export interface operations {
     projects_training_runs_list: {
         parameters: {
             query?: {
-                /** @description Page size: default 50, at most 1000 (a larger value gets the maximum). */
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
                 offset?: number;
@@ -3176,6 +3212,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedTrainingRunOutputList"];
+                };
+            };
+            /** @description A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated. */
