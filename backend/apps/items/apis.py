@@ -106,7 +106,15 @@ def _import_images(request, project) -> dict:
     except (ValueError, RecursionError) as exc:  # an integer of more than 4300 digits; nesting too deep
         raise ApplicationError(f"'boxes' is not valid JSON ({exc.__class__.__name__}).") from exc
     return images_import(project=project, files=files, boxes_by_name=boxes, split=request.data.get("split") or "pool",
-                         subject_ref=str(request.data.get("subject_ref") or "")[:128], actor=request.user)
+                         subject_ref=_subject_ref(request.data.get("subject_ref")), actor=request.user)
+
+
+def _subject_ref(value) -> str:
+    """The multipart `subject_ref`: at most SUBJECT_REF_MAX characters, refused (not cut) when longer."""
+    value = str(value or "")
+    if len(value) > SUBJECT_REF_MAX:
+        raise ApplicationError(f"subject_ref: at most {SUBJECT_REF_MAX} characters.")
+    return value
 
 
 def _member_item(request, item_id):

@@ -5,7 +5,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from apps.audit.models import AuditEvent
-from apps.core.limits import NOTE_MAX, PURPOSE_MAX, QUERY_VALUE_MAX, REASON_MAX
+from apps.core.limits import NOTE_MAX, PURPOSE_MAX, QUERY_VALUE_MAX, REASON_MAX, SUBJECT_REF_MAX
 from apps.projects.models import Project
 
 SELF_BOUNDED_FORMATS = {"date-time", "date", "binary", "uri", "uuid", "email", "decimal"}
@@ -121,3 +121,24 @@ def test_long_audit_filters_are_400_naming_the_filter(users, client_for, url, na
     assert response.status_code == 400
     assert response.json()["detail"].startswith(f"{name}:")
     assert AuditEvent.objects.count() == before  # an export is audited, a refused one is not
+
+
+@pytest.mark.django_db
+def test_an_image_upload_with_a_long_subject_ref_is_400_not_cut(users, client_for):
+    """It used to be cut to 128 characters silently, so a pseudonym could be stored wrong."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.core.tests.images import png
+    from apps.items.models import Item
+    from apps.projects.services import project_create
+
+    project_create(slug="shapes", name="Shapes", task="object_detection", labels=["circle", "square"],
+                   creator=users["engineer"])
+    api = client_for(users["engineer"])
+    data = {"files": [SimpleUploadedFile("a.png", png(seed=1))], "subject_ref": "s" * (SUBJECT_REF_MAX + 1)}
+    response = api.post("/api/v1/projects/shapes/items/", data, format="multipart")
+    assert response.status_code == 400 and response.json()["detail"].startswith("subject_ref:")
+    assert not Item.objects.filter(project__slug="shapes").exists()
+    data = {"files": [SimpleUploadedFile("a.png", png(seed=1))], "subject_ref": "s" * SUBJECT_REF_MAX}
+    assert api.post("/api/v1/projects/shapes/items/", data, format="multipart").status_code == 201
+    assert Item.objects.get(project__slug="shapes").subject_ref == "s" * SUBJECT_REF_MAX
