@@ -10,6 +10,7 @@ of the image as shown (see ai_models.orientation), so boxes drawn on what a brow
 import contextlib
 import hashlib
 import io
+import struct
 import sys
 import warnings
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from ai_models.formats.names import safe_file_name
-from ai_models.orientation import exif_orientation, shown_size
+from ai_models.orientation import ORIENTATION_TAG, exif_orientation, shown_size
 from apps.core.exceptions import ApplicationError
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "BMP": "image/bmp"}
@@ -74,7 +75,7 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
                 full.load()  # decodes every pixel: truncated files fail here
                 orientation = exif_orientation(full)
                 if orientation != 1:
-                    data, (width, height) = _upright(full, fmt), shown_size(width, height, orientation)
+                    data, (width, height) = _upright(full, fmt, orientation), shown_size(width, height, orientation)
     except ApplicationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -90,13 +91,21 @@ def image_check(*, file_name: str, data: bytes) -> CheckedImage:
                         content_type=FORMATS[fmt], extension=EXTENSIONS[fmt])
 
 
-def _upright(image, fmt: str) -> bytes:
-    """The image as shown (EXIF orientation applied), re-encoded in its own format without the orientation tag:
+def _upright(image, fmt: str, orientation: int) -> bytes:
+    """The image as shown (EXIF `orientation` applied), re-encoded in its own format without the orientation tag:
     what browsers, annotation tools and the model see, so boxes, size and pixels agree everywhere after ingest."""
-    from PIL import ImageOps
+    from PIL.Image import Transpose
 
-    upright = ImageOps.exif_transpose(image)  # also drops the orientation tag from its EXIF
-    options: dict = {"exif": upright.getexif().tobytes()}
+    turn = {2: Transpose.FLIP_LEFT_RIGHT, 3: Transpose.ROTATE_180, 4: Transpose.FLIP_TOP_BOTTOM,
+            5: Transpose.TRANSPOSE, 6: Transpose.ROTATE_270, 7: Transpose.TRANSVERSE, 8: Transpose.ROTATE_90}
+    upright = image.transpose(turn[orientation])  # as ImageOps.exif_transpose, which fails on unwritable EXIF
+    options: dict = {}
+    try:
+        exif = image.getexif()
+        exif.pop(ORIENTATION_TAG, None)
+        options["exif"] = exif.tobytes()
+    except (struct.error, TypeError, ValueError, KeyError, OSError):
+        pass  # EXIF that cannot be written back is dropped, not the image
     if image.info.get("icc_profile"):
         options["icc_profile"] = image.info["icc_profile"]
     if fmt in ("JPEG", "WEBP"):

@@ -123,3 +123,21 @@ def test_zip_imports_read_boxes_on_the_image_as_shown(project, users, client_for
     (box,) = item.boxes
     assert box["label"] == "square"
     assert [round(box[k], 3) for k in "xywh"] == [BOX["x"], BOX["y"], BOX["w"], BOX["h"]]
+
+
+def test_exif_that_cannot_be_written_back_is_dropped_not_a_500():
+    """A tag whose value does not fit its type (here InkSet, a number, holding text) cannot be re-encoded:
+    the upright image is stored without EXIF instead of failing (found by mutating EXIF bytes)."""
+    import struct
+
+    from apps.items.images import image_check
+
+    entries = [(0x0112, 3, 1, struct.pack("<HH", 6, 0)), (0x014C, 2, 4, b"abc\0")]
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHI", tag, kind, count) + value
+                                                     for tag, kind, count, value in entries) + struct.pack("<I", 0)
+    buffer = io.BytesIO()
+    Image.new("RGB", (96, 64), "white").save(buffer, "JPEG", exif=b"Exif\0\0II*\0" + struct.pack("<I", 8) + ifd)
+    checked = image_check(file_name="odd.jpg", data=buffer.getvalue())
+    assert (checked.width, checked.height) == (64, 96)
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert stored.size == (64, 96) and exif_orientation(stored) == 1
