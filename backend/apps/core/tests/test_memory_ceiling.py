@@ -3,9 +3,9 @@
 One gunicorn worker serves the test database. After a warm-up (a valid upload and a valid zip import, so that
 every module is loaded), its peak resident memory (VmHWM, reset through /proc/<pid>/clear_refs) is measured
 while it receives: an image decompression bomb, a large TIFF, an oversize multipart of many files, an oversize
-single file, and zip bombs to the YOLO and COCO imports. Every answer must be a 4xx, and the peak must grow by
-less than MEMORY_CEILING_MB. Requests are sent on a raw socket that stops sending as soon as the server answers,
-as a client does when the server refuses a body early.
+single file (with a Content-Length, and chunked without one), and zip bombs to the YOLO and COCO imports.
+Every answer must be a 4xx, and the peak must grow by less than MEMORY_CEILING_MB. Requests are sent on a raw
+socket that stops sending as soon as the server answers, as a client does when the server refuses a body early.
 """
 import io
 import json
@@ -86,12 +86,17 @@ def _multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> t
     return out, f"--{BOUNDARY}--\r\n".encode()
 
 
-def _post(port: int, path: str, token: str, body_parts, length: int, *, timeout: float = 120) -> tuple[int, dict]:
-    """POST a multipart body of `length` bytes given as an iterable of chunks; stop sending once the server answers."""
+def _post(port: int, path: str, token: str, body_parts, length: int | None, *,
+          timeout: float = 120) -> tuple[int, dict]:
+    """POST a multipart body of `length` bytes given as an iterable of chunks (None: chunked transfer encoding, the
+    parts being the chunks); stop sending once the server answers."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
+    if length is None:
+        body_parts = [b"%x\r\n%s\r\n" % (len(part), part) for part in body_parts] + [b"0\r\n\r\n"]
     with sock:
         sock.sendall((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {token}\r\n"
-                      f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {length}\r\n"
+                      f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n{framing}\r\n"
                       "Connection: close\r\n\r\n").encode())
         for part in body_parts:
             for offset in range(0, len(part), 64 * 1024):
@@ -120,14 +125,14 @@ def _post(port: int, path: str, token: str, body_parts, length: int, *, timeout:
 
 
 def _send(server, path: str, fields: dict[str, str], files: list[tuple[str, str, bytes]], *,
-          repeat_last: int = 1) -> tuple[int, dict]:
+          repeat_last: int = 1, chunked: bool = False) -> tuple[int, dict]:
     """`repeat_last`: the last file's bytes are sent that many times (a large file without holding it here)."""
     head, tail = _multipart(fields, files[:-1] + [(files[-1][0], files[-1][1], b"")])
     field, file_name, data = files[-1]
     head = head[: -len(b"\r\n")]  # the last file's data goes before its closing CRLF
     length = len(head) + len(data) * repeat_last + 2 + len(tail)
     parts = [head, *([data] * repeat_last), b"\r\n", tail]
-    return _post(server["port"], path, server["token"], parts, length)
+    return _post(server["port"], path, server["token"], parts, None if chunked else length)
 
 
 def png_bomb(side: int = 30_000) -> bytes:
@@ -187,6 +192,8 @@ def test_worst_inputs_stay_under_the_memory_ceiling(server, capsys):
                                                                 for i in range(100)]),
         "one 200 MiB file": lambda: _send(server, items, {}, [("files", "huge.png", png(seed=3) + b"\0" * (4 * MiB))],
                                           repeat_last=50),
+        "200 MiB chunked, without Content-Length": lambda: _send(
+            server, items, {}, [("files", "huge.png", png(seed=5) + b"\0" * (4 * MiB))], repeat_last=50, chunked=True),
         "one 30 MiB image under the request limit": lambda: _send(
             server, items, {}, [("files", "big.png", png(seed=4) + b"\0" * (3 * MiB))], repeat_last=10),
         "YOLO zip bomb (1 GiB member)": lambda: _send(server, imports, {"format": "yolo"},
