@@ -122,15 +122,28 @@ def test_the_loop_through_the_training_worker(stack):
     assert promote(stack, v2)["status"] == "champion"
     assert predict(annotator, slug, PROBE)["model_version"] == 2
 
-    # Images: uploaded through the API into the S3 bucket, read back byte for byte.
-    new_project(stack, "stack-shapes", task="object_detection", labels=["circle", "square", "triangle"])
-    images = [shapes_image(seed) for seed in range(6)]
-    upload = engineer.ok("POST", "projects/stack-shapes/items/", expect=201, files=[
-        ("files", (f"shape-{i}.png", data, "image/png")) for i, (data, _) in enumerate(images)], data={
-        "boxes": json.dumps({f"shape-{i}.png": boxes for i, (_, boxes) in enumerate(images)})})
-    item_ids = upload["items"]
-    assert len(item_ids) == len(images)
-    assert engineer.get(f"items/{item_ids[0]}/image/").content == images[0][0]
+    # Images: uploaded into the S3 bucket, a detector trained on the training worker, predict and correct.
+    shapes = "stack-shapes"
+    new_project(stack, shapes, task="object_detection", labels=["circle", "square", "triangle"])
+    uploaded = {}
+    for split, seeds in (("pool", range(12)), ("holdout", range(100, 104))):
+        images = {f"{split}-{seed}.png": shapes_image(seed) for seed in seeds}
+        upload = engineer.ok("POST", f"projects/{shapes}/items/", expect=201, data={
+            "split": split, "boxes": json.dumps({name: boxes for name, (_, boxes) in images.items()})},
+            files=[("files", (name, data, "image/png")) for name, (data, _) in images.items()])
+        assert len(upload["items"]) == len(images), upload
+        uploaded.update(zip(upload["items"], (data for data, _ in images.values()), strict=True))
+    item_id, data = next(iter(uploaded.items()))
+    assert engineer.get(f"items/{item_id}/image/").content == data
+    detector = train(stack, shapes, timeout=420)
+    assert all(w.startswith("training@") for w in detector["kfold"]["workers"]), detector["kfold"]
+    promote(stack, detector["model_version"])
+    probe, _ = shapes_image(999)
+    detected = annotator.ok("POST", f"projects/{shapes}/predict/",
+                            files=[("files", ("probe.png", probe, "image/png"))])
+    assert detected["model_version"] == 1 and len(detected["predictions"]) == 1
+    annotator.ok("POST", f"predictions/{detected['predictions'][0]['id']}/feedback/", expect=201, json={
+        "verdict": "correct", "boxes": [{"label": "square", "x": 10, "y": 10, "w": 20, "h": 20}]})
 
     report = audit_verify(stack)
     events = {action: audit_count(stack, project=slug, action=action, actor="annotator")
@@ -138,16 +151,24 @@ def test_the_loop_through_the_training_worker(stack):
     assert events["feedback.submitted"] == len(PROBE) and events["predictions.created"] == 2, events
 
     data_keys = stack.bucket_keys(stack.env["S3_BUCKET"])
-    assert len([k for k in data_keys if k.endswith(".png")]) >= len(images), data_keys
-    artifact_keys = stack.bucket_keys(stack.env["MLFLOW_ARTIFACTS_BUCKET"])
-    runs = {first["mlflow_run_id"], second["mlflow_run_id"]}
-    for run_id in runs:
-        assert any(run_id in key for key in artifact_keys), (run_id, artifact_keys[:20])
-    assert any(key.endswith(("model.skops", "MLmodel")) for key in artifact_keys)
+    assert len([k for k in data_keys if k.startswith(f"projects/{shapes}/images/")]) == len(uploaded) + 1, data_keys
+    # Each run is in the MLflow server (PostgreSQL store); its dataset record (the model card's content hash of the
+    # training set, the MLflow run's dataset_hash tag) and the registered model's files are in the artifacts bucket.
+    bucket = stack.env["MLFLOW_ARTIFACTS_BUCKET"]
+    artifact_keys = stack.bucket_keys(bucket)
+    assert len([k for k in artifact_keys if k.endswith("/model.skops")]) == 2, artifact_keys
     mlflow = stack.env["MLFLOW_TRACKING_URI"]
+    runs = {first["mlflow_run_id"], second["mlflow_run_id"]}
+    dataset_hashes = set()
     for run_id in runs:
         found = requests.get(f"{mlflow}/api/2.0/mlflow/runs/get", params={"run_id": run_id}, timeout=30)
         assert found.status_code == 200 and found.json()["run"]["info"]["status"] == "FINISHED", found.text[:300]
+        tags = {t["key"]: t["value"] for t in found.json()["run"]["data"]["tags"]}
+        card_key = next(k for k in artifact_keys if k.endswith(f"{run_id}/artifacts/model_card.json"))
+        card = json.loads(stack.s3().get_object(Bucket=bucket, Key=card_key)["Body"].read())
+        assert card["data"]["content_hash"] == tags["dataset_hash"] and card["data"]["project"] == slug
+        dataset_hashes.add(tags["dataset_hash"])
+    assert len(dataset_hashes) == 2  # the corrections made a new dataset version
     registered = requests.get(f"{mlflow}/api/2.0/mlflow/registered-models/get", params={"name": slug}, timeout=30)
     assert registered.status_code == 200, registered.text[:300]
     assert registered.json()["registered_model"]["aliases"][0] == {"alias": "champion", "version": "2"}
