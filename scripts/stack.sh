@@ -333,6 +333,10 @@ write_env() {
 status() {
   local s pid
   for s in "${SERVICES[@]}"; do
+    if [[ ($s == postgres && -n $C_EXT_DATABASE_URL) || ($s == redis && -n $C_EXT_BROKER_URL) ]]; then
+      printf '%-16s external\n' "$s"
+      continue
+    fi
     pid=$(pid_of "$s")
     if alive "$pid"; then printf '%-16s running (pid %s)\n' "$s" "$pid"; else printf '%-16s stopped\n' "$s"; fi
   done
@@ -352,7 +356,7 @@ The stack is up under $STACK_DIR (${SECONDS}s; \`make stack-stop\` stops it). UR
   Readiness        $WEB_URL/readyz
   MLflow           $MLFLOW_TRACKING_URI
   S3 (moto)        $S3   buckets $S3_BUCKET, $MLFLOW_ARTIFACTS_BUCKET
-  PostgreSQL       ${DB_URL%%:*}://…@127.0.0.1:${C_PG_PORT}  (databases hitl, mlflow)
+  PostgreSQL       ${DB_URL%%:*}://…@${DB_URL##*@}, MLflow's ${MLFLOW_DB_URL##*/}${C_EXT_DATABASE_URL:+ (as found)}
   Redis            $BROKER_URL
   Celery           workers: queue default, queue training; beat
 MSG
