@@ -14,8 +14,10 @@ def test_tmp() -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Live tests commit their data, so they run after every test that expects a clean database."""
-    items.sort(key=lambda item: item.get_closest_marker("live") is not None)
+    """Live tests commit their data, so they run after every test that expects a clean database; the stack tests
+    run last, so that the whole stack they start (session-scoped) is not left running beside the other tests."""
+    items.sort(key=lambda item: (item.get_closest_marker("stack") is not None,
+                                 item.get_closest_marker("live") is not None))
 
 
 @pytest.fixture(autouse=True)

@@ -48,6 +48,15 @@ def missing_binaries() -> list[str]:
     if not any(Path(p).joinpath("initdb").exists() for p in Path("/usr/lib/postgresql").glob("*/bin")) \
             and not os.environ.get("STACK_PG_BIN"):
         missing.append("PostgreSQL server binaries (initdb, pg_ctl)")
+    if os.geteuid() == 0:  # PostgreSQL refuses root: stack.sh runs it as the postgres user, through runuser
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            missing.append("a postgres system user (PostgreSQL does not run as root)")
+        if shutil.which("runuser") is None:
+            missing.append("runuser")
     for tool in ("moto_server", "mlflow", "gunicorn", "celery"):
         if not (REPO_DIR / ".venv" / "bin" / tool).exists():
             missing.append(tool)
