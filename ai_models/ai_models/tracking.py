@@ -239,3 +239,20 @@ def load_model(*, tracking_uri: str, name: str, version: int) -> Any:
 
     configure(tracking_uri)
     return mlflow.sklearn.load_model(f"models:/{name}/{version}")
+
+
+def download_model(*, tracking_uri: str, name: str, version: int, dst: Path) -> Path:
+    """Copy registered version ``version`` of ``name`` (the MLflow model folder, ``MLmodel`` inside) under ``dst``;
+    returns the folder. ``load_model_dir`` loads it without the registry or its artifact store."""
+    import mlflow.artifacts
+
+    configure(tracking_uri)
+    return Path(mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version}", dst_path=str(dst),
+                                                    tracking_uri=tracking_uri))
+
+
+def load_model_dir(path: Path) -> Any:
+    """The fitted sklearn pipeline of a model folder written by ``download_model``."""
+    import mlflow.sklearn
+
+    return mlflow.sklearn.load_model(str(path))

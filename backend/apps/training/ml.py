@@ -23,8 +23,36 @@ def load_model_version(model_version) -> object:
         return load_detector_version(model_version)
     from ai_models import tracking
 
-    return tracking.load_model(tracking_uri=settings.MLFLOW_TRACKING_URI,
-                               name=model_version.registered_model_name, version=model_version.registered_version)
+    return tracking.load_model_dir(text_model_folder(model_version))
+
+
+def text_model_folder(model_version) -> Path:
+    """A registered text model's folder, downloaded once per machine into VAR_DIR/model-cache/<model>/<version>/, as
+    detectors are: a serving process that starts while object storage or the MLflow server is down still loads a
+    champion that any process of this machine loaded before."""
+    import os
+    import shutil
+    import tempfile
+
+    from ai_models import tracking
+
+    name, version = model_version.registered_model_name, model_version.registered_version
+    folder = settings.VAR_DIR / "model-cache" / name / str(version) / "model"
+    if (folder / "MLmodel").exists():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".download-", dir=folder.parent))
+    try:
+        downloaded = tracking.download_model(tracking_uri=settings.MLFLOW_TRACKING_URI, name=name, version=version,
+                                             dst=tmp)
+        try:
+            os.replace(downloaded, folder)  # atomic: other processes see no folder or a complete one
+        except OSError:  # another process won the race
+            if not (folder / "MLmodel").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 def predict_texts(model, texts: list[str], labels: list[str]):
