@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -181,8 +182,10 @@ class Stack:
     def down(self) -> None:
         if hasattr(self, "_script_env"):
             started = time.monotonic()
-            self.script("down", timeout=300, check=False)
+            result = self.script("down", timeout=300, check=False)
             self.timings["down_s"] = round(time.monotonic() - started, 1)
+            # Services that needed the KILL after STACK_STOP_TIMEOUT (stack.sh says so on stderr).
+            self.timings["killed"] = re.findall(r"stack: (\S+) did not stop", result.stderr)
 
     def read_env(self) -> dict[str, str]:
         env = {}
