@@ -55,6 +55,7 @@ _DESCRIPTIONS = {
     403: "Not a member of the project, a required role missing, or (with a session) the CSRF check failed.",
     404: "Not found.",
     413: "The request body is too large.",
+    415: "The request body's Content-Type is not one the operation takes.",
 }
 
 
@@ -127,6 +128,7 @@ def _codes_for(path: str, method: str, operation: dict) -> dict[int, str]:
     if has_body:
         codes[400] = _DESCRIPTIONS[400]
         codes[413] = _DESCRIPTIONS[413]
+        codes[415] = _DESCRIPTIONS[415]
     if {} not in operation.get("security", [{}]):  # no anonymous access
         codes[401] = _DESCRIPTIONS[401]
         codes[403] = _DESCRIPTIONS[403]

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_PREDICT
 from apps.core.exceptions import ApplicationError, Conflict
+from apps.core.limits import ID_MAX
 from apps.core.strings import FormParser, JSONParser, MultiPartParser
 from apps.items.image_import import images_import
 from apps.projects.models import Task
@@ -48,11 +49,26 @@ class BatchOutput(serializers.ModelSerializer):
         return len(batch.item_ids)
 
 
+# What predictions_create and detection_items_resolve accept, written out: drf-spectacular cannot say "exactly one
+# of text or item_id" from a serializer. (A bare {"text": ...} is accepted too, as one input.)
+_TEXT_INPUT = {"type": "object", "additionalProperties": False, "required": ["text"], "properties": {
+    "text": {"type": "string", "minLength": 1, "maxLength": settings.TEXT_MAX_CHARS,
+             "description": "text projects: a new text (it becomes an item)"}}}
+_ITEM_INPUT = {"type": "object", "additionalProperties": False, "required": ["item_id"], "properties": {
+    "item_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX, "description": "an item of this project"}}}
+PREDICT_INPUT_SCHEMA = {"type": "object", "required": ["inputs"], "properties": {"inputs": {
+    "type": "array", "minItems": 1, "maxItems": settings.PREDICT_MAX_INPUTS,
+    "items": {"oneOf": [_TEXT_INPUT, _ITEM_INPUT]}}}}
+PREDICT_UPLOAD_SCHEMA = {"type": "object", "required": ["files"], "properties": {"files": {
+    "type": "array", "items": {"type": "string", "format": "binary"},
+    "description": "detection projects: images to store as pool items and predict"}}}
+
+
 class PredictApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        request=inline_serializer("PredictInput", {"inputs": serializers.ListField(child=serializers.DictField())}),
+        request={"application/json": PREDICT_INPUT_SCHEMA, "multipart/form-data": PREDICT_UPLOAD_SCHEMA},
         responses={200: inline_serializer("PredictOutput", {"model_version": serializers.IntegerField(),
                                                              "predictions": PredictionOutput(many=True)}),
                    202: inline_serializer("PredictBatchAccepted", {"batch": BatchOutput()})},

@@ -16,7 +16,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
@@ -97,7 +97,12 @@ positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404",
 
 def _fuzz(operation, mode: GenerationMode, authorization: str, path_parameters: dict | None) -> list[str]:
     """Send EXAMPLES generated requests; the failure (the first found per operation and pass) as readable text."""
+    media_types = {alternative.media_type for alternative in operation.body}
+    # Invalid bodies as JSON where the operation takes JSON: a negated multipart field (e.g. an empty label) may
+    # not survive form encoding, and the check would then blame the API for accepting what it never received.
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+    if mode == GenerationMode.NEGATIVE and "application/json" in media_types:
+        strategy = strategy.filter(lambda case: case.media_type == "application/json")
     load_all_checks()
     excluded = CHECKS.get_by_names([name for (path, name) in EXCLUDED if path == operation.path])
 
@@ -106,7 +111,12 @@ def _fuzz(operation, mode: GenerationMode, authorization: str, path_parameters: 
     @hypothesis.seed(SEED)
     @hypothesis.given(case=strategy)
     def run(case):
+        savepoint = transaction.savepoint()
         response = case.call(headers={"Authorization": authorization})
+        try:
+            transaction.savepoint_commit(savepoint)
+        except DatabaseError:  # a failed query aborted PostgreSQL's transaction: report this case, keep fuzzing
+            transaction.savepoint_rollback(savepoint)
         case.validate_response(response, excluded_checks=excluded, headers={"Authorization": authorization})
 
     try:
@@ -128,6 +138,8 @@ def test_fuzz_every_operation_as(role, mode, seeded, users, client_for, in_proce
                                             headers={"Authorization": authorization})
     failures = []
     for operation in _operations(schema):
+        if os.environ.get("FUZZ_ONLY", "") not in operation.path:  # FUZZ_ONLY=/predict/: one operation, to debug
+            continue
         names = {p.name for p in operation.path_parameters}
         passes = [None] + ([{k: v for k, v in real.items() if k in names} for real in seeded] if names else [])
         for path_parameters in passes:
