@@ -800,11 +800,6 @@ export interface components {
         PredictBatchAccepted: {
             batch: components["schemas"]["BatchOutput"];
         };
-        PredictInputRequest: {
-            inputs: {
-                [key: string]: unknown;
-            }[];
-        };
         PredictOutput: {
             model_version: number;
             predictions: components["schemas"]["PredictionOutput"][];
@@ -1287,6 +1282,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many failed logins for this account or from this address: nothing was checked. Retry-After says in how many seconds the window ends. */
             429: {
                 headers: {
@@ -1449,6 +1453,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many failed logins for this account or from this address: nothing was checked. Retry-After says in how many seconds the window ends. */
             429: {
                 headers: {
@@ -1532,6 +1545,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1826,6 +1848,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     model_versions_reject_create: {
@@ -1900,6 +1931,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2027,6 +2067,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_list: {
@@ -2127,6 +2176,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2247,6 +2305,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2389,6 +2456,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_items_list: {
@@ -2522,6 +2598,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2697,6 +2782,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_members_destroy: {
@@ -2761,6 +2855,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2841,11 +2944,21 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["PredictInputRequest"];
-                "multipart/form-data": components["schemas"]["PredictInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PredictInputRequest"];
+                "application/json": {
+                    inputs: ({
+                        /** @description text projects: a new text (it becomes an item) */
+                        text: string;
+                    } | {
+                        /** @description an item of this project */
+                        item_id: number;
+                    })[];
+                };
+                "multipart/form-data": {
+                    /** @description detection projects: images to store as pool items and predict */
+                    files: string[];
+                };
             };
         };
         responses: {
@@ -2912,6 +3025,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3188,6 +3310,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_training_runs_list: {
@@ -3324,6 +3455,15 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
