@@ -125,16 +125,23 @@ launch() {  # launch NAME CMD...: in its own session (process group), output to 
   setsid "$@" >>"$STACK_DIR/log/$name.log" 2>&1 </dev/null &
   echo $! >"$(pidfile "$name")"
 }
-wait_until() {  # wait_until WHAT CMD...: bounded in time and count
+wait_until() {  # wait_until SERVICE CMD...: until CMD succeeds; bounded in time and count; fails at once if it exits
   local what=$1 deadline=$((SECONDS + WAIT_TIMEOUT)) n=0
   shift
   until "$@" >/dev/null 2>&1; do
+    if ! running "$what"; then
+      die "$what exited while starting; the end of $STACK_DIR/log/$what.log:
+$(tail -n 15 "$STACK_DIR/log/$what.log" 2>/dev/null)"
+    fi
     n=$((n + 1))
     if ((SECONDS >= deadline || n > WAIT_TIMEOUT * 4)); then
       die "$what did not answer within ${WAIT_TIMEOUT}s; see $STACK_DIR/log/"
     fi
     sleep 0.25
   done
+}
+rotate_log() {  # the readiness of Celery processes is a line in a fresh log; the previous one stays as .prev
+  if [[ -f $STACK_DIR/log/$1.log ]]; then mv "$STACK_DIR/log/$1.log" "$STACK_DIR/log/$1.log.prev"; fi
 }
 http_ok() { curl -fsS -o /dev/null --max-time 3 "$1"; }
 log_has() { grep -q "$2" "$STACK_DIR/log/$1.log"; }
@@ -184,13 +191,13 @@ start_redis() {
   mkdir -p "$STACK_DIR/redis"
   launch redis redis-server --bind 127.0.0.1 --port "$C_REDIS_PORT" --save '' --appendonly yes \
     --dir "$STACK_DIR/redis" --protected-mode yes
-  wait_until "redis" redis-cli -p "$C_REDIS_PORT" ping
+  wait_until redis redis-cli -p "$C_REDIS_PORT" ping
 }
 
 start_s3() {
   running s3 && return
   launch s3 "$BIN/moto_server" -H 127.0.0.1 -p "$C_S3_PORT"
-  wait_until "moto S3" http_ok "$S3/moto-api/"
+  wait_until s3 http_ok "$S3/moto-api/"
   "$PY" - <<'PY'
 import os
 
@@ -214,7 +221,7 @@ start_mlflow() {
     --artifacts-destination "s3://$MLFLOW_ARTIFACTS_BUCKET" --serve-artifacts \
     --host 127.0.0.1 --port "$C_MLFLOW_PORT" --workers 1 \
     --allowed-hosts "127.0.0.1,127.0.0.1:$C_MLFLOW_PORT,localhost,localhost:$C_MLFLOW_PORT"
-  wait_until "mlflow" http_ok "$MLFLOW_TRACKING_URI/health"
+  wait_until mlflow http_ok "$MLFLOW_TRACKING_URI/health"
 }
 
 setup_app() {  # migrations, static files, the admin user (password in secrets/admin-password), the demo
@@ -235,22 +242,23 @@ start_web() {
   (cd backend && launch web "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$C_WEB_PORT" \
     --workers "$C_WEB_WORKERS" --threads 4 --timeout 120 --graceful-timeout 10 \
     --access-logfile "$STACK_DIR/log/access.log")
-  wait_until "gunicorn" http_ok "$WEB_URL/healthz"
+  wait_until web http_ok "$WEB_URL/healthz"
 }
 
 start_celery() {  # start_celery NAME QUEUE CONCURRENCY
   running "$1" && return
-  : >"$STACK_DIR/log/$1.log"
+  rotate_log "$1"
   (cd backend && launch "$1" "$BIN/celery" -A config worker -Q "$2" -n "$2@%h" --concurrency "$3" \
     -l info --without-mingle --without-gossip)
-  wait_until "celery $1" log_has "$1" " ready\."
+  wait_until "$1" log_has "$1" " ready\."
 }
 start_worker() { start_celery worker "$CELERY_QUEUE" "${STACK_WORKER_CONCURRENCY:-2}"; }
 start_worker-training() { start_celery worker-training "$CELERY_TRAINING_QUEUE" 1; }
 start_beat() {
   running beat && return
+  rotate_log beat
   (cd backend && launch beat "$BIN/celery" -A config beat -l info -s "$STACK_DIR/app/celerybeat-schedule")
-  wait_until "celery beat" running beat
+  wait_until beat log_has beat "beat: Starting"
 }
 
 PGADMIN_VERSION=9.18
@@ -302,7 +310,7 @@ PY
       >>"$STACK_DIR/log/pgadmin.log" 2>&1
   fi
   PYTHONPATH=$data launch pgadmin "$PGADMIN_VENV/bin/python" "$site/pgAdmin4.py"
-  wait_until "pgAdmin" http_ok "$PGADMIN_URL/misc/ping"
+  wait_until pgadmin http_ok "$PGADMIN_URL/misc/ping"
 }
 
 stop_service() {  # TERM the service's process group, KILL after STOP_TIMEOUT
