@@ -54,7 +54,8 @@ def measure(**numbers) -> None:
 
 
 @pytest.fixture(scope="module")
-def fault_stack():
+def fault_stack(request):
+    failed_before = request.session.testsfailed
     missing = missing_binaries()
     require(not missing, f"the native stack ({', '.join(missing)})")
     # A directory of its own name: other sessions on a shared machine clean up /tmp/hitl-stack-* leftovers.
@@ -65,8 +66,8 @@ def fault_stack():
         yield stack
     finally:
         stack.down()
-        if os.environ.get("HITL_KEEP_STACK"):
-            print(f"fault stack kept under {stack.root}")
+        if os.environ.get("HITL_KEEP_STACK") or request.session.testsfailed > failed_before:
+            print(f"fault stack (stopped) kept under {stack.root}: logs in stack/log/")
         else:
             shutil.rmtree(stack.root, ignore_errors=True)
 
