@@ -83,22 +83,41 @@ def celery_on(url: str):
 
 
 class PostgresCluster:
-    """A throw-away PostgreSQL cluster (trust auth) on a free port: stop/start it to simulate an outage."""
+    """A throw-away PostgreSQL cluster (trust auth) on a free port: stop/start it to simulate an outage.
+
+    PostgreSQL refuses to run as root: then its binaries run as the `postgres` user, in a directory it owns.
+    """
 
     def __init__(self, workdir: Path):
         if not (shutil.which("initdb") and shutil.which("pg_ctl")):
             pytest.skip("initdb/pg_ctl are not installed")
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            if not shutil.which("runuser"):
+                pytest.skip("running as root without runuser: PostgreSQL cannot be started")
+            import pwd
+            import tempfile
+
+            workdir = Path(tempfile.mkdtemp(prefix="pg-cluster-"))
+            entry = pwd.getpwnam("postgres")
+            os.chown(workdir, entry.pw_uid, entry.pw_gid)
+        self.dir = workdir
         self.port, self.data, self.log = free_port(), workdir / "pgdata", workdir / "pg.log"
-        subprocess.run(["initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"], check=True,
-                       capture_output=True)
+        self._run(["initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"])
+
+    def _run(self, args: list[str]) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        subprocess.run(["pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-o",
-                        f"-p {self.port} -k '' -c listen_addresses=127.0.0.1 -c fsync=off", "start"], check=True,
-                       capture_output=True)
+        self._run(["pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-o",
+                   f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
 
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(["pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop"], check=True, capture_output=True)
+        self._run(["pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop"])
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True) if self.as_root else None
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
