@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.core.tests.fixtures import tiny_texts, train_inline
+from apps.core.tests.servers import celery_on
 from apps.feedback.services import feedback_submit
 from apps.items.models import Item
 from apps.items.services import items_import, items_latest_prediction_mark
@@ -34,26 +35,20 @@ def small_chunks(settings):
 
 
 @contextlib.contextmanager
-def broker_down(settings):
-    """Point Celery at a port where nothing listens, without retries; restore it (and its pools) afterwards."""
+def broker_down():
+    """Point Celery at a port where nothing listens, without retries (celery_on also sets the variable Celery reads
+    before its own setting, and drops pooled connections); restore it afterwards."""
     from config.celery import app
 
-    def fresh_pools() -> None:  # connections are pooled per broker URL: drop them, they are rebuilt on demand
-        app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    retry = app.conf.broker_connection_retry, app.conf.broker_connection_max_retries, app.conf.broker_transport_options
     app.conf.broker_connection_retry, app.conf.broker_connection_max_retries = False, 0
     app.conf.broker_transport_options = {"max_retries": 0}
     try:
-        fresh_pools()
-        yield
+        with celery_on("redis://127.0.0.1:1/0"):
+            yield
     finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
-        app.conf.broker_connection_retry, app.conf.broker_connection_max_retries = True, 100
-        app.conf.broker_transport_options = {}
-        fresh_pools()
+        (app.conf.broker_connection_retry, app.conf.broker_connection_max_retries,
+         app.conf.broker_transport_options) = retry
 
 
 def pool(project):
@@ -277,13 +272,13 @@ def test_scoring_endpoint_reports_the_latest_job(trained_project, users, client_
 
 def test_unreachable_broker_fails_the_job_visibly(trained_project, users, client_for, settings,
                                                   django_capture_on_commit_callbacks):
-    with broker_down(settings), django_capture_on_commit_callbacks(execute=True):
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
         response = client_for(users["engineer"]).post("/api/v1/projects/tickets/items/",
                                                       {"items": [{"text": "invoice while the broker is down"}]},
                                                       format="json")
     assert response.status_code == 201  # the import stands; the scoring job says why it did not run
     job = QueueScoring.objects.get(project=trained_project)
-    assert job.status == "failed" and "broker" in job.error
+    assert job.status == "failed" and "broker is unavailable" in job.error and "Connection refused" in job.error
     assert AuditEvent.objects.filter(action="queue.scoring_failed", object_id=str(job.pk)).exists()
     assert client_for(users["annotator"]).get("/api/v1/projects/tickets/queue/scoring/").json()["status"] == "failed"
 
