@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .hashing import GENESIS_HASH, chain_hash, event_payload
+from .hashing import GENESIS_HASH, event_hash
 from .models import AuditEvent
 
 
@@ -34,21 +34,29 @@ def audit_event_list(*, action: str | None = None, actor_ref: str | None = None,
     return qs.order_by("seq")
 
 
-def audit_chain_verify() -> ChainReport:
-    """Walk the chain in seq order; the first event whose hash, link or numbering is wrong is reported."""
-    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        count += 1
-        payload = event_payload(
-            seq=event.seq, created_at=event.created_at, actor_ref=event.actor_ref, actor_role=event.actor_role,
-            action=event.action, object_type=event.object_type, object_id=event.object_id,
-            project_slug=event.project_slug, request_id=event.request_id, details=event.details,
-        )
-        if event.seq != expected_seq:
-            return ChainReport(False, count, prev_hash, event.seq, f"sequence gap: expected {expected_seq}")
-        if event.prev_hash != prev_hash:
-            return ChainReport(False, count, prev_hash, event.seq, "prev_hash does not link to the previous event")
-        if chain_hash(prev_hash, payload) != event.hash:
-            return ChainReport(False, count, prev_hash, event.seq, "content does not match its hash")
-        prev_hash, expected_seq = event.hash, expected_seq + 1
+_VERIFY_COLUMNS = ("seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id",
+                   "project_slug", "request_id", "details", "prev_hash", "hash")
+VERIFY_CHUNK_ROWS = 5000
+
+
+def audit_chain_rows(*, chunk_size: int = VERIFY_CHUNK_ROWS):
+    """Every event as a tuple of _VERIFY_COLUMNS in seq order, streamed: a server-side cursor on PostgreSQL
+    (a plain cursor that SQLite steps lazily), `chunk_size` rows in memory at a time, no model instances."""
+    return AuditEvent.objects.order_by("seq").values_list(*_VERIFY_COLUMNS).iterator(chunk_size=chunk_size)
+
+
+def audit_chain_verify(*, chunk_size: int = VERIFY_CHUNK_ROWS) -> ChainReport:
+    """Walk the chain in seq order in one streamed pass, in constant memory; the first event whose hash, link
+    or numbering is wrong is reported."""
+    prev_hash, count = GENESIS_HASH, 0
+    for count, (seq, created_at, actor_ref, actor_role, action, object_type, object_id, project_slug, request_id,
+                details, stored_prev, stored_hash) in enumerate(audit_chain_rows(chunk_size=chunk_size), start=1):
+        if seq != count:
+            return ChainReport(False, count, prev_hash, seq, f"sequence gap: expected {count}")
+        if stored_prev != prev_hash:
+            return ChainReport(False, count, prev_hash, seq, "prev_hash does not link to the previous event")
+        if event_hash(prev_hash, seq, created_at, actor_ref, actor_role, action, object_type, object_id,
+                      project_slug, request_id, details) != stored_hash:
+            return ChainReport(False, count, prev_hash, seq, "content does not match its hash")
+        prev_hash = stored_hash
     return ChainReport(True, count, prev_hash, None)

@@ -1,8 +1,13 @@
-"""audit_event_record: append one event to the hash chain, inside the caller's transaction; audit exports.
+"""audit_event_record / audit_events_record_many: append events to the hash chain, inside the caller's
+transaction; audit exports.
 
 Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite's IMMEDIATE
-transactions on the embedded default) so that concurrent requests never fork the chain.
+transactions on the embedded default) so that concurrent requests never fork the chain. A batch takes
+that lock once, numbers and chains its events in the order given, and writes them in one multi-row insert.
 """
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -11,10 +16,11 @@ from django.utils import timezone
 from apps.core.exceptions import ApplicationError
 from apps.core.request_context import current_request_id
 
-from .hashing import GENESIS_HASH, chain_hash, event_payload, pseudonym
+from .hashing import GENESIS_HASH, event_hash, pseudonym
 from .models import AuditEvent
 
 _PG_LOCK_KEY = 0x4A0D17  # any constant: one advisory lock guards the whole chain
+_INSERT_ROWS = 1000  # rows per INSERT statement: a batch larger than this is still one lock and one transaction
 
 
 def actor_reference(user) -> str:
@@ -31,6 +37,73 @@ def _actor_role(user) -> str:
     return primary_role(user)
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to append: the arguments of audit_event_record, as a value a caller can collect in a list."""
+    action: str
+    actor: object = None
+    project: object = None
+    obj: object = None
+    object_type: str = ""
+    object_id: str | int = ""
+    details: dict | None = None
+    request_id: str | None = None
+
+
+def _fields(entry: AuditEntry, actors: dict, request_id: str) -> dict:
+    object_type, object_id = entry.object_type, entry.object_id
+    if entry.obj is not None:
+        object_type = object_type or entry.obj._meta.label_lower
+        object_id = object_id or entry.obj.pk
+    actor_key = getattr(entry.actor, "pk", None)
+    if actor_key not in actors:  # the role may take a query: once per actor in a batch
+        actors[actor_key] = (actor_reference(entry.actor), _actor_role(entry.actor))
+    actor_ref, actor_role = actors[actor_key]
+    # Stored exactly as hashed: every text field is a str here, so the database keeps what the hash covers.
+    return dict(
+        actor_ref=actor_ref, actor_role=str(actor_role), action=str(entry.action), object_type=str(object_type),
+        object_id=str(object_id), project_slug=str(getattr(entry.project, "slug", entry.project or "") or ""),
+        request_id=str(entry.request_id or request_id), details=entry.details or {},
+    )
+
+
+def _chain_head() -> tuple[int, str]:
+    """The last event's seq and hash, read after taking the append lock (PostgreSQL) so that it is the latest."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return last or (0, GENESIS_HASH)
+
+
+def audit_events_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+    """Append `entries` to the chain in the order given: seqs consecutive, each linked to the one before.
+
+    Must run inside the transaction of the changes they record: the events commit with it or not at all
+    (a failed insert marks that transaction for rollback, even if the caller catches the error).
+    """
+    if not connection.in_atomic_block:
+        raise ApplicationError("audit events must be recorded inside the transaction of the change they record.",
+                               status=500)
+    if not entries:
+        return []
+    actors: dict = {}
+    request_id = current_request_id()  # outside a request, one job id for the whole batch
+    rows = [_fields(entry, actors, request_id) for entry in entries]  # role lookups before the lock
+    seq, prev_hash = _chain_head()
+    created_at = timezone.now()  # after the lock: times never go backwards along the chain
+    events = []
+    for fields in rows:
+        seq += 1
+        digest = event_hash(prev_hash, seq, created_at, fields["actor_ref"], fields["actor_role"], fields["action"],
+                            fields["object_type"], fields["object_id"], fields["project_slug"],
+                            fields["request_id"], fields["details"])
+        events.append(AuditEvent(seq=seq, created_at=created_at, prev_hash=prev_hash, hash=digest, **fields))
+        prev_hash = digest
+    with transaction.atomic(savepoint=False):
+        return AuditEvent.objects.bulk_create(events, batch_size=_INSERT_ROWS)
+
+
 def audit_event_record(*, action: str, actor=None, project=None, obj=None, object_type: str = "",
                        object_id: str | int = "", details: dict | None = None,
                        request_id: str | None = None) -> AuditEvent:
@@ -41,29 +114,9 @@ def audit_event_record(*, action: str, actor=None, project=None, obj=None, objec
     if not connection.in_atomic_block:
         raise ApplicationError("audit_event_record must run inside the transaction of the change it records.",
                                status=500)
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-    seq = last.seq + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS_HASH
-    fields = dict(
-        seq=seq,
-        created_at=timezone.now(),
-        actor_ref=actor_reference(actor),
-        actor_role=_actor_role(actor),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        project_slug=getattr(project, "slug", project or "") or "",
-        request_id=request_id or current_request_id(),
-        details=details or {},
-    )
-    with transaction.atomic():
-        return AuditEvent.objects.create(**fields, prev_hash=prev_hash, hash=chain_hash(prev_hash, event_payload(**fields)))
+    entry = AuditEntry(action=action, actor=actor, project=project, obj=obj, object_type=object_type,
+                       object_id=object_id, details=details, request_id=request_id)
+    return audit_events_record_many([entry])[0]
 
 
 EXPORT_FORMATS = ("csv", "json")
