@@ -1,98 +1,108 @@
-"""`manage.py bench`: serving throughput through the API versus the same model called in-process.
+"""`manage.py bench` (`make bench`): every serving target of issue 9 measured side by side with its reference.
 
-Runs on the local installation's demo projects (run `make run` or `bootstrap_demo` first). The API path is
-the real stack minus the network: Django's test client, token auth, validation, prediction logging and
-audit events. Results are printed and written as JSON (default var/bench/results.json).
+Runs on this installation's demo projects (bootstrap_demo first) and database (embedded SQLite, or DATABASE_URL):
+- the platform is gunicorn as `make run` starts it (2 workers x 4 threads) with a real token;
+- the reference is a FastAPI app under uvicorn (2 workers) serving the same champion model file, nothing logged;
+- the load generator (asyncio + aiohttp, its own process) drives both identically on loopback.
+Prints the table, writes var/bench/results.json and replaces the table in docs/performance.md. BENCH_QUICK=1 (or
+--quick) runs every piece briefly, to try it; quick runs leave docs/performance.md alone. See apps/demo/bench/.
 """
 import json
-import platform
-import time
+import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.test import Client
 
 from apps.accounts.tokens import token_create
+from apps.demo.bench import measure, report
+from apps.demo.bench.servers import peak_rss_mb, platform_server, reference_server
 from apps.demo.detection_demo import DETECTION_SLUG
 from apps.demo.services import DEMO_SLUG
-from apps.items.images import image_open
-from apps.items.models import Item
 from apps.predictions.model_cache import serving_model
 from apps.projects.models import Project
-from apps.training.ml import predict_texts
-from apps.training.ml_detection import predict_boxes
+from apps.training.ml import text_model_folder
 
-
-def _rate(count: int, seconds: float) -> float:
-    return round(count / seconds, 2) if seconds else 0.0
+FULL = {"duration": 10.0, "connections": "1,8,32", "batch_size": 1000, "batch_repeats": 5, "feedback_count": 15000,
+        "append_events": 5000, "verify_events": 1_000_000, "images": 32, "image_batch": 8}
+QUICK = {"duration": 1.0, "connections": "1,8,32", "batch_size": 100, "batch_repeats": 1, "feedback_count": 200,
+         "append_events": 200, "verify_events": 2000, "images": 4, "image_batch": 2}
+PIECES = ("text", "batch", "feedback", "detection", "audit")
 
 
 class Command(BaseCommand):
-    help = "Measure predictions per second through the API and in-process, for the demo text and image projects."
+    help = "Serving targets of issue 9 vs their references: table, var/bench/results.json, docs/performance.md."
 
     def add_arguments(self, parser):
-        parser.add_argument("--images", type=int, default=32)
-        parser.add_argument("--texts", type=int, default=500)
+        parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
+        for name, value in FULL.items():
+            parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=None,
+                                help=f"default {value} (quick: {QUICK[name]})")
+        parser.add_argument("--only", default=",".join(PIECES), help=f"comma-separated subset of {', '.join(PIECES)}")
         parser.add_argument("--out", type=Path, default=None)
+        parser.add_argument("--docs", type=Path, default=None, help="default docs/performance.md (not on --quick)")
 
-    def handle(self, *args, images, texts, out, **options):
-        client = Client(HTTP_HOST="localhost")
-        user = Project.objects.get(slug=DEMO_SLUG).members.filter(groups__name="annotator").first()
+    def handle(self, *args, quick, only, out, docs, **options):
+        conf = {k: options[k] if options.get(k) is not None else (QUICK if quick else FULL)[k] for k in FULL}
+        pieces = {p for p in only.split(",") if p}
+        if unknown := pieces - set(PIECES):
+            raise CommandError(f"--only: unknown pieces {sorted(unknown)}; choose from {', '.join(PIECES)}.")
+        project = Project.objects.filter(slug=DEMO_SLUG).first()
+        user = project and project.members.filter(groups__name="annotator").first()
         if user is None:
-            raise CommandError("Run bootstrap_demo first.")
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token_create(user=user)}"
-        results = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()}}
-        results["text"] = self._text(client, texts)
-        if Project.objects.filter(slug=DETECTION_SLUG).exists():
-            results["images"] = self._images(client, images)
+            raise CommandError("Run bootstrap_demo first (make run or manage.py bootstrap_demo).")
+        token = token_create(user=user)
+        champion, model = serving_model(project)
+        results: dict = {"quick": quick, "config": conf}
+        say = lambda msg: self.stderr.write(msg)  # noqa: E731  progress on stderr, the table on stdout
+        with reference_server(text_model_folder(champion)) as ref, platform_server() as plat:
+            say(f"reference on {ref.base}, platform on {plat.base}")
+            results["loadgen"] = measure.loadgen_cost(ref, duration=conf["duration"])
+            if "text" in pieces:
+                say("single-text predict ...")
+                results["single_text"] = measure.single_text(
+                    ref, plat, project, token, connections=[int(c) for c in str(conf["connections"]).split(",")],
+                    duration=conf["duration"])
+            if "batch" in pieces:
+                say("batched predict ...")
+                results["batched"] = measure.batched(plat, project, model, token, size=conf["batch_size"],
+                                                     repeats=conf["batch_repeats"])
+            if "feedback" in pieces:
+                say("feedback ...")
+                results["feedback"] = measure.feedback(plat, project, user, token, count=conf["feedback_count"],
+                                                       connections=32, duration=conf["duration"])
+            detection = Project.objects.filter(slug=DETECTION_SLUG).first()
+            if "detection" in pieces and detection is not None:
+                say("detection ...")
+                _, detector = serving_model(detection)
+                detection_token = token_create(user=detection.members.filter(groups__name="annotator").first()
+                                               or user)
+                results["detection"] = measure.detection(plat, detection, detector, detection_token,
+                                                         images=conf["images"], batch=conf["image_batch"])
+            workers = {pid: peak_rss_mb(pid) for pid in plat.worker_pids()}
+            results["memory"] = {"workers": workers, "peak_rss_mb": max(filter(None, workers.values()), default=None),
+                                 "reference_peak_rss_mb": max(filter(None, map(peak_rss_mb, ref.worker_pids())),
+                                                              default=None),
+                                 "models_loaded": ["text"] + (["detection"] if "detection" in results else [])}
+        if "audit" in pieces:
+            say("audit append ...")
+            results["audit_append"] = measure.audit_append(count=conf["append_events"])
+            say(f"audit verify over {conf['verify_events']:,} events (topping the chain up first) ...")
+            results["audit_verify"] = measure.audit_verify(events=conf["verify_events"])
+            results["chain_ok_after"] = results["audit_verify"]["ok"]
+        pipeline = settings.VAR_DIR / "bench" / "pipeline.json"
+        if pipeline.exists():
+            results["pipeline"] = json.loads(pipeline.read_text())
+        overrides = " ".join(f"--{k.replace('_', '-')} {options[k]}" for k in FULL if options.get(k) is not None)
+        command = ("BENCH_QUICK=1 " if quick else "") + "make bench" + (f" (manage.py bench {overrides})"
+                                                                         if overrides else "")
+        results = report.stamp(results, command=command)
         out = out or settings.VAR_DIR / "bench" / "results.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2))
-        self.stdout.write(json.dumps(results, indent=2))
-        self.stdout.write(f"written to {out}")
-
-    def _text(self, client: Client, count: int) -> dict:
-        project = Project.objects.get(slug=DEMO_SLUG)
-        items = list(Item.objects.filter(project=project, split="pool").order_by("id")[:count])
-        _, model = serving_model(project)
-        started = time.perf_counter()
-        predict_texts(model, [i.text for i in items], project.labels)
-        in_process = time.perf_counter() - started
-        started = time.perf_counter()
-        for start in range(0, len(items), 50):
-            response = client.post(f"/api/v1/projects/{project.slug}/predict/",
-                                   {"inputs": [{"item_id": i.pk} for i in items[start:start + 50]]},
-                                   content_type="application/json")
-            assert response.status_code == 200, response.content
-        api = time.perf_counter() - started
-        return {"texts": len(items), "api_batch": 50, "api_per_s": _rate(len(items), api),
-                "in_process_per_s": _rate(len(items), in_process), "api_over_in_process": round(in_process / api, 4)}
-
-    def _images(self, client: Client, count: int) -> dict:
-        import tempfile
-
-        project = Project.objects.get(slug=DETECTION_SLUG)
-        items = list(Item.objects.filter(project=project, split="pool").order_by("id")[:count])
-        _, model = serving_model(project)
-        with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for item in items:
-                path = Path(folder) / f"{item.pk}{Path(item.storage_key).suffix}"
-                with image_open(item.storage_key) as source:
-                    path.write_bytes(source.read())
-                paths.append(path)
-            predict_boxes(model, paths[:2], project.labels)  # warm-up, as the API's cache is warm too
-            started = time.perf_counter()
-            for path in paths:
-                predict_boxes(model, [path], project.labels)
-            in_process = time.perf_counter() - started
-        started = time.perf_counter()
-        for item in items:  # one image per request: the API's worst case
-            response = client.post(f"/api/v1/projects/{project.slug}/predict/", {"inputs": [{"item_id": item.pk}]},
-                                   content_type="application/json")
-            assert response.status_code == 200, response.content
-        api = time.perf_counter() - started
-        return {"images": len(items), "image_size": f"{items[0].width}x{items[0].height}" if items else None,
-                "api_per_s": _rate(len(items), api), "in_process_per_s": _rate(len(items), in_process),
-                "api_over_in_process": round(in_process / api, 4)}
+        self.stdout.write(report.header(results) + "\n\n" + report.table(results))
+        self.stdout.write(f"\nwritten to {out}")
+        if docs or not quick:
+            docs = docs or settings.BASE_DIR.parent / "docs" / "performance.md"
+            report.update_docs(docs, results)
+            self.stdout.write(f"table written to {docs}")

@@ -1,0 +1,179 @@
+"""The rows of `make bench`, each measured next to its reference in the same run."""
+import json
+import resource
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.audit.hashing import GENESIS_HASH, chain_hash, event_payload
+from apps.audit.models import AuditEvent
+from apps.audit.selectors import audit_chain_verify
+from apps.audit.services import _PG_LOCK_KEY, audit_event_record
+from apps.feedback.models import Feedback
+from apps.predictions.models import Prediction
+from apps.predictions.services import predictions_create
+from apps.training.ml import predict_texts
+
+from .servers import load, post_json
+
+
+def _texts(project, count: int, tag: str) -> list[str]:
+    """`count` new texts (never seen by the project), built from its pool texts so they look like real tickets."""
+    from apps.items.models import Item
+
+    base = list(Item.objects.filter(project=project).exclude(text="").values_list("text", flat=True)[:200]) or ["x"]
+    return [f"{base[i % len(base)]} ({tag}-{i})" for i in range(count)]
+
+
+def loadgen_cost(ref, *, duration: float) -> dict:
+    """The generator against a trivial endpoint (the reference's GET /ping): how much CPU it needs per request."""
+    step = load(ref.base + "/ping", connections=8, duration=duration)
+    return {**step, "loadgen_cpu_ms_per_request": round(step["loadgen_cpu_s"] * 1000 / max(step["requests"], 1), 3)}
+
+
+def single_text(ref, plat, project, token: str, *, connections: list[int], duration: float) -> list[dict]:
+    """POST one new text per request; the same body to both servers, alternating server per step."""
+    body = json.dumps({"text": f"{_texts(project, 1, 'bench')[0]} @N@ {uuid.uuid4().hex[:8]}"})
+    steps = []
+    for c in connections:
+        reference = load(ref.base + "/predict", connections=c, duration=duration, body=body)
+        before = Prediction.objects.filter(project=project).count()
+        platform = load(f"{plat.base}/api/v1/projects/{project.slug}/predict/", connections=c, duration=duration,
+                        body=body, headers={"Authorization": f"Token {token}"})
+        platform["stored"] = Prediction.objects.filter(project=project).count() - before
+        steps.append({"connections": c, "reference": reference, "platform": platform,
+                      "ratio": round(platform["rps"] / reference["rps"], 3) if reference["rps"] else None})
+    return steps
+
+
+def batched(plat, project, model, token: str, *, size: int, repeats: int) -> dict:
+    """`size` texts per request through the API, new and then the same texts again, vs predict_proba in-process."""
+    url, headers = f"{plat.base}/api/v1/projects/{project.slug}/predict/", {"Authorization": f"Token {token}"}
+    totals = {"new": 0.0, "known": 0.0, "in_process": 0.0}
+    for _r in range(repeats):
+        texts = _texts(project, size, f"batch-{uuid.uuid4().hex[:8]}")
+        started = time.perf_counter()
+        predict_texts(model, texts, project.labels)
+        totals["in_process"] += time.perf_counter() - started
+        for kind in ("new", "known"):
+            started = time.perf_counter()
+            status, answer = post_json(url, {"inputs": [{"text": t} for t in texts]}, headers)
+            totals[kind] += time.perf_counter() - started
+            if status != 200 or len(answer["predictions"]) != size:
+                raise RuntimeError(f"batched predict answered {status}")
+    rate = {k: round(size * repeats / v, 1) for k, v in totals.items()}
+    return {"size": size, "repeats": repeats, "texts_per_s": rate,
+            "ratio_new": round(rate["new"] / rate["in_process"], 3),
+            "ratio_known": round(rate["known"] / rate["in_process"], 3)}
+
+
+def feedback(plat, project, user, token: str, *, count: int, connections: int, duration: float) -> dict:
+    """`count` fresh predictions, then one 'accept' per prediction at `connections`; rows counted before and after."""
+    ids: list[int] = []
+    texts = _texts(project, count, f"fb-{uuid.uuid4().hex[:8]}")
+    for start in range(0, count, 1000):
+        _, predictions = predictions_create(project=project, inputs=[{"text": t} for t in texts[start:start + 1000]],
+                                            actor=user)
+        ids += [p.pk for p in predictions]
+    before = Feedback.objects.filter(project=project).count()
+    step = load(urls=[f"{plat.base}/api/v1/predictions/{i}/feedback/" for i in ids], connections=connections,
+                duration=duration, body=json.dumps({"verdict": "accept"}),
+                headers={"Authorization": f"Token {token}"}, warmup=0)
+    step["stored"] = Feedback.objects.filter(project=project).count() - before
+    step["lost"] = step["ok"] - step["stored"]
+    return step
+
+
+def audit_append(*, count: int) -> dict:
+    """`count` events appended one per transaction by the append service, as the API's writes do."""
+    started = time.perf_counter()
+    for n in range(count):
+        with transaction.atomic():
+            audit_event_record(action="bench.append", object_type="bench", object_id=n)
+    seconds = time.perf_counter() - started
+    return {"events": count, "seconds": round(seconds, 3), "events_per_s": round(count / seconds, 1)}
+
+
+def audit_top_up(total: int, *, chunk: int = 10_000) -> int:
+    """Extend the chain to `total` events with synthetic `bench.synthetic` events (hashed exactly as the append
+    service hashes them, in bulk: appending a million one by one would take longer than the bench). Returns how many
+    were added."""
+    added = 0
+    while (have := AuditEvent.objects.count()) < total:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+            last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+            seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+            events, now = [], timezone.now()
+            for _ in range(min(chunk, total - have)):
+                seq += 1
+                fields = dict(seq=seq, created_at=now, actor_ref="system", actor_role="system",
+                              action="bench.synthetic", object_type="bench", object_id=str(seq), project_slug="",
+                              request_id="", details={})
+                digest = chain_hash(prev, event_payload(**fields))
+                events.append(AuditEvent(**fields, prev_hash=prev, hash=digest))
+                prev = digest
+            AuditEvent.objects.bulk_create(events, batch_size=2000)
+            added += len(events)
+    return added
+
+
+def audit_verify(*, events: int) -> dict:
+    added = audit_top_up(events)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    report = audit_chain_verify()
+    seconds = time.perf_counter() - started
+    return {"events": report.events, "synthetic_added": added, "ok": report.ok, "seconds": round(seconds, 2),
+            "events_per_s": round(report.events / seconds, 1) if seconds else None,
+            "peak_rss_growth_mb": round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024, 1)}
+
+
+def detection(plat, project, model, token: str, *, images: int, batch: int) -> dict:
+    """Pool images one per request and `batch` per request through the API (1 connection) vs predict_boxes on the
+    same files in-process, one call per image and one call per batch."""
+    from apps.items.images import image_open
+    from apps.items.models import Item
+    from apps.training.ml_detection import predict_boxes
+
+    items = list(Item.objects.filter(project=project, split="pool").order_by("id")[:images])
+    url, headers = f"{plat.base}/api/v1/projects/{project.slug}/predict/", {"Authorization": f"Token {token}"}
+    chunks = [items[i:i + batch] for i in range(0, len(items), batch)]
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for item in items:
+            path = Path(folder) / f"{item.pk}{Path(item.storage_key).suffix}"
+            with image_open(item.storage_key) as source:
+                path.write_bytes(source.read())
+            paths.append(path)
+        predict_boxes(model, paths[:2], project.labels)  # warm-up, as the API's cache is warmed below
+        post_json(url, {"inputs": [{"item_id": items[0].pk}]}, headers)
+        post_json(url, {"inputs": [{"item_id": items[-1].pk}]}, headers)
+        started = time.perf_counter()
+        for path in paths:
+            predict_boxes(model, [path], project.labels)
+        seconds["in_process_single"] = time.perf_counter() - started
+        started = time.perf_counter()
+        for i in range(0, len(paths), batch):
+            predict_boxes(model, paths[i:i + batch], project.labels)
+        seconds["in_process_batched"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for item in items:
+        post_json(url, {"inputs": [{"item_id": item.pk}]}, headers)
+    seconds["api_single"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for chunk in chunks:
+        post_json(url, {"inputs": [{"item_id": i.pk} for i in chunk]}, headers)
+    seconds["api_batched"] = time.perf_counter() - started
+    rate = {k: round(len(items) / v, 2) for k, v in seconds.items()}
+    size = f"{items[0].width}x{items[0].height}" if items else None
+    return {"images": len(items), "batch": batch, "image_size": size, "images_per_s": rate,
+            "ratio_single": round(rate["api_single"] / rate["in_process_single"], 3),
+            "ratio_batched": round(rate["api_batched"] / rate["in_process_batched"], 3)}

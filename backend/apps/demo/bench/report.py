@@ -1,0 +1,141 @@
+"""The table of `make bench`, var/bench/results.json and the latest table in docs/performance.md."""
+import datetime
+import os
+import platform
+import re
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"host": platform.node(), "cpu": cpu, "cores": cores, "python": platform.python_version()}
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=settings.BASE_DIR, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def database() -> str:
+    """The database's kind, host and name (never a password)."""
+    db = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        return f"sqlite ({Path(db['NAME']).name})"
+    return f"{connection.vendor} {db.get('HOST') or 'local'}:{db.get('PORT') or ''}/{db['NAME']}"
+
+
+def _f(value, unit: str = "", digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def _ratio(value, goal: float | None) -> tuple[str, str]:
+    if value is None:
+        return "—", "—"
+    return f"{value:.2f}×", ("yes" if value >= goal else "no") if goal is not None else ""
+
+
+def rows(results: dict) -> list[list[str]]:
+    """[target, platform, reference, ratio, goal, met] per measured target."""
+    out = []
+    for step in results.get("single_text", []):
+        c, p, r = step["connections"], step["platform"], step["reference"]
+        ratio, met = _ratio(step["ratio"], 1.0 if c >= 8 else None)
+        goal = "≥ 1.0×" if c >= 8 else ""
+        if c == 8:
+            goal += ", p99 ≤ 25 ms"
+            met = "yes" if met == "yes" and (p["p99_ms"] or 1e9) <= 25 else "no"
+        out.append([f"predict 1 text/request, {c} conn (req/s; p50/p95/p99 ms)",
+                    f"{_f(p['rps'])} ({_f(p['p50_ms'], '', 1)}/{_f(p['p95_ms'], '', 1)}/{_f(p['p99_ms'], '', 1)}"
+                    f"; {p['errors']} err; {p['stored']} stored)",
+                    f"{_f(r['rps'])} ({_f(r['p50_ms'], '', 1)}/{_f(r['p95_ms'], '', 1)}/{_f(r['p99_ms'], '', 1)}"
+                    f"; {r['errors']} err)", ratio, goal, met])
+    if b := results.get("batched"):
+        for kind in ("new", "known"):
+            ratio, met = _ratio(b[f"ratio_{kind}"], 0.5)
+            out.append([f"predict {b['size']:,} texts/request, {kind} texts (texts/s)", _f(b["texts_per_s"][kind]),
+                        f"{_f(b['texts_per_s']['in_process'])} in-process", ratio, "≥ 0.5×", met])
+    if fb := results.get("feedback"):
+        met = "yes" if fb["rps"] >= 1000 and fb["lost"] == 0 else "no"
+        out.append([f"feedback, {fb['connections']} conn (answers/s)",
+                    f"{_f(fb['rps'])} ({fb['ok']:,} answered, {fb['stored']:,} stored, {fb['errors']} err)",
+                    "", "", "≥ 1,000/s, none lost", met])
+    if a := results.get("audit_append"):
+        out.append([f"audit append, 1 event/transaction (events/s, {a['events']:,} events)", _f(a["events_per_s"]),
+                    "", "", "≥ 5,000/s", "yes" if a["events_per_s"] >= 5000 else "no"])
+    if v := results.get("audit_verify"):
+        met = "yes" if v["ok"] and v["events"] >= 1_000_000 and v["seconds"] < 10 else "no"
+        if v["events"] < 1_000_000:
+            met += f" (over {v['events']:,} only)"
+        out.append([f"audit_verify over {v['events']:,} events (s)",
+                    f"{v['seconds']:.2f} s ({'ok' if v['ok'] else 'BROKEN'}; +{v['peak_rss_growth_mb']} MB peak)",
+                    "", "", "< 10 s over 1,000,000", met])
+    if d := results.get("detection"):
+        for kind, label in (("single", "1 image/request"), ("batched", f"{d['batch']} images/request")):
+            ratio, met = _ratio(d[f"ratio_{kind}"], 0.9)
+            out.append([f"detection {label}, {d['image_size']} (images/s)", _f(d["images_per_s"][f"api_{kind}"], "", 1),
+                        f"{_f(d['images_per_s'][f'in_process_{kind}'], '', 1)} in-process", ratio, "≥ 0.9×", met])
+    if m := results.get("memory"):
+        out.append(["peak RSS of an API worker, both demo models loaded (MB)", _f(m["peak_rss_mb"], " MB"),
+                    f"{_f(m.get('reference_peak_rss_mb'), ' MB')} reference worker", "", "reported", ""])
+    if pl := results.get("pipeline"):
+        kf = pl.get("kfold_wall_s", {})
+        out.append([f"k-fold wall time, k={pl.get('k')} (1 / 2 workers)",
+                    " / ".join(f"{v} s" for v in kf.values()), "", "", "from bench_pipeline", ""])
+        out.append([f"answer → registered candidate, {pl.get('texts', 0):,} texts",
+                    f"{pl.get('feedback_to_candidate_s')} s", "", "", "≤ 1.5× fit × (K+1)",
+                    "not judged (bench_pipeline has no bare fit time)"])
+    if "chain_ok_after" in results:
+        out.append(["audit chain verifies after the run", "yes" if results["chain_ok_after"] else "NO", "", "",
+                    "yes", "yes" if results["chain_ok_after"] else "no"])
+    return out
+
+
+def table(results: dict) -> str:
+    head = ["target", "platform", "reference", "ratio", "goal", "met"]
+    body = rows(results)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def header(results: dict) -> str:
+    m = results["machine"]
+    return (f"Run {results['date']} on {m['cpu']} ({m['cores']} cores), commit {results['commit']}, "
+            f"database {results['database']}; `{results['command']}`"
+            + (" (BENCH_QUICK: short durations, not a measurement)" if results.get("quick") else "") + ".")
+
+
+def stamp(results: dict, command: str) -> dict:
+    return {"machine": machine(), "commit": commit(),
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "database": database(), "command": command, **results}
+
+
+def update_docs(path: Path, results: dict) -> None:
+    """Replace the table between the bench markers of `path` (the rest of the page is hand-written)."""
+    text = path.read_text() if path.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    block = f"{BEGIN}\n{header(results)}\n\n{table(results)}\n{END}"
+    if BEGIN in text and END in text:
+        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        text += "\n" + block + "\n"
+    path.write_text(text)
