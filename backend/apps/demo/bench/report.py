@@ -121,7 +121,10 @@ def header(results: dict) -> str:
     m = results["machine"]
     return (f"Run {results['date']} on {m['cpu']} ({m['cores']} cores), commit {results['commit']}, "
             f"database {results['database']}; `{results['command']}`"
-            + (" (BENCH_QUICK: short durations, not a measurement)" if results.get("quick") else "") + ".")
+            + (" (BENCH_QUICK: short durations, not a measurement)" if results.get("quick") else "") + "."
+            + (f" Load generator against a trivial endpoint (GET /ping, 8 connections): {lg['rps']:,.0f} req/s, "
+               f"{lg['loadgen_cpu_ms_per_request']} ms of its own CPU per request ({lg['loadgen_cores']:.2f} cores)."
+               if (lg := results.get("loadgen")) else ""))
 
 
 def stamp(results: dict, command: str) -> dict:
