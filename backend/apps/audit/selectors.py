@@ -36,7 +36,7 @@ def audit_event_list(*, action: str | None = None, actor_ref: str | None = None,
 
 _VERIFY_COLUMNS = ("seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id",
                    "project_slug", "request_id", "details", "prev_hash", "hash")
-VERIFY_CHUNK_ROWS = 5000
+VERIFY_CHUNK_ROWS = 2000  # about 3 MB of rows in memory at a time
 
 
 def audit_chain_rows(*, chunk_size: int = VERIFY_CHUNK_ROWS):
