@@ -1,0 +1,85 @@
+"""Concurrent single appends and batches, each thread on its own connection and committing: the chain never forks,
+seqs stay contiguous, a batch's events stay together in the order given, and a batch rolled back leaves no trace.
+Live (committed data, so it runs after the clean-database tests; see conftest)."""
+import threading
+from collections import defaultdict
+
+import pytest
+from django.db import connection, transaction
+
+from apps.audit.models import AuditEvent
+from apps.audit.selectors import audit_chain_verify
+from apps.audit.services import AuditEntry, audit_event_record, audit_events_record_many
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+        connection.close()
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def test_concurrent_single_and_batch_appends_never_fork_the_chain(committed):
+    before = AuditEvent.objects.count()
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def run(work) -> None:
+        try:
+            start.wait()
+            work()
+        except BaseException as exc:  # reported below; a thread must not die silently
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def singles(n: int) -> None:
+        for i in range(30):
+            with transaction.atomic():
+                audit_event_record(action="test.live.single", object_type="single", object_id=f"{n}-{i}")
+
+    def batches(n: int) -> None:
+        for b in range(12):
+            with transaction.atomic():
+                audit_events_record_many([AuditEntry(action="test.live.batch", object_type="batch",
+                                                     object_id=f"{n}-{b}-{i}") for i in range(25)])
+
+    def rolled_back() -> None:
+        for b in range(10):
+            try:
+                with transaction.atomic():
+                    audit_events_record_many([AuditEntry(action="test.live.rolled_back", object_id=f"{b}-{i}")
+                                              for i in range(10)])
+                    raise _RolledBack
+            except _RolledBack:
+                pass
+
+    work = [*(lambda n=n: singles(n) for n in range(4)), *(lambda n=n: batches(n) for n in range(3)), rolled_back]
+    threads = [threading.Thread(target=run, args=(w,)) for w in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors, errors
+    assert AuditEvent.objects.count() == before + 4 * 30 + 3 * 12 * 25
+    assert not AuditEvent.objects.filter(action="test.live.rolled_back").exists()
+    report = audit_chain_verify()
+    assert report.ok, report
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    by_batch = defaultdict(list)
+    for seq, object_id in AuditEvent.objects.filter(action="test.live.batch", seq__gt=before).values_list(
+            "seq", "object_id").order_by("seq"):
+        n, b, i = object_id.split("-")
+        by_batch[(n, b)].append((seq, int(i)))
+    assert len(by_batch) == 3 * 12
+    for events in by_batch.values():  # each batch: 25 consecutive seqs, in the order it was given
+        first = events[0][0]
+        assert events == [(first + i, i) for i in range(25)]
