@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 from rest_framework.exceptions import Throttled
 
-from apps.audit.services import audit_event_record
+from apps.audit.services import AuditEntry, audit_events_record_many
 
 logger = logging.getLogger(__name__)
 
@@ -126,10 +126,9 @@ def login_attempt_begin(*, request, username: str, via: str) -> LoginAttempt:
     first_refusals = [(c, n) for c, n in over if n == c.limit + 1]
     if first_refusals:
         with transaction.atomic():  # committed before the refusal
-            for counter, count in first_refusals:
-                audit_event_record(action="auth.throttled", details={
-                    "via": via, "scope": counter.scope, "subject": _subject(counter), "attempts": count - 1,
-                    "window_seconds": window, "retry_after": retry_after})
+            audit_events_record_many([AuditEntry(action="auth.throttled", details={
+                "via": via, "scope": counter.scope, "subject": _subject(counter), "attempts": count - 1,
+                "window_seconds": window, "retry_after": retry_after}) for counter, count in first_refusals])
     raise LoginThrottled(wait=retry_after)
 
 
