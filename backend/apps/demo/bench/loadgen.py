@@ -32,11 +32,12 @@ async def _run(spec: dict) -> dict:
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     measuring = False
+    warmup_ok = 0
     connector = aiohttp.TCPConnector(limit=connections, force_close=False)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         async def worker(stop_at: float) -> None:
-            nonlocal counter
+            nonlocal counter, warmup_ok
             while time.perf_counter() < stop_at:
                 if urls is not None:
                     url = next(urls, None)
@@ -61,6 +62,8 @@ async def _run(spec: dict) -> dict:
                 if measuring:
                     latencies.append(time.perf_counter() - started)
                     statuses[status] = statuses.get(status, 0) + 1
+                elif status.startswith("2"):
+                    warmup_ok += 1
 
         if warmup and urls is None:
             await asyncio.gather(*(worker(time.perf_counter() + warmup) for _ in range(connections)))
@@ -72,7 +75,8 @@ async def _run(spec: dict) -> dict:
     ok = sum(n for s, n in statuses.items() if s.startswith("2"))
     ms = lambda v: round(v * 1000, 2) if v is not None else None  # noqa: E731
     return {"connections": connections, "seconds": round(seconds, 3), "requests": len(latencies), "ok": ok,
-            "errors": len(latencies) - ok, "statuses": statuses, "rps": round(ok / seconds, 1) if seconds else 0.0,
+            "errors": len(latencies) - ok, "warmup_ok": warmup_ok,
+            "statuses": statuses, "rps": round(ok / seconds, 1) if seconds else 0.0,
             "p50_ms": ms(_percentile(latencies, 0.50)), "p95_ms": ms(_percentile(latencies, 0.95)),
             "p99_ms": ms(_percentile(latencies, 0.99)), "loadgen_cpu_s": round(cpu, 3),
             "loadgen_cores": round(cpu / seconds, 3) if seconds else 0.0}

@@ -45,6 +45,7 @@ def single_text(ref, plat, project, token: str, *, connections: list[int], durat
         platform = load(f"{plat.base}/api/v1/projects/{project.slug}/predict/", connections=c, duration=duration,
                         body=body, headers={"Authorization": f"Token {token}"})
         platform["stored"] = Prediction.objects.filter(project=project).count() - before
+        platform["answered"] = platform["ok"] + platform["warmup_ok"]  # the warm-up's predictions are stored too
         steps.append({"connections": c, "reference": reference, "platform": platform,
                       "ratio": round(platform["rps"] / reference["rps"], 3) if reference["rps"] else None})
     return steps
@@ -102,8 +103,8 @@ def audit_top_up(total: int, *, chunk: int = 10_000) -> int:
     """Extend the chain to `total` events with synthetic `bench.synthetic` events (hashed exactly as the append
     service hashes them, in bulk: appending a million one by one would take longer than the bench). Returns how many
     were added."""
-    added = 0
-    while (have := AuditEvent.objects.count()) < total:
+    added, have = 0, AuditEvent.objects.count()
+    while have < total:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -120,7 +121,7 @@ def audit_top_up(total: int, *, chunk: int = 10_000) -> int:
                 events.append(AuditEvent(**fields, prev_hash=prev, hash=digest))
                 prev = digest
             AuditEvent.objects.bulk_create(events, batch_size=2000)
-            added += len(events)
+            added, have = added + len(events), have + len(events)
     return added
 
 

@@ -65,7 +65,7 @@ def rows(results: dict) -> list[list[str]]:
             met = "yes" if met == "yes" and (p["p99_ms"] or 1e9) <= 25 else "no"
         out.append([f"predict 1 text/request, {c} conn (req/s; p50/p95/p99 ms)",
                     f"{_f(p['rps'])} ({_f(p['p50_ms'], '', 1)}/{_f(p['p95_ms'], '', 1)}/{_f(p['p99_ms'], '', 1)}"
-                    f"; {p['errors']} err; {p['stored']} stored)",
+                    f"; {p['errors']} err; {p['stored']:,} of {p.get('answered', p['ok']):,} answers stored)",
                     f"{_f(r['rps'])} ({_f(r['p50_ms'], '', 1)}/{_f(r['p95_ms'], '', 1)}/{_f(r['p99_ms'], '', 1)}"
                     f"; {r['errors']} err)", ratio, goal, met])
     if b := results.get("batched"):
