@@ -74,6 +74,8 @@ def _check_overlaps(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size
     spans = []
     for info in infos:
         start = info.header_offset
+        if not 0 <= start < size:  # a damaged central directory can point before the file (a negative seek)
+            raise FormatError(f"{what}: {info.filename}: its local header lies outside the archive.")
         archive.fp.seek(start)
         header = archive.fp.read(_LOCAL_HEADER.size)
         if len(header) != _LOCAL_HEADER.size or header[:4] != zipfile.stringFileHeader:
