@@ -2,10 +2,13 @@
 import hashlib
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 from apps.audit.services import audit_event_record
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, Conflict
 from apps.core.strings import text_problem
 
 from .models import Item, Split
@@ -102,31 +105,77 @@ def pool_scoring_request(*, project, created: list[Item], actor, source: str) ->
     queue_scoring_request_after_commit(project=project, trigger=ScoringTrigger.IMPORT, actor=actor)
 
 
-def item_get_or_create_for_text(*, project, text: str, actor) -> tuple[Item, bool]:
-    """The item holding `text` in `project`, created (unlabelled, pool) if new. Caller holds the transaction."""
-    text = normalize_text(text)
-    item, created = Item.objects.get_or_create(project=project, content_hash=content_hash(text),
-                                               defaults={"text": text, "source": "predict", "created_by": actor})
-    return item, created
+def item_ids_for_texts(*, project, texts: list[str], actor) -> tuple[list[int], int]:
+    """The id of the item holding each of `texts` (already normalized) in `project`, in order, and how many items this
+    call created (unlabelled, pool, source "predict"). Caller holds the transaction.
+
+    A constant number of statements however many texts: one SELECT by content hash, then one INSERT … ON CONFLICT
+    DO NOTHING … RETURNING for the texts not found. A text that a concurrent transaction inserted in between makes
+    that INSERT wait for it to commit and skip the row (READ COMMITTED); it is read once more. New rows go in
+    content-hash order, so two requests inserting the same new texts queue behind each other instead of deadlocking.
+    """
+    hashes = [content_hash(text) for text in texts]
+    wanted = dict(zip(hashes, texts, strict=True))
+    ids = dict(Item.objects.filter(project=project, content_hash__in=wanted).values_list("content_hash", "pk"))
+    created = 0
+    for _attempt in range(3):  # a row that a concurrent transaction inserted and then retired at once: try again
+        missing = sorted(h for h in wanted if h not in ids)
+        if not missing:
+            return [ids[h] for h in hashes], created
+        inserted = _insert_skipping_existing([Item(project=project, content_hash=h, text=wanted[h], source="predict",
+                                                   created_by=actor) for h in missing])
+        created += len(inserted)
+        ids.update(inserted)
+        if len(inserted) < len(missing):
+            raced = [h for h in missing if h not in inserted]
+            ids.update(Item.objects.filter(project=project, content_hash__in=raced).values_list("content_hash", "pk"))
+    raise Conflict("These texts were changed by another request at the same time; send the request again.")
 
 
-def items_latest_prediction_mark(*, prediction_ids: list[int]) -> None:
-    """Point each predicted item at its newest prediction. Caller holds the transaction that created them.
+def _insert_skipping_existing(items: list[Item]) -> dict[str, int]:
+    """INSERT the items, skipping any whose (project, content hash) exists: {content hash: id} of those inserted.
+
+    bulk_create(ignore_conflicts=True) cannot say which rows it inserted (it returns no ids), and the audit event
+    records how many items a request created; so this builds the same INSERT with RETURNING, which on PostgreSQL
+    and SQLite 3.35+ returns exactly the rows inserted. Batched like bulk_create where the backend limits the
+    parameters of one statement.
+    """
+    connection = connections[Item.objects.db]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise ImproperlyConfigured("Predictions need INSERT … RETURNING: PostgreSQL, or SQLite 3.35 or later.")
+    fields = [f for f in Item._meta.concrete_fields if not f.primary_key]
+    size = max(connection.ops.bulk_batch_size(fields, items), 1)
+    inserted = {}
+    for start in range(0, len(items), size):
+        query = InsertQuery(Item, on_conflict=OnConflict.IGNORE)
+        query.insert_values(fields, items[start:start + size])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [Item._meta.pk, Item._meta.get_field("content_hash")]
+        with connection.cursor() as cursor:
+            for sql, params in compiler.as_sql():
+                cursor.execute(sql, params)
+                inserted.update((h, pk) for pk, h in cursor.fetchall())
+    return inserted
+
+
+def items_latest_prediction_mark(*, predictions: list) -> None:
+    """Point each predicted item at its newest prediction, in one statement. Caller holds the transaction that
+    created `predictions` (stored Prediction rows).
 
     GREATEST keeps the pointer monotonic when two transactions predict the same item at once: whichever commits
-    last, the item ends up pointing at the higher (newer) prediction id, never back at an older one.
+    last, the item ends up pointing at the higher (newer) prediction id, never back at an older one. The item ids
+    go in sorted, so that concurrent requests predicting the same items update (lock) them in the same order.
     """
     from django.db.models import F, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce, Greatest
 
     from apps.predictions.models import Prediction
 
-    if not prediction_ids:
+    if not predictions:
         return
-    mine = Prediction.objects.filter(pk__in=prediction_ids)
+    mine = Prediction.objects.filter(pk__in=[p.pk for p in predictions])
     newest = mine.filter(item_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-    item_ids = set(mine.values_list("item_id", flat=True))
-    Item.objects.filter(pk__in=item_ids).update(
+    Item.objects.filter(pk__in=sorted({p.item_id for p in predictions})).update(
         latest_prediction_id=Greatest(Coalesce(F("latest_prediction_id"), Value(0)), Subquery(newest)))
 
 

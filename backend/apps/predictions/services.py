@@ -9,7 +9,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.limits import bounded_id
 from apps.core.request_context import current_request_id
 from apps.items.models import Item
-from apps.items.services import item_get_or_create_for_text, items_latest_prediction_mark, normalize_text
+from apps.items.services import item_ids_for_texts, items_latest_prediction_mark, normalize_text
 from apps.training.ml import predict_texts
 
 from .model_cache import serving_model
@@ -20,54 +20,60 @@ def predictions_record(rows: list[Prediction]) -> list[Prediction]:
     """Store new predictions and move their items' latest-prediction pointers. Caller holds the transaction
     (with its audit event). Every Prediction is written through here, so the review queue stays current."""
     predictions = Prediction.objects.bulk_create(rows, batch_size=1000)
-    items_latest_prediction_mark(prediction_ids=[p.pk for p in predictions])
+    items_latest_prediction_mark(predictions=predictions)
     return predictions
 
 
-def _resolve_inputs(project, inputs: list) -> list[str | Item]:
-    """Each input as a normalized text (to become an item) or an existing Item of this project."""
+def _resolve_inputs(project, inputs: list) -> list[tuple[str, int | None]]:
+    """Each input as (normalized text, None) for a text (to become an item) or (its text, item id) for an item of this
+    project. The items named by id are read in one query; the first bad input (in request order) is the error."""
     if not isinstance(inputs, list) or not inputs:
         raise ApplicationError('Send {"inputs": [{"text": ...} | {"item_id": ...}, ...]} with at least one input.')
     if len(inputs) > settings.PREDICT_MAX_INPUTS:
         raise ApplicationError(f"At most {settings.PREDICT_MAX_INPUTS} inputs per request.")
-    items = Item.objects.in_bulk([e["item_id"] for e in inputs if isinstance(e, dict) and bounded_id(e.get("item_id"))])
-    resolved: list[str | Item] = []
+    wanted = {e["item_id"] for e in inputs if isinstance(e, dict) and bounded_id(e.get("item_id"))}
+    texts = dict(Item.objects.filter(project=project, erased_at__isnull=True, pk__in=wanted).values_list("pk", "text")
+                 ) if wanted else {}
+    resolved: list[tuple[str, int | None]] = []
     for index, entry in enumerate(inputs):
         if not isinstance(entry, dict) or len({"text", "item_id"} & set(entry)) != 1 or set(entry) - {"text", "item_id"}:
             raise ApplicationError(f"inputs[{index}]: give exactly one of 'text' or 'item_id'.")
         if "text" in entry:
             try:
-                resolved.append(normalize_text(entry["text"]))
+                resolved.append((normalize_text(entry["text"]), None))
             except ValueError as exc:
                 raise ApplicationError(f"inputs[{index}]: {exc}.") from exc
             continue
-        item = items.get(entry["item_id"]) if bounded_id(entry["item_id"]) else None
-        if item is None or item.project_id != project.pk or item.erased_at:
+        item_id = bounded_id(entry["item_id"])
+        if item_id not in texts:
             raise ApplicationError(f"inputs[{index}]: no item {entry['item_id']!r} in project {project.slug!r}.")
-        resolved.append(item)
+        resolved.append((texts[item_id], item_id))
     return resolved
 
 
 def predictions_create(*, project, inputs: list, actor) -> tuple[object, list[Prediction]]:
+    """Predict `inputs` with the champion and log every prediction, in one transaction with its audit event.
+
+    A constant number of statements whatever the number of inputs (items resolved and created for the whole
+    request, one multi-row INSERT of predictions, one UPDATE of the latest-prediction pointers), not one per text.
+    """
     resolved = _resolve_inputs(project, inputs)
     model_version, model = serving_model(project)
-    texts = [r.text if isinstance(r, Item) else r for r in resolved]
     started = time.perf_counter()
-    outputs = predict_texts(model, texts, project.labels)
+    outputs = predict_texts(model, [text for text, _ in resolved], project.labels)
     latency_ms = (time.perf_counter() - started) * 1000
     request_id = current_request_id()
     with transaction.atomic():
-        rows, created_items = [], 0
-        for entry, output in zip(resolved, outputs, strict=True):
-            item = entry
-            if not isinstance(entry, Item):
-                item, created = item_get_or_create_for_text(project=project, text=entry, actor=actor)
-                created_items += created
-            rows.append(Prediction(project=project, item=item, model_version=model_version, label=output.label,
-                                   confidence=output.confidence, probabilities=output.probabilities,
-                                   latency_ms=latency_ms, batch_size=len(resolved), request_id=request_id,
-                                   actor=actor))
-        predictions = predictions_record(rows)
+        new_texts = [text for text, item_id in resolved if item_id is None]
+        text_item_ids, created_items = (item_ids_for_texts(project=project, texts=new_texts, actor=actor)
+                                        if new_texts else ([], 0))
+        next_text_item = iter(text_item_ids)
+        item_ids = [item_id if item_id is not None else next(next_text_item) for _, item_id in resolved]
+        predictions = predictions_record([
+            Prediction(project=project, item_id=item_id, model_version=model_version, label=output.label,
+                       confidence=output.confidence, probabilities=output.probabilities, latency_ms=latency_ms,
+                       batch_size=len(resolved), request_id=request_id, actor=actor)
+            for item_id, output in zip(item_ids, outputs, strict=True)])
         audit_event_record(action="predictions.created", actor=actor, project=project, object_type="predictions.prediction",
                            object_id=predictions[0].pk,
                            details={"count": len(predictions), "ids": [p.pk for p in predictions][:1000],

@@ -286,7 +286,7 @@ def test_unreachable_broker_fails_the_job_visibly(trained_project, users, client
 def test_the_latest_prediction_pointer_never_moves_back(trained_project, users):
     _, (first,) = predictions_create(project=trained_project, inputs=[{"text": "pointer invoice"}], actor=None)
     _, (second,) = predictions_create(project=trained_project, inputs=[{"item_id": first.item_id}], actor=None)
-    items_latest_prediction_mark(prediction_ids=[first.pk])  # a slower transaction that logged the older one
+    items_latest_prediction_mark(predictions=[first])  # a slower transaction that logged the older one
     assert Item.objects.get(pk=first.item_id).latest_prediction_id == second.pk
 
 
