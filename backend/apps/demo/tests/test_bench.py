@@ -41,6 +41,7 @@ def test_reference_server_loadgen_and_report(users, tmp_path):
                             "audit_append": events, "audit_verify": verify, "chain_ok_after": verify["ok"]},
                            command="test")
     assert {"machine", "commit", "date", "database"} <= set(results) and results["machine"]["cores"] >= 1
+    assert json.loads(json.dumps(results))["single_text"][0]["reference"]["ok"] == step["ok"]  # results.json
     docs = tmp_path / "performance.md"
     docs.write_text(f"# Performance\n\nHand-written.\n\n{report.BEGIN}\nold table\n{report.END}\n\nAfter.\n")
     report.update_docs(docs, results)

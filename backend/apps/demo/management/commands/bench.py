@@ -83,7 +83,8 @@ class Command(BaseCommand):
             results["memory"] = {"workers": workers, "peak_rss_mb": max(filter(None, workers.values()), default=None),
                                  "reference_peak_rss_mb": max(filter(None, map(peak_rss_mb, ref.worker_pids())),
                                                               default=None),
-                                 "models_loaded": ["text"] + (["detection"] if "detection" in results else [])}
+                                 "models_loaded": (["text"] if pieces & {"text", "batch"} else [])
+                                 + (["detection"] if "detection" in results else [])}
         if "audit" in pieces:
             say("audit append ...")
             results["audit_append"] = measure.audit_append(count=conf["append_events"])
