@@ -94,7 +94,8 @@ def rows(results: dict) -> list[list[str]]:
             out.append([f"detection {label}, {d['image_size']} (images/s)", _f(d["images_per_s"][f"api_{kind}"], "", 1),
                         f"{_f(d['images_per_s'][f'in_process_{kind}'], '', 1)} in-process", ratio, "≥ 0.9×", met])
     if m := results.get("memory"):
-        out.append(["peak RSS of an API worker, both demo models loaded (MB)", _f(m["peak_rss_mb"], " MB"),
+        loaded = " + ".join(m.get("models_loaded") or ["no"])
+        out.append([f"peak RSS of an API worker, {loaded} model(s) loaded (MB)", _f(m["peak_rss_mb"], " MB"),
                     f"{_f(m.get('reference_peak_rss_mb'), ' MB')} reference worker", "", "reported", ""])
     if pl := results.get("pipeline"):
         kf = pl.get("kfold_wall_s", {})
