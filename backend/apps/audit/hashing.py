@@ -47,9 +47,17 @@ def chain_hash(prev_hash: str, payload: dict) -> str:
 def event_hash(prev_hash: str, seq: int, created_at: datetime, actor_ref: str, actor_role: str, action: str,
                object_type: str, object_id: str, project_slug: str, request_id: str, details) -> str:
     """chain_hash(prev_hash, event_payload(...)) for an event whose text fields are str and seq an int."""
-    text = _TEMPLATE % (prev_hash, _string(action), _string(actor_ref), _string(actor_role),
-                        created_at.isoformat(timespec="microseconds"), _canonical(details), _string(object_id),
-                        _string(object_type), _string(project_slug), _string(request_id), seq)
+    return event_hash_at(prev_hash, seq, created_at.isoformat(timespec="microseconds"), actor_ref, actor_role, action,
+                         object_type, object_id, project_slug, request_id, details)
+
+
+def event_hash_at(prev_hash: str, seq: int, created_at: str, actor_ref: str, actor_role: str, action: str,
+                  object_type: str, object_id: str, project_slug: str, request_id: str, details) -> str:
+    """event_hash with created_at already written as isoformat(timespec="microseconds") (the verifier has the
+    database write it)."""
+    text = _TEMPLATE % (prev_hash, _string(action), _string(actor_ref), _string(actor_role), created_at,
+                        _canonical(details), _string(object_id), _string(object_type), _string(project_slug),
+                        _string(request_id), seq)
     return _sha256(text.encode()).hexdigest()
 
 

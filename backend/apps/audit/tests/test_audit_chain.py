@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.hashing import GENESIS_HASH, chain_hash, event_hash, event_payload
 from apps.audit.models import AuditEvent
-from apps.audit.selectors import audit_chain_rows, audit_chain_verify
+from apps.audit.selectors import audit_chain_verify
 from apps.audit.services import AuditEntry, actor_reference, audit_event_record, audit_events_record_many
+from apps.audit.verify import chain_rows
 from apps.core.exceptions import ApplicationError
 from apps.projects.models import Project
 
@@ -215,7 +216,7 @@ def test_streamed_verify_finds_two_events_swapped(long_chain, chunk_size):
 
 @on_postgresql
 def test_verification_reads_through_a_server_side_cursor(long_chain):
-    rows = audit_chain_rows(chunk_size=10)
+    rows = chain_rows(chunk_size=10)
     assert next(rows)[0] == 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_cursors WHERE statement ILIKE %s", ["%audit_auditevent%"])
@@ -238,3 +239,50 @@ def test_verify_memory_stays_bounded_over_50000_events(project):
     assert report.ok and report.events == total
     # All 50,000 rows at once take about 90 MB; one chunk of 2,000 rows about 3.3 MB, whatever the chain's length.
     assert peak < 5 * 2**20, f"verify peaked at {peak / 2**20:.1f} MiB"
+
+
+def _tamper(kind: str, k: int) -> None:
+    with append_only_bypassed():
+        events = AuditEvent.objects
+        if kind == "edit":
+            events.filter(seq=k).update(action="forged")
+        elif kind == "rehash":
+            event = events.get(seq=k)
+            event.details = {"forged": True}
+            events.filter(seq=k).update(details=event.details, hash=chain_hash(event.prev_hash, _payload(event)))
+        elif kind == "delete":
+            events.filter(seq=k).delete()
+        elif kind == "delete_run":
+            events.filter(seq__gte=k, seq__lte=k + 4).delete()
+        elif kind == "delete_tail":
+            events.filter(seq__gte=k).delete()
+        elif kind == "swap":
+            events.filter(seq=k).update(seq=-5)
+            events.filter(seq=k + 1).update(seq=k)
+            events.filter(seq=-5).update(seq=k + 1)
+        elif kind == "renumber_low":
+            events.filter(seq=k).update(seq=0)
+        elif kind == "duplicate_hash_link":
+            events.filter(seq=k).update(prev_hash=events.get(seq=k - 2).hash)
+
+
+TAMPERING = ["none", "edit", "rehash", "delete", "delete_run", "delete_tail", "swap", "renumber_low",
+             "duplicate_hash_link"]
+
+
+@pytest.mark.parametrize("kind", TAMPERING)
+def test_ranges_joined_report_exactly_what_one_pass_reports(long_chain, kind):
+    """Verification split into seq ranges (as worker processes do it) and joined must agree with one pass, with the
+    range boundaries placed on, before and after the tampered rows."""
+    from apps.audit.verify import _FIRST, _LAST, join_ranges, verify_range
+
+    k = long_chain - 40
+    if kind != "none":
+        _tamper(kind, k)
+    one_pass = audit_chain_verify()
+    assert one_pass.ok is (kind in ("none", "delete_tail"))  # a cut tail shows in the head hash only
+    for cuts in [(k - 1,), (k,), (k + 1,), (k - 1, k), (k, k + 1), (k - 2, k + 2), (k - 1, k + 4), (5, k - 1, k + 5),
+                 (long_chain,), (long_chain - 1,), (1,)]:
+        edges = [_FIRST, *(c + 1 for c in cuts)]
+        bounds = list(zip(edges, [*cuts, _LAST], strict=True))
+        assert join_ranges([verify_range(lo, hi, chunk_size=16) for lo, hi in bounds]) == one_pass, (kind, cuts)

@@ -83,3 +83,29 @@ def test_concurrent_single_and_batch_appends_never_fork_the_chain(committed):
     for events in by_batch.values():  # each batch: 25 consecutive seqs, in the order it was given
         first = events[0][0]
         assert events == [(first + i, i) for i in range(25)]
+
+
+def test_verification_in_worker_processes_finds_what_one_pass_finds(committed):
+    """The forked range workers see committed rows only: tamper with one (then put it back) and compare."""
+    from django.core.management import call_command
+
+    from .test_audit import append_only_bypassed
+
+    with transaction.atomic():
+        audit_events_record_many([AuditEntry(action="test.live.workers", object_id=i) for i in range(200)])
+    total = AuditEvent.objects.count()
+    assert audit_chain_verify(workers=3) == audit_chain_verify() and audit_chain_verify(workers=3).ok
+    k = total - 57
+    original = AuditEvent.objects.get(seq=k).object_id
+    with append_only_bypassed():
+        AuditEvent.objects.filter(seq=k).update(object_id="forged")
+    try:
+        split, one_pass = audit_chain_verify(workers=3), audit_chain_verify()
+        with pytest.raises(Exception, match=rf"BROKEN at seq {k}\b"):
+            call_command("audit_verify", "--workers", "2")
+    finally:
+        with append_only_bypassed():
+            AuditEvent.objects.filter(seq=k).update(object_id=original)
+    assert split == one_pass
+    assert (split.ok, split.first_bad_seq, split.events) == (False, k, k)
+    assert audit_chain_verify(workers=2).ok
