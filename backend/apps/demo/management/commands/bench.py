@@ -41,8 +41,13 @@ class Command(BaseCommand):
         parser.add_argument("--only", default=",".join(PIECES), help=f"comma-separated subset of {', '.join(PIECES)}")
         parser.add_argument("--out", type=Path, default=None)
         parser.add_argument("--docs", type=Path, default=None, help="default docs/performance.md (not on --quick)")
+        parser.add_argument("--rerender", action="store_true",
+                            help="measure nothing: add var/bench/pipeline.json to the last results and write them again")
 
-    def handle(self, *args, quick, only, out, docs, **options):
+    def handle(self, *args, quick, only, out, docs, rerender, **options):
+        out = out or settings.VAR_DIR / "bench" / "results.json"
+        if rerender:
+            return self._write(json.loads(out.read_text()), out, docs)
         conf = {k: options[k] if options.get(k) is not None else (QUICK if quick else FULL)[k] for k in FULL}
         pieces = {p for p in only.split(",") if p}
         if unknown := pieces - set(PIECES):
@@ -91,19 +96,20 @@ class Command(BaseCommand):
             say(f"audit verify over {conf['verify_events']:,} events (topping the chain up first) ...")
             results["audit_verify"] = measure.audit_verify(events=conf["verify_events"])
             results["chain_ok_after"] = results["audit_verify"]["ok"]
-        pipeline = settings.VAR_DIR / "bench" / "pipeline.json"
-        if pipeline.exists():
-            results["pipeline"] = json.loads(pipeline.read_text())
         overrides = " ".join(f"--{k.replace('_', '-')} {options[k]}" for k in FULL if options.get(k) is not None)
         command = ("BENCH_QUICK=1 " if quick else "") + "make bench" + (f" (manage.py bench {overrides})"
                                                                          if overrides else "")
-        results = report.stamp(results, command=command)
-        out = out or settings.VAR_DIR / "bench" / "results.json"
+        self._write(report.stamp(results, command=command), out, docs)
+
+    def _write(self, results: dict, out: Path, docs: Path | None) -> None:
+        pipeline = settings.VAR_DIR / "bench" / "pipeline.json"
+        if pipeline.exists():
+            results["pipeline"] = json.loads(pipeline.read_text())
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2))
         self.stdout.write(report.header(results) + "\n\n" + report.table(results))
         self.stdout.write(f"\nwritten to {out}")
-        if docs or not quick:
+        if docs or not results["quick"]:
             docs = docs or settings.BASE_DIR.parent / "docs" / "performance.md"
             report.update_docs(docs, results)
             self.stdout.write(f"table written to {docs}")
