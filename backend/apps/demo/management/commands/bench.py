@@ -97,8 +97,12 @@ class Command(BaseCommand):
             results["audit_verify"] = measure.audit_verify(events=conf["verify_events"])
             results["chain_ok_after"] = results["audit_verify"]["ok"]
         overrides = " ".join(f"--{k.replace('_', '-')} {options[k]}" for k in FULL if options.get(k) is not None)
-        command = ("BENCH_QUICK=1 " if quick else "") + "make bench" + (f" (manage.py bench {overrides})"
-                                                                         if overrides else "")
+        if os.environ.get("MAKELEVEL"):  # run by make
+            command = ("BENCH_QUICK=1 " if quick else "") + "make bench"
+        else:
+            command = " ".join(["manage.py bench", *(["--quick"] if quick else []), overrides]).strip()
+        if os.environ.get("DATABASE_URL"):
+            command = "DATABASE_URL=… " + command
         self._write(report.stamp(results, command=command), out, docs)
 
     def _write(self, results: dict, out: Path, docs: Path | None) -> None:
