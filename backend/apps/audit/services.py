@@ -50,21 +50,19 @@ class AuditEntry:
     request_id: str | None = None
 
 
-def _fields(entry: AuditEntry, actors: dict, request_id: str) -> dict:
+def _fields(entry: AuditEntry, actors: dict, request_id: str) -> tuple:
+    """(actor_ref, actor_role, action, object_type, object_id, project_slug, request_id, details) of an entry."""
     object_type, object_id = entry.object_type, entry.object_id
     if entry.obj is not None:
         object_type = object_type or entry.obj._meta.label_lower
         object_id = object_id or entry.obj.pk
     actor_key = getattr(entry.actor, "pk", None)
     if actor_key not in actors:  # the role may take a query: once per actor in a batch
-        actors[actor_key] = (actor_reference(entry.actor), _actor_role(entry.actor))
-    actor_ref, actor_role = actors[actor_key]
+        actors[actor_key] = (actor_reference(entry.actor), str(_actor_role(entry.actor)))
     # Stored exactly as hashed: every text field is a str here, so the database keeps what the hash covers.
-    return dict(
-        actor_ref=actor_ref, actor_role=str(actor_role), action=str(entry.action), object_type=str(object_type),
-        object_id=str(object_id), project_slug=str(getattr(entry.project, "slug", entry.project or "") or ""),
-        request_id=str(entry.request_id or request_id), details=entry.details or {},
-    )
+    return (*actors[actor_key], str(entry.action), str(object_type), str(object_id),
+            str(getattr(entry.project, "slug", entry.project or "") or ""), str(entry.request_id or request_id),
+            entry.details or {})
 
 
 def _chain_head() -> tuple[int, str]:
@@ -74,6 +72,35 @@ def _chain_head() -> tuple[int, str]:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
     last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     return last or (0, GENESIS_HASH)
+
+
+_COLUMNS = ("seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id", "project_slug",
+            "request_id", "details", "prev_hash", "hash")
+
+
+def _insert(rows: list[tuple]) -> list[int]:
+    """One multi-row INSERT (more only where the database caps a statement's parameters); the new ids by row.
+
+    Values go in as Django would write them (the JSON field's own adapter, the guard against unstorable strings),
+    without building a model instance per row."""
+    meta = AuditEvent._meta
+    quote = connection.ops.quote_name
+    details = meta.get_field("details")
+    per_statement = min(_INSERT_ROWS, connection.ops.bulk_batch_size([meta.get_field(c) for c in _COLUMNS], rows))
+    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    ids: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start:start + per_statement]
+            params = []
+            for row in chunk:
+                params.extend(row[:9])
+                params.append(details.get_db_prep_save(row[9], connection))
+                params.extend(row[10:])
+            cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, _COLUMNS))}) VALUES "
+                           f"{', '.join([row_sql] * len(chunk))} RETURNING {quote('id')}, {quote('seq')}", params)
+            ids.update((seq, pk) for pk, seq in cursor.fetchall())  # RETURNING's row order is not promised
+    return [ids[row[0]] for row in rows]
 
 
 def audit_events_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
@@ -89,19 +116,22 @@ def audit_events_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
         return []
     actors: dict = {}
     request_id = current_request_id()  # outside a request, one job id for the whole batch
-    rows = [_fields(entry, actors, request_id) for entry in entries]  # role lookups before the lock
+    fields = [_fields(entry, actors, request_id) for entry in entries]  # role lookups before the lock
     seq, prev_hash = _chain_head()
     created_at = timezone.now()  # after the lock: times never go backwards along the chain
-    events = []
-    for fields in rows:
+    stored_at = AuditEvent._meta.get_field("created_at").get_db_prep_save(created_at, connection)
+    rows, hashes = [], []
+    for values in fields:
         seq += 1
-        digest = event_hash(prev_hash, seq, created_at, fields["actor_ref"], fields["actor_role"], fields["action"],
-                            fields["object_type"], fields["object_id"], fields["project_slug"],
-                            fields["request_id"], fields["details"])
-        events.append(AuditEvent(seq=seq, created_at=created_at, prev_hash=prev_hash, hash=digest, **fields))
+        digest = event_hash(prev_hash, seq, created_at, *values)
+        rows.append((seq, stored_at, *values, prev_hash, digest))
+        hashes.append(digest)
         prev_hash = digest
-    with transaction.atomic(savepoint=False):
-        return AuditEvent.objects.bulk_create(events, batch_size=_INSERT_ROWS)
+    with transaction.atomic(savepoint=False):  # an error marks the caller's transaction for rollback
+        ids = _insert(rows)
+    names = ["id", *_COLUMNS]
+    return [AuditEvent.from_db(connection.alias, names, (pk, row[0], created_at, *row[2:]))
+            for pk, row in zip(ids, rows, strict=True)]
 
 
 def audit_event_record(*, action: str, actor=None, project=None, obj=None, object_type: str = "",
