@@ -74,3 +74,18 @@ def test_a_request_stores_each_item_once_and_answers_in_order(trained_project, u
     event = AuditEvent.objects.filter(action="predictions.created").last()
     assert event.details["count"] == 5 and event.details["items_created"] == 2
     assert event.details["ids"] == [p["id"] for p in predictions] and event.object_id == str(predictions[0]["id"])
+
+
+def test_the_insert_returns_only_the_items_it_created(trained_project, users):
+    """What a request counts as created when another request inserted the same text first (the row exists by the
+    time of the INSERT): the existing row is skipped, not returned, not changed — on SQLite as on PostgreSQL."""
+    from apps.items.services import _insert_skipping_existing, content_hash
+
+    existing = Item.objects.filter(project=trained_project).first()
+    rows = [Item(project=trained_project, content_hash=h, text=t, source="predict", created_by=users["annotator"])
+            for h, t in [(existing.content_hash, existing.text), (content_hash("brand new"), "brand new")]]
+    inserted = _insert_skipping_existing(rows)
+    assert list(inserted) == [content_hash("brand new")]
+    assert Item.objects.get(pk=inserted[content_hash("brand new")]).text == "brand new"
+    unchanged = Item.objects.get(pk=existing.pk)
+    assert (unchanged.source, unchanged.created_by_id) == (existing.source, existing.created_by_id)
