@@ -12,7 +12,20 @@ from datetime import datetime
 
 GENESIS_HASH = "0" * 64
 
-_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
+def _canonical_encoder():
+    """canonical_json's encoder, made once: json.dumps builds the same C encoder anew for every call."""
+    encoder = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the pure-Python path, slower and identical
+        return encoder.encode
+    # The arguments JSONEncoder.iterencode passes (markers=None: only the check for circular values differs).
+    encode, join = make(None, encoder.default, json.encoder.encode_basestring, None, ":", ",", True, False, True), "".join
+    return lambda value: join(encode(value, 0))
+
+
+_canonical = _canonical_encoder()
 _string = json.encoder.encode_basestring  # what the encoder above writes for a str (ensure_ascii=False)
 _sha256 = hashlib.sha256
 # The payload's keys in sorted order, exactly as canonical_json writes them.
