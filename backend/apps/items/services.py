@@ -163,20 +163,26 @@ def items_latest_prediction_mark(*, predictions: list) -> None:
     created `predictions` (stored Prediction rows).
 
     GREATEST keeps the pointer monotonic when two transactions predict the same item at once: whichever commits
-    last, the item ends up pointing at the higher (newer) prediction id, never back at an older one. The item ids
-    go in sorted, so that concurrent requests predicting the same items update (lock) them in the same order.
+    last, the item ends up pointing at the higher (newer) prediction id, never back at an older one. The newest id
+    per item is known here, so it goes in as a VALUES list (UPDATE … FROM, PostgreSQL and SQLite 3.33+) rather than
+    a subquery per item over the request's predictions (1,000 × 1,000 comparisons: 20 ms of a 1,000-text request).
+    Items in id order, so that concurrent requests predicting the same items update (lock) them in the same order.
     """
-    from django.db.models import F, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce, Greatest
-
-    from apps.predictions.models import Prediction
-
-    if not predictions:
+    newest: dict[int, int] = {}
+    for prediction in predictions:
+        newest[prediction.item_id] = max(prediction.pk, newest.get(prediction.item_id, 0))
+    if not newest:
         return
-    mine = Prediction.objects.filter(pk__in=[p.pk for p in predictions])
-    newest = mine.filter(item_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-    Item.objects.filter(pk__in=sorted({p.item_id for p in predictions})).update(
-        latest_prediction_id=Greatest(Coalesce(F("latest_prediction_id"), Value(0)), Subquery(newest)))
+    connection = connections[Item.objects.db]
+    qn = connection.ops.quote_name
+    table, pointer = qn(Item._meta.db_table), qn(Item._meta.get_field("latest_prediction").column)
+    greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"  # SQLite's two-argument max() is GREATEST
+    rows = sorted(newest.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {pointer} = {greatest}(COALESCE({pointer}, 0), v.column2) "
+                       f"FROM (VALUES {', '.join(['(%s, %s)'] * len(rows))}) AS v "
+                       f"WHERE {table}.{qn(Item._meta.pk.column)} = v.column1",
+                       [value for row in rows for value in row])
 
 
 @transaction.atomic
