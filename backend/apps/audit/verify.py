@@ -19,8 +19,9 @@ VERIFY_CHUNK_ROWS = 2000  # about 3 MB of rows in memory at a time
 _COLUMNS = ("seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id", "project_slug",
             "request_id", "details", "prev_hash", "hash")
 # PostgreSQL writes created_at exactly as datetime.isoformat(timespec="microseconds") of the UTC value Django reads.
-_PG_SQL = ("SELECT seq, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), actor_ref,"
-           " actor_role, action, object_type, object_id, project_slug, request_id, details::text, prev_hash, hash"
+PG_ISOFORMAT = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+_PG_SQL = (f"SELECT seq, {PG_ISOFORMAT.format('created_at')}, actor_ref, actor_role, action, object_type, object_id,"
+           " project_slug, request_id, details::text, prev_hash, hash"
            " FROM audit_auditevent WHERE seq >= %s AND seq <= %s ORDER BY seq")
 _FIRST, _LAST = -(2**63), 2**63 - 1  # a bigint's range: a row renumbered to 0 or below is still read
 

@@ -227,6 +227,20 @@ def test_verification_reads_through_a_server_side_cursor(long_chain):
     assert sum(1 for _ in rows) == long_chain - 1
 
 
+@on_postgresql
+def test_postgresql_writes_timestamps_as_python_does(db):
+    from apps.audit.verify import PG_ISOFORMAT
+
+    moments = [datetime(2026, 1, 1, tzinfo=UTC), datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC),
+               datetime(1999, 12, 31, 0, 0, 0, 1, tzinfo=UTC), datetime(2026, 7, 1, 12, 30, tzinfo=UTC) + timedelta(
+                   microseconds=120), datetime(2030, 3, 31, 1, 59, 59, 500000, tzinfo=UTC)]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL TIME ZONE 'Europe/Berlin'")  # the session's zone must not matter
+        for moment in moments:
+            cursor.execute(f"SELECT {PG_ISOFORMAT.format('%s::timestamptz')}", [moment])
+            assert cursor.fetchone()[0] == moment.isoformat(timespec="microseconds")
+
+
 def test_verify_memory_stays_bounded_over_50000_events(project):
     with transaction.atomic():
         for _ in range(10):
