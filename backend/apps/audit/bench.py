@@ -83,19 +83,20 @@ def audit_append_rate(*, count: int, batch: int = 1, threads: int = 1) -> dict:
             "events_per_s": round(total / seconds)}
 
 
-def audit_verify_measure(*, trace_memory: bool = False) -> dict:
-    """audit_chain_verify in this process: seconds, events/s, and (trace_memory) the Python heap's peak during it."""
+def audit_verify_measure(*, workers: int = 1, trace_memory: bool = False) -> dict:
+    """audit_chain_verify from this process (`workers` forked range workers, 1: one pass here): seconds, events/s,
+    and (trace_memory) this process's Python heap peak during it."""
     if trace_memory:
         tracemalloc.start()
     started = time.perf_counter()
     try:
-        report = audit_chain_verify()
+        report = audit_chain_verify(workers=workers)
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
     finally:
         if trace_memory:
             tracemalloc.stop()
-    result = {"events": report.events, "ok": report.ok, "seconds": round(seconds, 2),
+    result = {"events": report.events, "ok": report.ok, "workers": workers, "seconds": round(seconds, 2),
               "events_per_s": round(report.events / seconds) if seconds else None}
     if peak is not None:
         result["tracemalloc_peak_mb"] = round(peak / 2**20, 2)
@@ -110,16 +111,20 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def audit_verify_command_measure() -> dict:
-    """`manage.py audit_verify --json` as its own process on this database: wall seconds and peak RSS."""
+def audit_verify_command_measure(*, workers: int | None = None) -> dict:
+    """`manage.py audit_verify --json` as its own process on this database, Django's start included: wall seconds
+    and the largest peak RSS of one process (its range workers are processes of their own)."""
     env = {**os.environ, "DATABASE_URL": _database_url()}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "audit_verify", "--json"]
+    if workers:
+        command += ["--workers", str(workers)]
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "audit_verify", "--json"],
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"exit_code": done.returncode, "seconds": round(seconds, 2), "report": done.stdout.strip()[-300:],
+    return {"exit_code": done.returncode, "workers": workers or "default", "seconds": round(seconds, 2),
+            "report": done.stdout.strip()[-300:],
             "peak_rss_mb": round(peak_kb / 1024, 1) if peak_kb > before else None}
 
 
