@@ -42,7 +42,7 @@ if [[ $MLFLOW_UI == http* ]]; then export MLFLOW_UI_URL=${MLFLOW_UI_URL:-$MLFLOW
   >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
 pids+=($!)
 "$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --timeout 120 --access-logfile "$HITL_VAR_DIR/log/access.log" >"$HITL_VAR_DIR/log/web.log" 2>&1 &
+  --timeout 120 --keep-alive 10 --access-logfile "$HITL_VAR_DIR/log/access.log" >"$HITL_VAR_DIR/log/web.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done

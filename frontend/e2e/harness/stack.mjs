@@ -103,6 +103,7 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
     MLFLOW_ARTIFACT_ROOT: path.join(tmp, "mlflow-artifacts"),
     CELERY_BROKER_URL: BROKER,
     CELERY_QUEUE: `e2e-${id}`,
+    CELERY_TRAINING_QUEUE: `e2e-${id}-training`, // training tasks have a queue of their own; the one worker takes both
     DJANGO_DEBUG: "false",
     PYTHONUNBUFFERED: "1",
   };
@@ -125,13 +126,17 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
       }
     }
     forgetQueue(env.CELERY_QUEUE);
+    forgetQueue(env.CELERY_TRAINING_QUEUE);
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     else step(`kept ${tmp} (E2E_KEEP)`);
   };
   // Last resort when the process exits without awaiting stop() (an uncaught error, process.exit).
   stack.killNow = () => {
     killAllNow();
-    if (!stopped) forgetQueue(env.CELERY_QUEUE);
+    if (!stopped) {
+      forgetQueue(env.CELERY_QUEUE);
+      forgetQueue(env.CELERY_TRAINING_QUEUE);
+    }
     if (!stopped && !process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     if (dbCreated && !stopped) {
       try {
@@ -162,7 +167,7 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
     // scoring jobs the imports and first promotions queued (they find the work done) and everything later.
     services.push(
       startService("celery worker", path.join(VENV_BIN, "celery"),
-        ["-A", "config", "worker", "-Q", env.CELERY_QUEUE, "--pool", "solo", "-n", `e2e-${id}@%h`, "-l", "info",
+        ["-A", "config", "worker", "-Q", `${env.CELERY_QUEUE},${env.CELERY_TRAINING_QUEUE}`, "--pool", "solo", "-n", `e2e-${id}@%h`, "-l", "info",
           "--without-mingle", "--without-gossip"],
         { cwd: BACKEND_DIR, env, log: path.join(logDir, "worker.log") }),
     );
@@ -172,7 +177,9 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
     services.push(
       startService("gunicorn", path.join(VENV_BIN, "gunicorn"),
         ["config.wsgi:application", "--bind", `127.0.0.1:${port}`, "--workers", "2", "--threads", "4", "--timeout", "120",
-          "--access-logfile", path.join(logDir, "access.log")],
+          // Idle connections outlive Node fetch's 4 s keep-alive: the client closes them, never the server while a
+          // request is on its way ("other side closed" on a reused socket, seen in CI with gunicorn's default 2 s).
+          "--keep-alive", "10", "--access-logfile", path.join(logDir, "access.log")],
         { cwd: BACKEND_DIR, env, log: path.join(logDir, "web.log") }),
     );
     await waitFor("/readyz", async () => (await fetch(`${stack.url}/readyz`)).ok, { timeoutMs: 180_000, services });
