@@ -53,7 +53,7 @@ class Server:
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.terminate()  # gunicorn's master and the reference's launcher stop their workers
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -70,9 +70,8 @@ class Server:
 
 def reference_server(model_dir: Path, workers: int = 2) -> Server:
     port = free_port()
-    return Server("reference", [str(BIN / "uvicorn"), "apps.demo.bench.reference:app", "--host", "127.0.0.1",
-                                "--port", str(port), "--workers", str(workers), "--no-access-log",
-                                "--log-level", "warning"],
+    return Server("reference", [sys.executable, "-m", "apps.demo.bench.reference", "--port", str(port),
+                                "--workers", str(workers)],
                   port, "/ping", env={"HITL_BENCH_MODEL_DIR": str(model_dir)})
 
 
