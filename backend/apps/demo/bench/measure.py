@@ -7,13 +7,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from apps.audit.hashing import GENESIS_HASH, chain_hash, event_payload
-from apps.audit.models import AuditEvent
+from apps.audit.bench import audit_chain_fill
 from apps.audit.selectors import audit_chain_verify
-from apps.audit.services import _PG_LOCK_KEY, audit_event_record
+from apps.audit.services import audit_event_record
 from apps.feedback.models import Feedback
 from apps.predictions.models import Prediction
 from apps.predictions.services import predictions_create
@@ -100,34 +98,8 @@ def audit_append(*, count: int) -> dict:
     return {"events": count, "seconds": round(seconds, 3), "events_per_s": round(count / seconds, 1)}
 
 
-def audit_top_up(total: int, *, chunk: int = 10_000) -> int:
-    """Extend the chain to `total` events with synthetic `bench.synthetic` events (hashed exactly as the append
-    service hashes them, in bulk: appending a million one by one would take longer than the bench). Returns how many
-    were added."""
-    added, have = 0, AuditEvent.objects.count()
-    while have < total:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-            last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-            seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-            events, now = [], timezone.now()
-            for _ in range(min(chunk, total - have)):
-                seq += 1
-                fields = dict(seq=seq, created_at=now, actor_ref="system", actor_role="system",
-                              action="bench.synthetic", object_type="bench", object_id=str(seq), project_slug="",
-                              request_id="", details={})
-                digest = chain_hash(prev, event_payload(**fields))
-                events.append(AuditEvent(**fields, prev_hash=prev, hash=digest))
-                prev = digest
-            AuditEvent.objects.bulk_create(events, batch_size=2000)
-            added, have = added + len(events), have + len(events)
-    return added
-
-
 def audit_verify(*, events: int) -> dict:
-    added = audit_top_up(events)
+    added = audit_chain_fill(events)["events_added"]  # the real batch append: same lock, same hashing
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     report = audit_chain_verify()
