@@ -35,7 +35,7 @@ def test_reference_server_loadgen_and_report(users, tmp_path):
     assert ping["p50_ms"] < 30
 
     events = measure.audit_append(count=20)
-    verify = measure.audit_verify(events=events["events"] + 50)  # tops the chain up with bulk synthetic events
+    verify = measure.audit_verify(events=events["events"] + 50)  # tops the chain up with the batch append
     assert verify["ok"] and verify["events"] >= 70 and verify["synthetic_added"] > 0
 
     results = report.stamp({"single_text": [{"connections": 8, "reference": step, "ratio": 0.5,
