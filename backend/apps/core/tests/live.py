@@ -56,6 +56,16 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def http_ok(url: str) -> bool:
+    """The URL answers 200 (a server is up); False while it cannot be reached."""
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

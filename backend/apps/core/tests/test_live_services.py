@@ -20,7 +20,7 @@ from apps.predictions.services import predictions_create
 from apps.training.models import RunStatus, TrainingRun
 from apps.training.services import training_run_start
 
-from .live import free_port, redis_available, require, start, stop, wait_for, worker_queues
+from .live import free_port, http_ok, redis_available, require, start, stop, wait_for, worker_queues
 
 pytestmark = pytest.mark.live
 
@@ -112,7 +112,7 @@ def test_serving_process_picks_up_a_new_champion_without_restart(live_users, tes
     server = start(["gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"], log)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _ok(f"{base}/healthz"), timeout=60, what="gunicorn", log=log)
+        wait_for(lambda: http_ok(f"{base}/healthz"), timeout=60, what="gunicorn", log=log)
         annotator = {"Authorization": f"Token {token_create(user=live_users['annotator'])}"}
         engineer = {"Authorization": f"Token {token_create(user=live_users['engineer'])}"}
 
@@ -131,13 +131,6 @@ def test_serving_process_picks_up_a_new_champion_without_restart(live_users, tes
         assert rolled.status_code == 200 and served_versions() == {first.number}
     finally:
         stop(server)
-
-
-def _ok(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def test_concurrent_audit_appends_never_fork_the_chain(committed):

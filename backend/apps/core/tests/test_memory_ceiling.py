@@ -17,7 +17,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-import requests
 from django.db import connection
 from PIL import Image
 
@@ -26,7 +25,7 @@ from apps.core.tests.fixtures import make_user
 from apps.core.tests.images import png
 from apps.projects.services import project_create
 
-from .live import free_port, start, stop, wait_for
+from .live import free_port, http_ok, start, stop, wait_for
 
 pytestmark = pytest.mark.live
 MEMORY_CEILING_MB = 100
@@ -49,19 +48,12 @@ def server(committed, test_tmp):
     process = start(["gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                      "--timeout", "120"], log)
     try:
-        wait_for(lambda: _ok(f"http://127.0.0.1:{port}/healthz"), timeout=60, what="gunicorn", log=log)
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/healthz"), timeout=60, what="gunicorn", log=log)
         workers = wait_for(lambda: _children(process.pid), timeout=30, what="the gunicorn worker", log=log)
         assert len(workers) == 1
         yield {"port": port, "master": process.pid, "worker": workers[0], "token": token_create(user=engineer)}
     finally:
         stop(process)
-
-
-def _ok(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def _children(pid: int) -> list[int]:
