@@ -1,14 +1,14 @@
-"""Services a fault test starts (and stops, to inject the fault) itself: never the machine's shared ones.
+"""Services a test starts (and a fault test stops, to inject the fault) itself: never the machine's shared ones.
 
 RedisServer: a redis-server on a free port, with Celery pointed at it for the test. PostgresCluster: initdb +
-pg_ctl on a free port. MotoServer: moto's S3 server. Each start waits (bounded) until the service answers.
+pg_ctl on a free port. MotoServer: moto's S3 server with a bucket. Each start waits (bounded) until the service
+answers.
 """
 import contextlib
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -124,17 +124,46 @@ class PostgresCluster:
 
 
 class MotoServer:
-    def __init__(self):
-        self.port, self.process = free_port(), None
-        self.url = f"http://127.0.0.1:{self.port}"
+    """moto's S3 server (a real HTTP S3 API, in a thread of this process) with one bucket.
 
-    def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait_port(self.port, up=True, timeout=60)
+    `storage()` is the STORAGES["default"] entry that points the platform at it (as settings.py does for
+    S3_BUCKET); `env()` the variables that do the same for a child process (a Celery worker, MLflow's client).
+    """
+
+    def __init__(self, bucket: str = "hitl-test"):
+        self.bucket, self.server, self.url = bucket, None, ""
+
+    def start(self) -> "MotoServer":
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+        self.server.start()
+        host, port = self.server.get_host_and_port()
+        self.url = f"http://{host}:{port}"
+        self.client().create_bucket(Bucket=self.bucket)
+        return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-        _wait_port(self.port, up=False)
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def client(self):
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.url, region_name="us-east-1", aws_access_key_id="test",
+                            aws_secret_access_key="test")
+
+    def keys(self, prefix: str = "") -> list[str]:
+        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return sorted(entry["Key"] for page in pages for entry in page.get("Contents", ()))
+
+    def storage(self, **options) -> dict:
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": self.bucket, "endpoint_url": self.url, "access_key": "test", "secret_key": "test",
+            "region_name": "us-east-1", "default_acl": None, "file_overwrite": False, "addressing_style": "path",
+            **options}}
+
+    def env(self) -> dict[str, str]:
+        return {"S3_BUCKET": self.bucket, "S3_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": "test",
+                "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1", "MLFLOW_S3_ENDPOINT_URL": self.url}

@@ -12,7 +12,7 @@ from apps.predictions.models import Prediction
 from apps.projects.services import project_create, project_member_add
 
 from .images import png
-from .servers import RedisServer, celery_on
+from .servers import MotoServer, RedisServer, celery_on
 
 pytestmark = pytest.mark.django_db
 
@@ -20,24 +20,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def s3(settings):
     """S3 on moto's threaded server with the platform's own bounded client settings; `stop()` takes it away."""
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(Bucket="hitl-faults")
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": "hitl-faults", "endpoint_url": endpoint, "access_key": "test", "secret_key": "test",
-        "region_name": "us-east-1", "default_acl": None, "file_overwrite": False, "addressing_style": "path",
-        "client_config": django_settings.S3_CLIENT_CONFIG}}}
-    stopped = []
-    server.stop_now = lambda: (server.stop(), stopped.append(True))
+    server = MotoServer("hitl-faults").start()
+    settings.STORAGES = {**settings.STORAGES, "default": server.storage(client_config=django_settings.S3_CLIENT_CONFIG)}
     yield server
-    if not stopped:
-        server.stop()
+    server.stop()
 
 
 def test_upload_while_object_storage_is_down_is_a_503_and_leaves_nothing(trained_project, users, client_for, s3):
@@ -51,7 +37,7 @@ def test_upload_while_object_storage_is_down_is_a_503_and_leaves_nothing(trained
                   format="multipart")
     assert ok.status_code == 201, ok.content
     items, events = Item.objects.count(), AuditEvent.objects.count()
-    s3.stop_now()
+    s3.stop()
 
     started = time.monotonic()
     response = engineer.post("/api/v1/projects/shapes/items/",

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 
 from apps.audit.models import AuditEvent
 from apps.core.tests.images import png, shapes_image
+from apps.core.tests.servers import MotoServer
 from apps.items.models import Item
 from apps.projects.services import project_create, project_member_add
 
@@ -33,19 +34,8 @@ def storage(request, settings, test_tmp):
             "OPTIONS": {"location": str(test_tmp / f"storage-{request.node.name}")}}}
         yield "local"
         return
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(Bucket="hitl-test")
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": "hitl-test", "endpoint_url": endpoint, "access_key": "test", "secret_key": "test",
-        "region_name": "us-east-1", "default_acl": None, "querystring_auth": True, "file_overwrite": False,
-        "addressing_style": "path"}}}
+    server = MotoServer("hitl-test").start()
+    settings.STORAGES = {**settings.STORAGES, "default": server.storage(querystring_auth=True)}
     yield "s3"
     server.stop()
 
