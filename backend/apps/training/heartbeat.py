@@ -20,6 +20,7 @@ from django.utils import timezone
 from apps.audit.services import audit_event_record
 
 from .models import RunStatus, TrainingRun
+from .run_store import run_objects_delete
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def training_run_fail(*, run: TrainingRun, error: str, only_if_stale_before=None
                               progress={**run.progress, "stage": "failed", "percent": 100})
         if updated:
             audit_event_record(action="training.failed", project=run.project, obj=run, details={"error": error[:500]})
+    if updated:
+        run_objects_delete(run_id=run.pk)
     return bool(updated)
 
 

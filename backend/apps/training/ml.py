@@ -12,6 +12,8 @@ def _artifact_location(name: str) -> str | None:
     # With a tracking server, the server decides where artifacts go; with a local store, we do.
     if settings.MLFLOW_TRACKING_URI.startswith(("http://", "https://")):
         return None
+    if "://" in settings.MLFLOW_ARTIFACT_ROOT:  # s3://bucket/prefix: a store every worker reaches, no shared disk
+        return f"{settings.MLFLOW_ARTIFACT_ROOT.rstrip('/')}/{name}"
     return Path(settings.MLFLOW_ARTIFACT_ROOT, name).resolve().as_uri()
 
 

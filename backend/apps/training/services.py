@@ -16,7 +16,7 @@ from apps.core.outbox import outbox_enqueue
 from apps.feedback.selectors import items_corrected_since
 from apps.projects.models import Project
 
-from . import pipeline
+from . import pipeline, run_store
 from .candidates import candidate_register
 from .models import RunStatus, TrainingRun, Trigger
 from .overrides import params_with_overrides
@@ -99,6 +99,8 @@ def _fail(run: TrainingRun, exc: BaseException) -> None:
         if updated:  # a run fails once, however many of its folds fail
             audit_event_record(action="training.failed", project=run.project, obj=run,
                                details={"error": f"{type(exc).__name__}: {exc}"[:500]})
+    if updated:
+        run_store.run_objects_delete(run_id=run.pk)
 
 
 def _begin(run: TrainingRun, report) -> dict:
@@ -157,6 +159,8 @@ def training_run_begin(*, run_id: int) -> int:
         return 0
     try:
         begun = _begin(run, _reporter(run.pk))
+        # Workers elsewhere (their own VAR_DIR) get the prepared inputs from object storage, when there is one.
+        run_store.run_inputs_put(run_id=run.pk, paths=pipeline.run_paths(run.pk))
     except Exception as exc:
         _fail(run, exc)
         raise
@@ -176,9 +180,11 @@ def training_fold_execute(*, run_id: int, fold: int, worker: str = "") -> None:
     run = TrainingRun.objects.select_related("project").get(pk=run_id)
     if run.status != RunStatus.RUNNING:
         return  # the run failed in another fold, or is already done
+    paths = pipeline.run_paths(run_id)
     try:
-        result = {**pipeline.pipeline_fold(paths=pipeline.run_paths(run_id), fold=fold, params=run.params),
-                  "worker": worker}
+        run_store.run_inputs_get(run_id=run_id, paths=paths)
+        result = {**pipeline.pipeline_fold(paths=paths, fold=fold, params=run.params), "worker": worker}
+        run_store.fold_output_put(run_id=run_id, paths=paths, fold=fold)
     except Exception as exc:
         _fail(run, exc)
         raise
@@ -202,8 +208,13 @@ def training_run_finish(*, run_id: int) -> TrainingRun:
     if run.status != RunStatus.RUNNING:
         return run
     results = [run.kfold["results"][key] for key in sorted(run.kfold.get("results", {}), key=int)]
+    paths = pipeline.run_paths(run_id)
     try:
-        return _finish(run, run.params, results, _reporter(run.pk))
+        run_store.run_inputs_get(run_id=run_id, paths=paths)
+        run_store.fold_outputs_get(run_id=run_id, paths=paths, k=len(results))
+        finished = _finish(run, run.params, results, _reporter(run.pk))
     except Exception as exc:
         _fail(run, exc)
         raise
+    run_store.run_objects_delete(run_id=run_id)
+    return finished

@@ -42,10 +42,11 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
 
 
-def start(args: list[str], log: Path) -> subprocess.Popen:
+def start(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`python -m <args>` on the test database; `env` adds to (or replaces) this process's variables."""
     handle = log.open("w")
-    return subprocess.Popen([sys.executable, "-m", *args], cwd=BACKEND_DIR, env=child_env(), stdout=handle,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen([sys.executable, "-m", *args], cwd=BACKEND_DIR, env={**child_env(), **(env or {})},
+                            stdout=handle, stderr=subprocess.STDOUT)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -88,3 +89,22 @@ def worker_queues() -> str:
     from django.conf import settings
 
     return f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_TRAINING_QUEUE}"
+
+
+def start_workers(test_tmp: Path, envs: list[dict[str, str]], *, names: list[str] | None = None):
+    """One solo Celery worker per entry of `envs` (its own variables), on this session's queues; returns
+    [(process, log)] once every worker answers a ping, so that a group sent next really spreads over them."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    require(redis_available(settings.CELERY_BROKER_URL), f"Redis at {settings.CELERY_BROKER_URL}")
+    names = names or [f"w{n}" for n in range(len(envs))]
+    processes = []
+    for name, env in zip(names, envs, strict=True):
+        log = test_tmp / f"worker-{name}.log"
+        processes.append((start(["celery", "-A", "config", "worker", "-Q", worker_queues(), "--pool", "solo",
+                                 "-n", f"{name}@%h", "-l", "info", "--without-mingle"], log, env), log))
+    wait_for(lambda: len(app.control.ping(timeout=1.0) or []) >= len(envs), timeout=90,
+             what=f"{len(envs)} workers", log=processes[-1][1])
+    return processes

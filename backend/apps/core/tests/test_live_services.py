@@ -6,7 +6,6 @@ import threading
 
 import pytest
 import requests
-from django.conf import settings
 from django.db import connection, transaction
 
 from apps.accounts.tokens import token_create
@@ -20,7 +19,7 @@ from apps.predictions.services import predictions_create
 from apps.training.models import RunStatus, TrainingRun
 from apps.training.services import training_run_start
 
-from .live import free_port, http_ok, redis_available, require, start, stop, wait_for, worker_queues
+from .live import free_port, http_ok, start, start_workers, stop, wait_for
 
 pytestmark = pytest.mark.live
 
@@ -37,24 +36,9 @@ def live_users(committed):
     return {"engineer": make_user("live-eng", "ml_engineer"), "annotator": make_user("live-ann", "annotator")}
 
 
-def start_workers(test_tmp, count: int):
-    require(redis_available(settings.CELERY_BROKER_URL), f"Redis at {settings.CELERY_BROKER_URL}")
-    from config.celery import app
-
-    processes = []
-    for n in range(count):
-        log = test_tmp / f"worker-{n}.log"
-        processes.append((start(["celery", "-A", "config", "worker", "-Q", worker_queues(),
-                                 "--pool", "solo", "-n", f"w{n}@%h", "-l", "info", "--without-mingle"], log), log))
-    # Send work only once every worker listens, so that a group really spreads over them.
-    wait_for(lambda: len(app.control.ping(timeout=1.0) or []) >= count, timeout=90, what=f"{count} workers",
-             log=processes[-1][1])
-    return processes
-
-
 @pytest.fixture
 def worker(committed, test_tmp):
-    processes = start_workers(test_tmp, 1)
+    processes = start_workers(test_tmp, [{}])
     yield processes[0][1]
     for process, _ in processes:
         stop(process)
@@ -62,7 +46,7 @@ def worker(committed, test_tmp):
 
 @pytest.fixture
 def two_workers(committed, test_tmp):
-    processes = start_workers(test_tmp, 2)
+    processes = start_workers(test_tmp, [{}, {}])
     yield processes[-1][1]
     for process, _ in processes:
         stop(process)
