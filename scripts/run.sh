@@ -41,7 +41,9 @@ if [[ $MLFLOW_UI == http* ]]; then export MLFLOW_UI_URL=${MLFLOW_UI_URL:-$MLFLOW
 "$ROOT/.venv/bin/celery" -A config worker -Q "${CELERY_QUEUE:-default},${CELERY_TRAINING_QUEUE:-${CELERY_QUEUE:+$CELERY_QUEUE-}training}" -B -s "$HITL_VAR_DIR/celerybeat-schedule" -l info --concurrency 1 \
   >"$HITL_VAR_DIR/log/worker.log" 2>&1 &
 pids+=($!)
-"$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+# ASGI (config.asgi): uvicorn workers, the predict fast path on their event loop, the rest of the API in WEB_THREADS
+# threads per worker.
+"$ROOT/.venv/bin/gunicorn" config.asgi:application -k uvicorn_worker.UvicornWorker --bind "127.0.0.1:$PORT" --workers 2 \
   --timeout 120 --keep-alive 10 --access-logfile "$HITL_VAR_DIR/log/access.log" >"$HITL_VAR_DIR/log/web.log" 2>&1 &
 pids+=($!)
 

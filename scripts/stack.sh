@@ -239,8 +239,8 @@ setup_app() {  # migrations, static files, the admin user (password in secrets/a
 
 start_web() {
   running web && return
-  (cd backend && launch web "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:$C_WEB_PORT" \
-    --workers "$C_WEB_WORKERS" --threads 4 --timeout 120 --graceful-timeout 10 --keep-alive 10 \
+  (cd backend && launch web "$BIN/gunicorn" config.asgi:application -k uvicorn_worker.UvicornWorker \
+    --bind "127.0.0.1:$C_WEB_PORT" --workers "$C_WEB_WORKERS" --timeout 120 --graceful-timeout 10 --keep-alive 10 \
     --access-logfile "$STACK_DIR/log/access.log")
   wait_until web http_ok "$WEB_URL/healthz"
 }

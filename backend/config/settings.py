@@ -349,6 +349,13 @@ FILE_UPLOAD_HANDLERS = ["apps.core.uploads.LimitedUploadHandler",
                         "django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "apps.core.uploads.SpoolingUploadHandler"]
 PREDICT_MAX_INPUTS = int(os.environ.get("PREDICT_MAX_INPUTS", 1000))
+# The predict fast path (apps.predictions.serving): how long a batch waits for more requests once one is there (0:
+# take what queued while the last commit ran), and how many texts one batch may hold.
+PREDICT_BATCH_WAIT_MS = float(os.environ.get("PREDICT_BATCH_WAIT_MS", 0))
+PREDICT_BATCH_MAX_TEXTS = int(os.environ.get("PREDICT_BATCH_MAX_TEXTS", 4000))
+PREDICT_BATCH_THREADS = int(os.environ.get("PREDICT_BATCH_THREADS", 2))  # batches in flight per process
+# Threads per web worker process serving the Django part of the API (config.asgi).
+WEB_THREADS = int(os.environ.get("WEB_THREADS", 4))
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))  # decompression-bomb guard
 PREDICT_SYNC_MAX_IMAGES = int(os.environ.get("PREDICT_SYNC_MAX_IMAGES", 8))  # larger image batches go to Celery

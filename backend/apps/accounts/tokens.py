@@ -21,7 +21,7 @@ LAST_USED_RESOLUTION = timedelta(seconds=60)  # a busy client costs one UPDATE a
 INVALID = "Invalid, expired or revoked token. Log in again: POST /api/v1/auth/token/."
 
 
-def _digest(key: str) -> str:
+def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -32,7 +32,7 @@ def token_issue(*, user) -> tuple[ApiToken, str]:
     now = timezone.now()
     ApiToken.objects.filter(user=user, expires_at__lte=now).delete()  # expired rows are no use to anyone
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, prefix=key[:8], digest=_digest(key), created_at=now,
+    token = ApiToken.objects.create(user=user, prefix=key[:8], digest=token_digest(key), created_at=now,
                                     expires_at=now + timedelta(seconds=settings.TOKEN_TTL))
     return token, key
 
@@ -46,7 +46,7 @@ def token_authenticate(*, key: str) -> ApiToken:
     """The active token with this key, its user loaded; AuthenticationFailed (401) otherwise."""
     now = timezone.now()
     token = (ApiToken.objects.select_related("user")
-             .filter(digest=_digest(key), revoked_at__isnull=True, expires_at__gt=now).first())
+             .filter(digest=token_digest(key), revoked_at__isnull=True, expires_at__gt=now).first())
     if token is None or not token.user.is_active:
         raise exceptions.AuthenticationFailed(INVALID)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -4,7 +4,7 @@ import uuid
 
 from .request_context import reset_request_id, set_request_id
 
-_SANE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class RequestIdMiddleware:
@@ -13,7 +13,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if _SANE.match(given) else str(uuid.uuid4())
+        request.request_id = given if SANE_REQUEST_ID.match(given) else str(uuid.uuid4())
         token = set_request_id(request.request_id)
         try:
             response = self.get_response(request)

@@ -23,3 +23,18 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.pk}: {self.task}{tuple(self.args)} ({'sent' if self.sent_at else 'pending'})"
+
+
+class ServingGeneration(models.Model):
+    """One row whose `value` database triggers raise whenever something the predict fast path caches changes.
+
+    The fast path (apps.predictions.serving) keeps tokens, roles, memberships, projects and champions in memory and
+    reads this one value in each batch's transaction: a different value drops its caches. The triggers (migration
+    core.0002) fire on every way a change reaches those tables — services, the admin, queryset updates, SQL — so a
+    revocation or a promotion holds for every batch that starts after it commits.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"serving generation {self.value}"

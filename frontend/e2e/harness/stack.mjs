@@ -176,7 +176,8 @@ export async function startStack({ logDir = LOG_DIR, waitForQueues = true } = {}
     stack.url = `http://127.0.0.1:${port}`;
     services.push(
       startService("gunicorn", path.join(VENV_BIN, "gunicorn"),
-        ["config.wsgi:application", "--bind", `127.0.0.1:${port}`, "--workers", "2", "--threads", "4", "--timeout", "120",
+        ["config.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind", `127.0.0.1:${port}`, "--workers", "2",
+          "--timeout", "120",
           // Idle connections outlive Node fetch's 4 s keep-alive: the client closes them, never the server while a
           // request is on its way ("other side closed" on a reused socket, seen in CI with gunicorn's default 2 s).
           "--keep-alive", "10", "--access-logfile", path.join(logDir, "access.log")],

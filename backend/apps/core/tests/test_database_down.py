@@ -30,9 +30,9 @@ def app_on_own_postgres(tmp_path):
     manage("migrate", "--noinput", "-v0")
     manage("create_user", "engineer", "--role", "ml_engineer", stdin="pw-engineer-secret-1\n")
     port, log = free_port(), tmp_path / "gunicorn.log"
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"], cwd=BACKEND_DIR, env=env,
-                              stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.asgi:application", "-k",
+                               "uvicorn_worker.UvicornWorker", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                              cwd=BACKEND_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: _answers(f"{base}/healthz"), timeout=90, what="gunicorn", log=log)

@@ -45,8 +45,8 @@ def server(committed, test_tmp):
     engineer = make_user("mem-eng", "ml_engineer")
     project_create(slug="mem-ceiling", name="Memory", task="object_detection", labels=["a", "b"], creator=engineer)
     port, log = free_port(), test_tmp / "gunicorn-memory.log"
-    process = start(["gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                     "--timeout", "120"], log)
+    process = start(["gunicorn", "config.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
+                     "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120"], log)
     try:
         wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/healthz"), timeout=60, what="gunicorn", log=log)
         workers = wait_for(lambda: _children(process.pid), timeout=30, what="the gunicorn worker", log=log)

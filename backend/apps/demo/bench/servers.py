@@ -76,11 +76,11 @@ def reference_server(model_dir: Path, workers: int = 2) -> Server:
 
 
 def platform_server() -> Server:
-    """gunicorn as scripts/run.sh starts it (`make run`): 2 workers x 4 threads, with its access log."""
+    """gunicorn as scripts/run.sh starts it (`make run`): 2 uvicorn workers (config.asgi), with its access log."""
     port = free_port()
     log_dir = settings.VAR_DIR / "bench"
-    return Server("platform", [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "2", "--threads", "4", "--timeout", "120",
+    return Server("platform", [str(BIN / "gunicorn"), "config.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
+                               "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120", "--keep-alive", "10",
                                "--access-logfile", str(log_dir / "platform-access.log")],
                   port, "/healthz")
 
