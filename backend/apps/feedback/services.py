@@ -26,7 +26,7 @@ def _human_boxes_flags(prediction: Prediction, boxes) -> tuple[list[dict], list[
     return clean, flags
 
 
-def _resolve(prediction: Prediction, verdict: str, label: str | None, boxes) -> dict:
+def resolve_answer(prediction: Prediction, verdict: str, label: str | None, boxes) -> dict:
     project = prediction.project
     detection = project.task == "object_detection"
     if verdict not in Verdict.values:
@@ -57,19 +57,24 @@ def _resolve(prediction: Prediction, verdict: str, label: str | None, boxes) -> 
     return {"label": label, "resolved_label": label}
 
 
+def feedback_details(feedback: Feedback) -> dict:
+    """The `feedback.submitted` event's details (the view and the predict fast path's group commit)."""
+    prediction = feedback.prediction
+    return {"prediction": prediction.pk, "item": prediction.item_id, "verdict": feedback.verdict,
+            "predicted": prediction.label, "label": feedback.resolved_label, "boxes": len(feedback.resolved_boxes or []),
+            "flags": sorted({f["flag"] for f in feedback.flags}), "status": feedback.status,
+            "model_version": prediction.model_version.number}
+
+
 @transaction.atomic
 def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: str | None = None, boxes=None,
                     comment: str = "", allow_auto_retrain: bool = True) -> Feedback:
     project = prediction.project
-    fields = _resolve(prediction, verdict, label, boxes)
+    fields = resolve_answer(prediction, verdict, label, boxes)
     feedback = Feedback.objects.create(project=project, prediction=prediction, item_id=prediction.item_id,
                                        annotator=annotator, verdict=verdict, comment=comment, **fields)
     audit_event_record(action="feedback.submitted", actor=annotator, project=project, obj=feedback,
-                       details={"prediction": prediction.pk, "item": prediction.item_id, "verdict": verdict,
-                                "predicted": prediction.label, "label": feedback.resolved_label,
-                                "boxes": len(feedback.resolved_boxes or []),
-                                "flags": sorted({f["flag"] for f in feedback.flags}), "status": feedback.status,
-                                "model_version": prediction.model_version.number})
+                       details=feedback_details(feedback))
     if allow_auto_retrain and verdict == Verdict.CORRECT and project.retrain_min_feedback:
         # In this transaction: the check is sent after the commit, or, if the broker is down, when it is back.
         outbox_enqueue(task="training.retrain_check", args=[project.pk],

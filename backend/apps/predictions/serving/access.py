@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import ApiToken
-from apps.accounts.roles import CAN_PREDICT, has_any_role
+from apps.accounts.roles import has_any_role
 from apps.accounts.tokens import LAST_USED_RESOLUTION, token_digest
 from apps.projects.models import Membership, Project, Task
 from apps.projects.selectors import is_global_admin
@@ -34,7 +34,7 @@ class ServingAccess:
     def __init__(self):
         self.generation: int | None = None
         self._callers: dict[str, Caller | None] = {}
-        self._projects: dict[tuple[int, str], Project | None] = {}
+        self._projects: dict[tuple[int, str, frozenset], Project | None] = {}
         self._champions: dict[int, tuple[ModelVersion, object] | None] = {}
 
     def refresh(self) -> None:
@@ -59,12 +59,13 @@ class ServingAccess:
         caller = self._callers[digest]
         return caller if caller is not None and caller.expires_at > now else None
 
-    def project(self, caller: Caller, slug: str) -> Project | None:
-        """The text project `slug` if the caller may predict in it, else None (the view says 404, 403 or why)."""
-        key = (caller.user.pk, slug)
+    def project(self, caller: Caller, slug: str, roles: frozenset[str]) -> Project | None:
+        """The text project `slug` if the caller holds one of `roles` in it, else None (the view says 404, 403 or
+        why)."""
+        key = (caller.user.pk, slug, roles)
         if key not in self._projects:
             project = Project.objects.filter(slug=slug, task=Task.TEXT_CLASSIFICATION).first()
-            allowed = project is not None and has_any_role(caller.user, CAN_PREDICT) and (
+            allowed = project is not None and has_any_role(caller.user, roles) and (
                 is_global_admin(caller.user) or Membership.objects.filter(project=project, user=caller.user).exists())
             self._projects[key] = project if allowed else None
         return self._projects[key]

@@ -1,9 +1,11 @@
-"""The ASGI application: `POST /api/v1/projects/<slug>/predict/` with a token and texts on the fast path, everything
-else (and every request the fast path will not answer itself) to Django, which runs as WSGI in a thread pool.
+"""The ASGI application: predictions and answers with a token on the fast path, everything else (and every request
+the fast path will not answer itself) to Django, which runs as WSGI in a thread pool.
 
-The fast path answers only what it can answer exactly as the Django view does: a JSON body of plain texts
-(`{"text": ...}` or `{"inputs": [{"text": ...}, ...]}`), `Authorization: Token <key>`, a text project the caller may
-predict in, with a champion. Any other request, and any refusal (bad JSON, a bad text, 401, 403, 404, 409), is
+The fast path answers only what it can answer exactly as the Django view does, with `Authorization: Token <key>` and
+a JSON body: `POST /api/v1/projects/<slug>/predict/` with plain texts (`{"text": ...}` or
+`{"inputs": [{"text": ...}, ...]}`) in a text project the caller may predict in, with a champion; and
+`POST /api/v1/predictions/<id>/feedback/` with `{"verdict", "label"?, "comment"?}` on a text prediction the caller
+may answer. Any other request, and any refusal (bad JSON, a bad text, 401, 403, 404, 409), is
 replayed to Django unchanged — one set of rules, one set of error messages. Responses carry the same headers as
 Django's (X-Request-ID, the security headers; a test compares them).
 """
@@ -15,22 +17,66 @@ import uuid
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+from apps.core.limits import ID_MAX, LABEL_MAX, NOTE_MAX
 from apps.core.middleware import SANE_REQUEST_ID
+from apps.core.strings import text_problem
+from apps.feedback.models import Verdict
 from apps.items.services import normalize_text
 
-from .group_commit import DELEGATE, Job, group_commit
+from .feedback import FeedbackJob
+from .group_commit import group_commit
+from .jobs import DELEGATE
+from .predict import PredictJob
 
 PREDICT_PATH = re.compile(r"^/api/v1/projects/(?P<slug>[-a-zA-Z0-9_]+)/predict/$")
+FEEDBACK_PATH = re.compile(r"^/api/v1/predictions/(?P<id>[1-9][0-9]{0,17})/feedback/$")
 FAST_BODY_MAX = 1024 * 1024  # larger bodies (a thousand long texts) go to the view, which streams its limits
 
 
-def _texts(body: bytes) -> list[str] | None:
-    """The request's normalized texts, or None if the view should see this body."""
+def _route(scope):
+    """The job builder for a fast-path URL (called with the body, key and request id), else None."""
+    path = scope.get("path", "")
+    if match := PREDICT_PATH.match(path):
+        return lambda body, key, request_id: _predict_job(match["slug"], body, key, request_id)
+    if (match := FEEDBACK_PATH.match(path)) and int(match["id"]) <= ID_MAX:
+        return lambda body, key, request_id: _feedback_job(int(match["id"]), body, key, request_id)
+    return None
+
+
+def _json_object(body: bytes) -> dict | None:
     try:
         data = json.loads(body)
     except ValueError:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def _predict_job(slug: str, body: bytes, key: str, request_id: str) -> PredictJob | None:
+    texts = _texts(_json_object(body))
+    return PredictJob(key=key, request_id=request_id, slug=slug, texts=texts) if texts else None
+
+
+def _feedback_job(prediction_id: int, body: bytes, key: str, request_id: str) -> FeedbackJob | None:
+    """An answer with fields exactly as the view's serializer would keep them (else the view sees it)."""
+    data = _json_object(body)
+    if data is None or not set(data) <= {"verdict", "label", "comment"} or data.get("verdict") not in Verdict.values:
+        return None
+    label, comment = data.get("label"), data.get("comment", "")
+    if label is not None and not _plain(label, LABEL_MAX) or not (comment == "" or _plain(comment, NOTE_MAX)):
+        return None
+    return FeedbackJob(key=key, request_id=request_id, prediction_id=prediction_id, verdict=data["verdict"],
+                       label=label, comment=comment)
+
+
+def _plain(value, limit: int) -> bool:
+    """A string DRF's CharField keeps as it is: not blank, no surrounding whitespace, storable, within `limit`."""
+    return (isinstance(value, str) and value != "" and value == value.strip() and len(value) <= limit
+            and text_problem(value) is None)
+
+
+def _texts(data: dict | None) -> list[str] | None:
+    """The request's normalized texts, or None if the view should see this body."""
+    if data is None:
         return None
     if set(data) == {"text"}:
         entries = [data]
@@ -100,8 +146,8 @@ class ServingApplication:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await self._lifespan(receive, send)
-        match = PREDICT_PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
-        if match is None or scope["method"] != "POST" or scope.get("query_string"):
+        route = _route(scope) if scope["type"] == "http" and scope["method"] == "POST" else None
+        if route is None or scope.get("query_string"):
             return await self.django(scope, receive, send)
         headers = dict(scope["headers"])  # ASGI servers give lower-case names
         key = _token(headers)
@@ -112,21 +158,15 @@ class ServingApplication:
                 or settings.SECURE_SSL_REDIRECT and not _secure(scope, headers)):
             return await self.django(scope, receive, send)
         body, more = await _read_body(receive, int(length))
-        texts = _texts(body) if not more else None
-        answer = DELEGATE
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = given if SANE_REQUEST_ID.match(given) else str(uuid.uuid4())
-        if texts is not None:
-            job = Job(key=key, slug=match["slug"], texts=texts, request_id=request_id)
-            answer = await asyncio.wrap_future(group_commit().submit(job))
+        job = None if more else route(body, key, request_id)
+        answer = DELEGATE if job is None else await asyncio.wrap_future(group_commit().submit(job))
         if answer is DELEGATE:
             return await self.django(scope, _replay(body, more, receive), send)
-        number, predictions = answer
-        payload = json.dumps({"model_version": number, "predictions": [
-            {"id": p.pk, "item_id": p.item_id, "label": p.label, "confidence": p.confidence,
-             "probabilities": p.probabilities} for p in predictions]},
-            ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-        await send({"type": "http.response.start", "status": 200, "headers": [
+        status, content = answer
+        payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        await send({"type": "http.response.start", "status": status, "headers": [
             *response_headers(_secure(scope, headers)), (b"content-length", str(len(payload)).encode()),
             (b"x-request-id", request_id.encode())]})
         await send({"type": "http.response.body", "body": payload})

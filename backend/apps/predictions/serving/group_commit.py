@@ -1,4 +1,4 @@
-"""Group commit: the predict requests waiting at one moment are authorized, predicted and logged together.
+"""Group commit: the requests waiting at one moment (predictions, answers) are authorized, served and logged together.
 
 A few threads per serving process (PREDICT_BATCH_THREADS) each take every job queued while they were busy (and, if
 PREDICT_BATCH_WAIT_MS is set, wait that long for more), then in ONE transaction: reads the serving generation
@@ -18,36 +18,16 @@ import threading
 import time
 from collections import defaultdict
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 
-from apps.audit.services import AuditEntry, audit_events_record_many
-from apps.items.services import item_ids_for_texts
-from apps.training.ml import predict_texts
+from apps.audit.services import audit_events_record_many
 
-from ..models import Prediction
-from ..services import predictions_record
 from .access import ServingAccess, now
+from .jobs import DELEGATE, Job
 
 logger = logging.getLogger(__name__)
-DELEGATE = object()  # a job's result when the Django view must answer it
-
-
-@dataclass
-class Job:
-    key: str  # the API token's key
-    slug: str
-    texts: list[str]  # normalized
-    request_id: str
-    future: Future = field(default_factory=Future)
-    # Filled in by the batch.
-    project: object = None
-    caller: object = None
-    champion: tuple | None = None
-    outputs: list = field(default_factory=list)
-    latency_ms: float = 0.0
 
 
 class GroupCommit:
@@ -85,7 +65,7 @@ class GroupCommit:
         if first is None:
             return None
         batch = [first]
-        texts = len(batch[0].texts)
+        texts = batch[0].size
         deadline = time.monotonic() + self._wait_s
         while texts < self._max_texts:
             try:
@@ -97,7 +77,7 @@ class GroupCommit:
                 self._queue.put(None)
                 break
             batch.append(job)
-            texts += len(job.texts)
+            texts += job.size
         return batch
 
     def _run(self) -> None:
@@ -108,7 +88,7 @@ class GroupCommit:
             try:
                 answers = self._commit(batch, access)
             except Exception:  # nothing of this batch was stored: each job goes to the Django view alone
-                logger.exception("predict batch of %d requests failed; handing them to the view", len(batch))
+                logger.exception("batch of %d requests failed; handing them to the view", len(batch))
                 connection.close()  # the next batch opens a fresh connection
                 answers = {id(job): DELEGATE for job in batch}
             with self._lock:
@@ -118,87 +98,19 @@ class GroupCommit:
                 job.future.set_result(answers[id(job)])
         connection.close()
 
-    def _commit(self, batch: list[Job], access: ServingAccess) -> dict[int, object]:
-        answers: dict[int, object] = {}
+    @staticmethod
+    def _commit(batch: list[Job], access: ServingAccess) -> dict[int, object]:
+        """The batch in one transaction: every kind of job served, then all their audit events in one append."""
         with transaction.atomic():
             access.refresh()
             at = now()
-            served = [job for job in batch if self._authorize(job, access, at)]
-            kept = {id(job) for job in served}
-            answers.update((id(job), DELEGATE) for job in batch if id(job) not in kept)
-            if not served:
-                return answers
-            self._predict(served)
-            access.touch([job.caller for job in served], at)
-            rows_by_job = self._store(served)
-        for job in served:
-            version = job.champion[0]
-            answers[id(job)] = (version.number, rows_by_job[id(job)])
-        return answers
-
-    @staticmethod
-    def _authorize(job: Job, access: ServingAccess, at) -> bool:
-        job.caller = access.caller(job.key, at)
-        job.project = job.caller and access.project(job.caller, job.slug)
-        job.champion = job.project and access.champion(job.project)
-        return bool(job.champion)
-
-    def _predict(self, jobs: list[Job]) -> None:
-        """One model call per project over all its jobs' texts; each job keeps its own outputs."""
-        by_project: dict[int, list[Job]] = defaultdict(list)
-        for job in jobs:
-            by_project[job.project.pk].append(job)
-        for group in by_project.values():
-            model, project = group[0].champion[1], group[0].project
-            started = time.perf_counter()
-            outputs = predict_texts(model, [text for job in group for text in job.texts], project.labels)
-            latency_ms = (time.perf_counter() - started) * 1000
-            start = 0
-            for job in group:
-                job.outputs, job.latency_ms = outputs[start:start + len(job.texts)], latency_ms
-                start += len(job.texts)
-
-    def _store(self, jobs: list[Job]) -> dict[int, list[Prediction]]:
-        """Items, predictions and audit events of the batch: a few statements whatever its size."""
-        groups: dict[tuple[int, int], list[Job]] = defaultdict(list)
-        for job in jobs:
-            groups[(job.project.pk, job.caller.user.pk)].append(job)
-        rows, owner = [], []
-        entries_for = []
-        for group in groups.values():
-            project, actor = group[0].project, group[0].caller.user
-            texts = [text for job in group for text in job.texts]
-            item_ids, created = item_ids_for_texts(project=project, texts=texts, actor=actor)
-            ids = iter(item_ids)
-            first = len(rows)
-            for job in group:
-                version = job.champion[0]
-                for output in job.outputs:
-                    rows.append(Prediction(
-                        project=project, item_id=next(ids), model_version=version, label=output.label,
-                        confidence=output.confidence, probabilities=output.probabilities, latency_ms=job.latency_ms,
-                        batch_size=len(job.texts), request_id=job.request_id, actor=actor))
-                    owner.append(id(job))
-            entries_for.append((group, first, len(rows), created))
-        stored = predictions_record(rows)
-        by_job: dict[int, list[Prediction]] = defaultdict(list)
-        for prediction, job_id in zip(stored, owner, strict=True):
-            by_job[job_id].append(prediction)
-        audit_events_record_many([self._entry(group, stored[start:end], created)
-                                  for group, start, end, created in entries_for])
-        return by_job
-
-    @staticmethod
-    def _entry(group: list[Job], predictions: list[Prediction], created: int) -> AuditEntry:
-        """One event for a caller's predictions in a project in this batch (the same details as the view's)."""
-        first = group[0]
-        return AuditEntry(
-            action="predictions.created", actor=first.caller.user, project=first.project,
-            object_type="predictions.prediction", object_id=predictions[0].pk, request_id=first.request_id,
-            details={"count": len(predictions), "ids": [p.pk for p in predictions][:1000],
-                     "model_version": first.champion[0].number, "items_created": created,
-                     "latency_ms": round(first.latency_ms, 3),
-                     "request_ids": [job.request_id for job in group][:1000], "group_commit": True})
+            kinds: dict[type, list[Job]] = defaultdict(list)
+            for job in batch:
+                kinds[type(job)].append(job)
+            entries = [entry for kind, jobs in kinds.items() for entry in kind.serve(jobs, access, at)]
+            access.touch([job.caller for job in batch if job.response], at)
+            audit_events_record_many(entries)
+        return {id(job): job.response or DELEGATE for job in batch}
 
 
 _instance: GroupCommit | None = None

@@ -6,12 +6,7 @@ or serves it with the view's own messages), and see revocations, removed members
 next batch. The group-commit thread and the view's threads use their own connections, so these are live tests
 (committed data, names of their own: the audit log refuses the TRUNCATE of a transactional test).
 """
-import asyncio
-import json
-
-import httpx
 import pytest
-from django.db import connection
 
 from apps.accounts.models import ApiToken
 from apps.accounts.tokens import token_create, token_revoke
@@ -22,6 +17,11 @@ from apps.core.models import ServingGeneration
 from apps.core.tests.fixtures import create_project, make_user, train_inline
 from apps.predictions.models import Prediction
 from apps.predictions.serving import group_commit as gc
+from apps.predictions.serving import predict as fast_predict
+from apps.predictions.serving.jobs import DELEGATE
+from apps.predictions.serving.predict import PredictJob
+from apps.predictions.tests import fast_path
+from apps.predictions.tests.fast_path import head
 from apps.projects.models import Membership
 from apps.projects.services import project_member_add
 from apps.training.models import ModelStatus, ModelVersion
@@ -30,20 +30,12 @@ pytestmark = pytest.mark.live
 SLUG = "fast-tickets"
 
 
-@pytest.fixture(scope="module")
-def committed(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        ServingGeneration.objects.get_or_create(pk=1)  # as migrations leave it; a flushed test database has none
-        yield
-        if connection.vendor == "postgresql":  # the view's pool threads keep theirs (CONN_MAX_AGE)
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        connection.close()
+def post_all(bodies: list, token: str | None, slug: str = SLUG, **headers) -> list:
+    return fast_path.post_all(bodies, token, slug=slug, **headers)
 
 
 @pytest.fixture(scope="module")
-def site(committed):
+def site(serving_db):
     """Users of every kind and a trained text project, shared by the module (tests only add to them)."""
     users = {role: make_user(f"fast-{role[:3]}", role) for role in ("annotator", "reviewer", "ml_engineer", "auditor")}
     users["outsider"] = make_user("fast-out", "annotator")
@@ -54,40 +46,10 @@ def site(committed):
     return users, project
 
 
-@pytest.fixture
-def batcher(monkeypatch):
-    """A fresh group-commit thread for the test, stopped (its connection closed) afterwards."""
-    instance = gc.GroupCommit(threads=2)
-    monkeypatch.setattr(gc, "_instance", instance)
-    yield instance
-    instance.stop()
-
-
-def post_all(bodies: list, token: str | None, slug: str = SLUG, **headers) -> list[httpx.Response]:
-    """POST every body at once through the ASGI application, as concurrent clients would."""
-    from config.asgi import application
-
-    if token:
-        headers["Authorization"] = f"Token {token}"
-
-    async def main():
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            return await asyncio.gather(*(client.post(f"/api/v1/projects/{slug}/predict/", content=json.dumps(body),
-                                                      headers={"Content-Type": "application/json", **headers})
-                                          for body in bodies))
-
-    return asyncio.run(main())
-
-
 def fast_events(since: int, slug: str = SLUG):
     """The fast path's events (one per caller and batch) after seq `since`."""
     return AuditEvent.objects.filter(seq__gt=since, project_slug=slug, action="predictions.created",
                                      details__group_commit=True)
-
-
-def head() -> int:
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def test_answers_are_stored_and_audited_before_they_are_given(site, batcher):
@@ -119,7 +81,7 @@ def test_queued_requests_share_one_transaction(site):
     users, _ = site
     since = head()
     tokens = [token_create(user=users["annotator"]), token_create(user=users["reviewer"])]
-    jobs = [gc.Job(key=tokens[i % 2], slug=SLUG, texts=[f"courier lost parcel {i}"], request_id=f"r-{i}")
+    jobs = [PredictJob(key=tokens[i % 2], slug=SLUG, texts=[f"courier lost parcel {i}"], request_id=f"r-{i}")
             for i in range(10)]
     # one thread that waits (PREDICT_BATCH_WAIT_MS) until the batch is full: the jobs queued before it starts
     batcher = gc.GroupCommit(threads=1, wait_s=30, max_texts=len(jobs))
@@ -128,7 +90,7 @@ def test_queued_requests_share_one_transaction(site):
     batcher.submit(jobs[-1])
     answers = [job.future.result(timeout=60) for job in jobs]
     batcher.stop()
-    assert batcher.batches == 1 and all(a is not gc.DELEGATE for a in answers)
+    assert batcher.batches == 1 and all(a is not DELEGATE for a in answers)
     events = list(fast_events(since))
     assert sorted(e.details["count"] for e in events) == [5, 5]  # one event per caller in the batch
     assert {e.actor_ref for e in events} == {actor_reference(users["annotator"]), actor_reference(users["reviewer"])}
@@ -251,7 +213,7 @@ def test_a_failed_batch_is_served_by_the_view_alone(site, batcher, monkeypatch):
     def broken(rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(gc, "predictions_record", broken)
+    monkeypatch.setattr(fast_predict, "predictions_record", broken)
     response = post_all([{"text": "refund please, once"}], token_create(user=users["annotator"]))[0]
     assert response.status_code == 200  # the view stored it
     assert fast_events(since).count() == 0

@@ -1,0 +1,101 @@
+"""Predict jobs: the champion once per project over the batch's texts; items, predictions and one audit event per
+(project, caller) for the whole batch."""
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from apps.accounts.roles import CAN_PREDICT
+from apps.audit.services import AuditEntry
+from apps.items.services import item_ids_for_texts
+from apps.training.ml import predict_texts
+
+from ..models import Prediction
+from ..services import predictions_record
+from .jobs import Job
+
+
+@dataclass(eq=False)
+class PredictJob(Job):
+    slug: str = ""
+    texts: list[str] = field(default_factory=list)  # normalized
+    project: object = None
+    champion: tuple | None = None  # (ModelVersion, model)
+    outputs: list = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    @property
+    def size(self) -> int:
+        return len(self.texts)
+
+    @staticmethod
+    def serve(jobs: list["PredictJob"], access, at) -> list[AuditEntry]:
+        served = [job for job in jobs if _authorize(job, access, at)]
+        if not served:
+            return []
+        _predict(served)
+        return _store(served)
+
+
+def _authorize(job: PredictJob, access, at) -> bool:
+    job.caller = access.caller(job.key, at)
+    job.project = job.caller and access.project(job.caller, job.slug, CAN_PREDICT)
+    job.champion = job.project and access.champion(job.project)
+    return bool(job.champion)
+
+
+def _predict(jobs: list[PredictJob]) -> None:
+    """One model call per project over all its jobs' texts; each job keeps its own outputs."""
+    by_project: dict[int, list[PredictJob]] = defaultdict(list)
+    for job in jobs:
+        by_project[job.project.pk].append(job)
+    for group in by_project.values():
+        model, project = group[0].champion[1], group[0].project
+        started = time.perf_counter()
+        outputs = predict_texts(model, [text for job in group for text in job.texts], project.labels)
+        latency_ms = (time.perf_counter() - started) * 1000
+        start = 0
+        for job in group:
+            job.outputs, job.latency_ms = outputs[start:start + len(job.texts)], latency_ms
+            start += len(job.texts)
+
+
+def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
+    """Items and predictions of the batch (a few statements whatever its size); each job's response."""
+    groups: dict[tuple[int, int], list[PredictJob]] = defaultdict(list)
+    for job in jobs:
+        groups[(job.project.pk, job.caller.user.pk)].append(job)
+    rows, owners, spans = [], [], []
+    for group in groups.values():
+        project, actor = group[0].project, group[0].caller.user
+        item_ids, created = item_ids_for_texts(project=project, texts=[t for job in group for t in job.texts],
+                                               actor=actor)
+        ids = iter(item_ids)
+        first = len(rows)
+        for job in group:
+            for output in job.outputs:
+                rows.append(Prediction(
+                    project=project, item_id=next(ids), model_version=job.champion[0], label=output.label,
+                    confidence=output.confidence, probabilities=output.probabilities, latency_ms=job.latency_ms,
+                    batch_size=len(job.texts), request_id=job.request_id, actor=actor))
+                owners.append(job)
+        spans.append((group, first, len(rows), created))
+    stored = predictions_record(rows)
+    answered: dict[int, list[dict]] = defaultdict(list)
+    for prediction, job in zip(stored, owners, strict=True):
+        answered[id(job)].append({"id": prediction.pk, "item_id": prediction.item_id, "label": prediction.label,
+                                  "confidence": prediction.confidence, "probabilities": prediction.probabilities})
+    for job in jobs:
+        job.response = (200, {"model_version": job.champion[0].number, "predictions": answered[id(job)]})
+    return [_entry(group, stored[start:end], created) for group, start, end, created in spans]
+
+
+def _entry(group: list[PredictJob], predictions: list[Prediction], created: int) -> AuditEntry:
+    """One event for a caller's predictions in a project in this batch (the view's details, and the requests)."""
+    first = group[0]
+    return AuditEntry(
+        action="predictions.created", actor=first.caller.user, project=first.project,
+        object_type="predictions.prediction", object_id=predictions[0].pk, request_id=first.request_id,
+        details={"count": len(predictions), "ids": [p.pk for p in predictions][:1000],
+                 "model_version": first.champion[0].number, "items_created": created,
+                 "latency_ms": round(first.latency_ms, 3),
+                 "request_ids": [job.request_id for job in group][:1000], "group_commit": True})
