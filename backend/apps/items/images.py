@@ -14,6 +14,7 @@ import struct
 import sys
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -125,6 +126,14 @@ def image_store(*, project_slug: str, image: CheckedImage) -> tuple[str, bool]:
 
 def image_open(key: str):
     return default_storage.open(key, "rb")
+
+
+def image_local_path(key: str) -> Path | None:
+    """The stored image's own file when object storage is a local folder (readers may use it in place), else None."""
+    try:
+        return Path(default_storage.path(key))
+    except NotImplementedError:  # S3 and other remote storages have no local path
+        return None
 
 
 def image_delete_quietly(keys: list[str]) -> None:

@@ -89,7 +89,8 @@ class PredictApi(APIView):
                          "predictions": PredictionOutput(predictions, many=True).data})
 
     def _detect(self, request, project) -> Response:
-        if champion_get(project=project) is None:  # before storing uploads that could not be predicted
+        champion = champion_get(project=project)
+        if champion is None:  # before storing uploads that could not be predicted
             raise Conflict(f"Project {project.slug!r} has no champion model yet: train and promote one first.")
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
         if files:  # new images become pool items first (validated and deduplicated like an upload)
@@ -103,7 +104,8 @@ class PredictApi(APIView):
         if len(items) > settings.PREDICT_SYNC_MAX_IMAGES:
             return Response({"batch": BatchOutput(prediction_batch_start(project=project, items=items,
                                                                          actor=request.user)).data}, status=202)
-        model_version, predictions = detection_predict(project=project, items=items, actor=request.user)
+        model_version, predictions = detection_predict(project=project, items=items, actor=request.user,
+                                                       champion=champion)
         return Response({"model_version": model_version.number,
                          "predictions": BoxPredictionOutput(predictions, many=True).data})
 

@@ -3,6 +3,7 @@
 Image confidence (for the review queue's uncertainty order) is the lowest box confidence; an image where
 the model found nothing gets 0.5, since "nothing here" and "everything missed" look alike to it.
 """
+import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -16,11 +17,11 @@ from apps.core.exceptions import ApplicationError
 from apps.core.limits import bounded_id
 from apps.core.queueing import send_or_fail
 from apps.core.request_context import current_request_id
-from apps.items.images import image_open
+from apps.items.images import image_local_path, image_open
 from apps.items.models import Item
 from apps.training.ml_detection import predict_boxes, serving_img_size
 
-from .model_cache import serving_model
+from .model_cache import champion_model, serving_model
 from .models import BatchStatus, Prediction, PredictionBatch
 from .services import predictions_record
 
@@ -48,22 +49,38 @@ def detection_items_resolve(*, project, item_ids: list) -> list[Item]:
     return [items[i] for i in item_ids]
 
 
-def detection_infer(*, model_version, model, items: list[Item], labels: list[str]) -> tuple[list[list[dict]], float]:
-    """Boxes for each item's image (copied out of object storage for YOLO) and the model time in ms."""
-    with tempfile.TemporaryDirectory(prefix="hitl-predict-") as folder:
-        paths = []
-        for item in items:
-            path = Path(folder) / f"{item.pk}{Path(item.storage_key).suffix}"
+def _image_paths(items: list[Item], stack: contextlib.ExitStack) -> list[Path]:
+    """A file YOLO can read for each item: the stored file itself on local storage, else a copy in a folder that
+    `stack` removes."""
+    folder, paths = None, []
+    for item in items:
+        path = image_local_path(item.storage_key)
+        if path is None:
+            folder = folder or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hitl-predict-")))
+            path = folder / f"{item.pk}{Path(item.storage_key).suffix}"
             with image_open(item.storage_key) as source:
                 path.write_bytes(source.read())
-            paths.append(path)
+        paths.append(path)
+    return paths
+
+
+def detection_infer(*, model_version, model, items: list[Item], labels: list[str]) -> tuple[list[list[dict]], float]:
+    """Boxes for each item's image and the model time in ms."""
+    with contextlib.ExitStack() as stack:
+        paths = _image_paths(items, stack)
         started = time.perf_counter()
         outputs = predict_boxes(model, paths, labels, img_size=serving_img_size(model_version))
         return outputs, (time.perf_counter() - started) * 1000
 
 
-def detection_predict(*, project, items: list[Item], actor, batch: PredictionBatch | None = None):
-    model_version, model = serving_model(project)
+def detection_predict(*, project, items: list[Item], actor, batch: PredictionBatch | None = None, champion=None):
+    """Predict, then store every prediction with its audit event in one transaction. `champion`: the serving version
+    the caller has just read (the view, to refuse early), so it is not asked for twice."""
+    if champion is None:
+        model_version, model = serving_model(project)
+    else:
+        champion.project = project
+        model_version, model = champion, champion_model(champion)
     outputs, latency_ms = detection_infer(model_version=model_version, model=model, items=items, labels=project.labels)
     request_id = batch.request_id if batch else current_request_id()
     with transaction.atomic():

@@ -174,3 +174,22 @@ def test_predicting_uploads_without_a_champion_stores_nothing(shapes, users, cli
     response = client_for(users["annotator"]).post("/api/v1/projects/shapes/predict/",
                                                    {"files": [SimpleUploadedFile("a.png", png())]}, format="multipart")
     assert response.status_code == 409 and not Item.objects.exists()
+
+
+def test_detection_reads_stored_images_in_place_or_from_a_copy(shapes, users, client_for, storage):
+    """YOLO reads a local store's files where they lie; from S3 it gets copies, gone when the prediction ends."""
+    import contextlib
+
+    from apps.predictions.detection import _image_paths
+
+    images = {"a.png": shapes_image(1)[0], "b.jpg": png(40, 30, seed=2, fmt="JPEG")}
+    response = upload(client_for(users["engineer"]), images)
+    assert response.status_code == 201, response.content
+    items = list(Item.objects.filter(pk__in=response.json()["items"]).order_by("pk"))
+    with contextlib.ExitStack() as stack:
+        paths = _image_paths(items, stack)
+        assert [p.read_bytes() for p in paths] == list(images.values())
+        assert [p.suffix for p in paths] == [".png", ".jpg"]  # YOLO knows the format by the suffix
+        in_place = [default_storage.path(i.storage_key) for i in items] if storage == "local" else None
+        assert ([str(p) for p in paths] == in_place) if in_place else paths[0].parent.name.startswith("hitl-predict-")
+    assert all(p.exists() for p in paths) == (storage == "local")  # the stored files stay, the copies go
