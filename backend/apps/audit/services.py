@@ -66,12 +66,16 @@ def _fields(entry: AuditEntry, actors: dict, request_id: str) -> tuple:
 
 
 def _chain_head() -> tuple[int, str]:
-    """The last event's seq and hash, read after taking the append lock (PostgreSQL) so that it is the latest."""
+    """The last event's seq and hash, read after taking the append lock so that it is the latest. PostgreSQL: the
+    transaction-level advisory lock and the read in one round trip (migration audit.0005); SQLite: the IMMEDIATE
+    transaction already holds the database's write lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    return last or (0, GENESIS_HASH)
+            cursor.execute("SELECT seq, hash FROM hitl_audit_chain_head(%s)", [_PG_LOCK_KEY])
+            last = cursor.fetchone()
+    else:
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return tuple(last) if last else (0, GENESIS_HASH)
 
 
 _COLUMNS = ("seq", "created_at", "actor_ref", "actor_role", "action", "object_type", "object_id", "project_slug",

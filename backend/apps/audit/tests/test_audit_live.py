@@ -2,6 +2,7 @@
 seqs stay contiguous, a batch's events stay together in the order given, and a batch rolled back leaves no trace.
 Live (committed data, so it runs after the clean-database tests; see conftest)."""
 import threading
+import time
 from collections import defaultdict
 
 import pytest
@@ -109,3 +110,46 @@ def test_verification_in_worker_processes_finds_what_one_pass_finds(committed):
     assert split == one_pass
     assert (split.ok, split.first_bad_seq, split.events) == (False, k, k)
     assert audit_chain_verify(workers=2).ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's")
+def test_the_head_is_read_after_the_lock_is_granted(committed):
+    """hitl_audit_chain_head waits for the lock and then reads: it sees the event the lock's holder committed."""
+    from apps.audit.services import _PG_LOCK_KEY
+
+    holder_ready, release, seen = threading.Event(), threading.Event(), {}
+
+    def holder():
+        try:
+            with transaction.atomic():
+                events = audit_events_record_many([AuditEntry(action="bench.head", object_type="t", object_id=1)])
+                seen["appended"] = events[0].seq
+                holder_ready.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def reader():
+        try:
+            holder_ready.wait(30)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT seq FROM hitl_audit_chain_head(%s)", [_PG_LOCK_KEY])
+                seen["head"] = cursor.fetchone()[0]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=reader)]
+    for thread in threads:
+        thread.start()
+    holder_ready.wait(30)
+    with connection.cursor() as cursor:  # the reader is waiting on the advisory lock before the holder commits
+        for _ in range(300):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                           "AND query LIKE '%%hitl_audit_chain_head%%'")
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(60)
+    assert seen["head"] == seen["appended"]
