@@ -86,16 +86,20 @@ def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
                                   "confidence": prediction.confidence, "probabilities": prediction.probabilities})
     for job in jobs:
         job.response = (200, {"model_version": job.champion[0].number, "predictions": answered[id(job)]})
-    return [_entry(group, stored[start:end], created) for group, start, end, created in spans]
+    return [_entry(group, stored[at:min(at + EVENT_IDS, end)], created if at == start else 0)
+            for group, start, end, created in spans for at in range(start, end, EVENT_IDS)]
+
+
+EVENT_IDS = 1000  # prediction ids per event: a caller's batch of more gets more events, every id is listed
 
 
 def _entry(group: list[PredictJob], predictions: list[Prediction], created: int) -> AuditEntry:
-    """One event for a caller's predictions in a project in this batch (the view's details, and the requests)."""
+    """An event for a caller's predictions in a project in this batch (the view's details, and the requests)."""
     first = group[0]
+    ids = {p.pk for p in predictions}
     return AuditEntry(
         action="predictions.created", actor=first.caller.user, project=first.project,
         object_type="predictions.prediction", object_id=predictions[0].pk, request_id=first.request_id,
-        details={"count": len(predictions), "ids": [p.pk for p in predictions][:1000],
-                 "model_version": first.champion[0].number, "items_created": created,
-                 "latency_ms": round(first.latency_ms, 3),
-                 "request_ids": [job.request_id for job in group][:1000], "group_commit": True})
+        details={"count": len(predictions), "ids": sorted(ids), "model_version": first.champion[0].number,
+                 "items_created": created, "latency_ms": round(first.latency_ms, 3),
+                 "request_ids": sorted({p.request_id for p in predictions}), "group_commit": True})

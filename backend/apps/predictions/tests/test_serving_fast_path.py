@@ -96,6 +96,22 @@ def test_queued_requests_share_one_transaction(site):
     assert {e.actor_ref for e in events} == {actor_reference(users["annotator"]), actor_reference(users["reviewer"])}
 
 
+def test_every_prediction_of_a_large_batch_is_listed_in_an_event(site):
+    users, _ = site
+    since, token = head(), token_create(user=users["annotator"])
+    jobs = [PredictJob(key=token, slug=SLUG, texts=[f"invoice {n} {i}" for i in range(700)], request_id=f"big-{n}")
+            for n in range(2)]
+    batcher = gc.GroupCommit(threads=1, wait_s=30, max_texts=1400)  # one batch: 1,400 predictions of one caller
+    batcher._queue.put(jobs[0])
+    batcher.submit(jobs[1])
+    answered = [p["id"] for job in jobs for p in job.future.result(timeout=120)[1]["predictions"]]
+    batcher.stop()
+    events = list(fast_events(since))
+    assert [e.details["count"] for e in events] == [1000, 400] and batcher.batches == 1
+    assert sorted(pk for e in events for pk in e.details["ids"]) == sorted(answered)
+    assert sum(e.details["items_created"] for e in events) == 1400
+
+
 def test_the_fast_path_answers_like_the_view(site, batcher, client_for):
     users, _ = site
     since, token = head(), token_create(user=users["annotator"])
