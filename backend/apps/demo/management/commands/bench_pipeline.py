@@ -1,13 +1,18 @@
 """`manage.py bench_pipeline`: the training pipeline's wall times with real Celery workers.
 
 1. k-fold wall time on the text demo with 1 and with 2 workers (folds run as a Celery group);
-2. the time from the last feedback to a registered candidate on a project of 50,000 texts (a correction that
-   reaches `retrain_min_feedback` starts the retraining through Celery, as in production).
+2. retraining overhead, on a project of `--texts` (50,000) and one of `--small-texts` (1,000) texts: the time from
+   a correction that reaches `retrain_min_feedback` (the retraining starts through Celery, as in production) to the
+   registered candidate, beside the bare fit time of the same model (params.yaml's parameters, the run's own
+   train + val rows, fitted once in this process). The goal: trigger → candidate ≤ 1.5 × fit × (K + 1) at 50,000
+   texts, and trigger → candidate − fit × (K + 1) < 5 s at 1,000. Each sample also has the run's stage timeline
+   (seconds after the answer at which each stage was first seen), to show where the overhead goes.
 Workers are started here, on a queue of their own, against this installation's database and broker. Results are
-printed and written to var/bench/pipeline.json.
+printed and written to var/bench/pipeline.json. `--quick` skips the k-fold comparison (tests, quick looks).
 """
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -26,17 +31,20 @@ from apps.projects.services import project_create
 from apps.training.models import ModelVersion, RunStatus, TrainingRun
 from apps.training.services import training_run_start
 
-BIG_SLUG = "bench-50k"
+POLL_S = 0.02  # the bench's own polling: small beside the smallest overhead it measures
 
 
 class Command(BaseCommand):
-    help = "k-fold wall time with 1 vs 2 workers, and feedback-to-candidate time on 50k texts."
+    help = "k-fold wall time with 1 vs 2 workers, and answer-to-candidate time beside the bare fit time."
 
     def add_arguments(self, parser):
         parser.add_argument("--texts", type=int, default=50_000)
+        parser.add_argument("--small-texts", type=int, default=1_000)
+        parser.add_argument("--repeats", type=int, default=1, help="retrainings per project size")
+        parser.add_argument("--quick", action="store_true", help="skip the k-fold 1 vs 2 workers comparison")
         parser.add_argument("--out", type=Path, default=None)
 
-    def handle(self, *args, texts, out, **options):
+    def handle(self, *args, texts, small_texts, repeats, quick, out, **options):
         from config.celery import app
 
         demo = Project.objects.filter(slug=DEMO_SLUG).first()
@@ -45,14 +53,17 @@ class Command(BaseCommand):
         queue = f"bench-{uuid.uuid4().hex[:8]}"
         app.conf.task_default_queue = queue  # this process sends there; the workers below listen there
         results = {"kfold_wall_s": {}, "k": None}
-        for count in (1, 2):
+        for count in () if quick else (1, 2):
             with Workers(count, queue):
                 run = self._run(demo)
                 results["kfold_wall_s"][f"{count}_worker{'s' if count > 1 else ''}"] = run["kfold_s"]
                 results["k"] = run["k"]
         with Workers(2, queue):
-            results["feedback_to_candidate_s"] = self._feedback_to_candidate(texts)
-        results["texts"] = texts
+            retrain = {str(n): retrain_summary([self._retrain(n) for _ in range(repeats)])
+                       for n in dict.fromkeys((texts, small_texts))}
+        big = retrain[str(texts)]
+        results.update(texts=texts, small_texts=small_texts, feedback_to_candidate_s=big["trigger_to_candidate_s"],
+                       retrain=retrain)
         out = out or settings.VAR_DIR / "bench" / "pipeline.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2))
@@ -73,20 +84,9 @@ class Command(BaseCommand):
         start, end = seen.get("kfold_model_training"), seen.get("model_training")
         return {"kfold_s": round(end - start, 2) if start and end else None, "k": run.kfold.get("k")}
 
-    def _feedback_to_candidate(self, texts: int) -> float:
-        from ai_models.demo_data import generate_text_demo
-
-        project = Project.objects.filter(slug=BIG_SLUG).first()
-        if project is None:
-            data = generate_text_demo(seed=11, n_labelled=texts, n_pool=0, n_holdout=1000)
-            admin = Project.objects.get(slug=DEMO_SLUG).created_by
-            project = project_create(slug=BIG_SLUG, name="Bench 50k", task="text_classification",
-                                     labels=["billing", "technical", "shipping", "account", "product_question"],
-                                     creator=admin, retrain_min_feedback=1, require_approval=True)
-            items_import(project=project, rows=data["labelled"], actor=admin, source="bench")
-            items_import(project=project, rows=[{**r, "split": "holdout"} for r in data["holdout"]], actor=admin,
-                         source="bench")
-            self._wait(training_run_start(project=project, trigger="manual"))  # a champion to compare with
+    def _retrain(self, texts: int) -> dict:
+        """One retraining from a correction on a project of `texts` texts: its times and the bare fit time."""
+        project = bench_project(texts)
         before = ModelVersion.objects.filter(project=project).count()
         last_run = TrainingRun.objects.filter(project=project).order_by("-id").values_list("id", flat=True).first()
         user = project.created_by
@@ -94,17 +94,82 @@ class Command(BaseCommand):
         wrong = next(label for label in project.labels if label != prediction.label)
         started = time.perf_counter()
         feedback_submit(prediction=prediction, annotator=user, verdict="correct", label=wrong)
+        stages: dict[str, float] = {}
+        run = None
         while ModelVersion.objects.filter(project=project).count() == before:
-            failed = TrainingRun.objects.filter(project=project, pk__gt=last_run or 0, status=RunStatus.FAILED).first()
-            if failed:
-                raise CommandError(f"run {failed.pk} failed: {failed.error}")
-            time.sleep(0.2)
-        return round(time.perf_counter() - started, 2)
+            run = run or TrainingRun.objects.filter(project=project, pk__gt=last_run or 0).first()
+            if run is not None:
+                run.refresh_from_db(fields=["status", "error", "progress"])
+                if run.status == RunStatus.FAILED:
+                    raise CommandError(f"run {run.pk} failed: {run.error}")
+                stages.setdefault(stage_name(run.progress), round(time.perf_counter() - started, 3))
+            time.sleep(POLL_S)
+        elapsed = time.perf_counter() - started
+        run = TrainingRun.objects.filter(project=project, pk__gt=last_run or 0).get()
+        fit = bare_fit(run)
+        return {"trigger_to_candidate_s": round(elapsed, 2), "bare_fit_s": fit["seconds"], "k": run.kfold.get("k"),
+                "n_train": fit["n_train"], "stages_s": stages}
 
-    def _wait(self, run) -> None:
-        while run.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-            time.sleep(0.5)
-            run.refresh_from_db()
+
+def stage_name(progress: dict) -> str:
+    stage = progress.get("stage", "?")
+    return f"{stage} {progress['fold']}/{progress['folds']}" if stage == "kfold_model_training" else stage
+
+
+def bench_project(texts: int) -> Project:
+    """The bench's text project of `texts` labelled texts (made, with a first champion, on first use)."""
+    from ai_models.demo_data import generate_text_demo
+
+    slug = f"bench-{texts // 1000}k" if texts % 1000 == 0 else f"bench-{texts}"
+    project = Project.objects.filter(slug=slug).first()
+    if project is not None:
+        return project
+    data = generate_text_demo(seed=11, n_labelled=texts, n_pool=0, n_holdout=max(100, min(1000, texts // 5)))
+    admin = Project.objects.get(slug=DEMO_SLUG).created_by
+    project = project_create(slug=slug, name=f"Bench {texts:,}", task="text_classification",
+                             labels=["billing", "technical", "shipping", "account", "product_question"],
+                             creator=admin, retrain_min_feedback=1, require_approval=True)
+    items_import(project=project, rows=data["labelled"], actor=admin, source="bench")
+    items_import(project=project, rows=[{**r, "split": "holdout"} for r in data["holdout"]], actor=admin,
+                 source="bench")
+    run = training_run_start(project=project, trigger="manual")  # a champion to compare with
+    while run.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+        time.sleep(0.5)
+        run.refresh_from_db()
+    return project
+
+
+def bare_fit(run: TrainingRun) -> dict:
+    """Fit the run's text model once in this process: its params, its own train + val rows (the final model's
+    data, from the run's formatted table), nothing else. Returns {"seconds", "n_train"}."""
+    from ai_models.params import TextParams
+    from ai_models.stages.common import read_csv
+    from ai_models.stages.raw import text_examples
+    from ai_models.text_classification import train_text_classifier
+    from apps.training.pipeline import run_paths
+
+    rows = [r for r in read_csv(run_paths(run.pk).formatted / "table.csv") if r["split"] in ("train", "val")]
+    examples, params = text_examples(rows), TextParams.from_params(run.params)
+    started = time.perf_counter()
+    train_text_classifier(examples, run.project.labels, params)
+    return {"seconds": round(time.perf_counter() - started, 3), "n_train": len(rows)}
+
+
+def retrain_summary(samples: list[dict]) -> dict:
+    """Medians over the samples (and every sample), with ratio = trigger → candidate / (fit × (K + 1)) and
+    overhead = trigger → candidate − fit × (K + 1)."""
+    for s in samples:
+        budget = s["bare_fit_s"] * ((s["k"] or 0) + 1)
+        s["ratio"] = round(s["trigger_to_candidate_s"] / budget, 2) if budget else None
+        s["overhead_s"] = round(s["trigger_to_candidate_s"] - budget, 2)
+
+    def median(key):
+        values = [s[key] for s in samples if s[key] is not None]
+        return round(statistics.median(values), 3) if values else None
+
+    return {"trigger_to_candidate_s": median("trigger_to_candidate_s"), "bare_fit_s": median("bare_fit_s"),
+            "k": samples[0]["k"], "n_train": samples[0]["n_train"], "ratio": median("ratio"),
+            "overhead_s": median("overhead_s"), "samples": samples}
 
 
 class Workers:
