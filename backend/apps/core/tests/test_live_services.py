@@ -93,7 +93,8 @@ def test_serving_process_picks_up_a_new_champion_without_restart(live_users, tes
                              seed=12)
     first = train_inline(project, live_users["engineer"])
     port, log = free_port(), test_tmp / "gunicorn.log"
-    server = start(["gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"], log)
+    server = start(["gunicorn", "config.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind",
+                    f"127.0.0.1:{port}", "--workers", "2"], log)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: http_ok(f"{base}/healthz"), timeout=60, what="gunicorn", log=log)
