@@ -2,7 +2,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from apps.accounts.roles import Role, has_any_role, user_roles
@@ -21,10 +21,12 @@ def project_list_for_user(*, user) -> QuerySet[Project]:
 
 def project_get_for_user(*, slug: str, user, roles: frozenset[str]) -> Project:
     """The project, if `user` is a member holding one of `roles`; 404 if it does not exist, 403 otherwise."""
-    project = Project.objects.filter(slug=slug).first()
+    # One statement for the project and the caller's membership: every project endpoint starts here.
+    project = (Project.objects.filter(slug=slug)
+               .annotate(caller_is_member=Exists(Membership.objects.filter(project=OuterRef("pk"), user=user))).first())
     if project is None:
         raise NotFound(f"No project {slug!r}.")
-    if not is_global_admin(user) and not Membership.objects.filter(project=project, user=user).exists():
+    if not is_global_admin(user) and not project.caller_is_member:
         raise PermissionDenied("You are not a member of this project.")
     require_role(user, roles)
     return project

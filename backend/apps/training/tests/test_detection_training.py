@@ -56,6 +56,15 @@ def test_first_detector_is_trained_registered_and_served(detector, users, client
         for box in prediction["boxes"]:
             assert box["label"] in LABELS and 0 <= box["confidence"] <= 1
             assert box["x"] >= 0 and box["x"] + box["w"] <= item.width + 1 and box["y"] + box["h"] <= item.height + 1
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:  # a warm request reads the champion once, its run never
+        again = api.post("/api/v1/projects/shapes/predict/", {"inputs": [{"item_id": pool[2].pk}]}, format="json")
+    assert again.status_code == 200, again.content
+    reads = [q["sql"].split(" WHERE ")[0] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "training_modelversion"' in r for r in reads) == 1
+    assert not any('FROM "training_trainingrun"' in r for r in reads)
     settings.PREDICT_SYNC_MAX_IMAGES = 2
     queued = api.post("/api/v1/projects/shapes/predict/", {"inputs": [{"item_id": i.pk} for i in pool]},
                       format="json")
