@@ -119,6 +119,11 @@ def train_text_classifier(
             )
         },
     )
+    vectorizer = model.named_steps[VECTORIZER_STEP]
+    # With max_features cutting the vocabulary, scikit-learn leaves numpy ints as its values (plain ints
+    # otherwise). skops saves every numpy scalar as a file of its own and lists the archive for each: at
+    # 50,000 terms one save or load took minutes. Same terms, same indices, same predictions.
+    vectorizer.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
     return model
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -187,3 +189,23 @@ def test_kfold_skips_when_data_cannot_support_two_folds(
     )
     assert result["k"] == 0 and result["folds"] == [] and result["mean"] == {}
     assert result["skipped"]
+
+
+def test_vocabulary_cut_by_max_features_keeps_plain_ints_and_same_predictions() -> None:
+    """max_features leaves numpy ints in scikit-learn's vocabulary; skops writes each as an archive member (minutes
+    to save a 50,000-term model). Training stores plain ints: the same terms, indices and probabilities."""
+    import skops.io
+
+    params = TextParams(k_folds=3, max_features=12)
+    model = train_text_classifier(TINY, LABELS, params)
+    vocabulary = model.named_steps["tfidfvectorizer"].vocabulary_
+    assert len(vocabulary) == 12 and {type(i) for i in vocabulary.values()} == {int}
+    reference = build_pipeline(params).fit([e.text for e in TINY], [e.label for e in TINY])
+    assert vocabulary == {t: int(i) for t, i in reference.named_steps["tfidfvectorizer"].vocabulary_.items()}
+    texts = ["refund the invoice", "app crashes", "courier parcel"]
+    assert np.array_equal(model.predict_proba(texts), reference.predict_proba(texts))
+    blob = skops.io.dumps(model)
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:  # one member per numpy array, none per vocabulary entry
+        assert len(archive.namelist()) < 12
+    restored = skops.io.loads(blob)
+    assert np.array_equal(restored.predict_proba(texts), model.predict_proba(texts))
