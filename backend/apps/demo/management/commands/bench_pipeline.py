@@ -51,7 +51,11 @@ class Command(BaseCommand):
         if demo is None:
             raise CommandError("Run bootstrap_demo first.")
         queue = f"bench-{uuid.uuid4().hex[:8]}"
-        app.conf.task_default_queue = queue  # this process sends there; the workers below listen there
+        # This process sends to the bench's own pair of queues (settings named them before `queue` existed); the
+        # workers below, started with CELERY_QUEUE=queue, route and listen the same way.
+        app.conf.task_default_queue = queue
+        app.conf.task_routes = {"training.retrain_check": {"queue": queue}, "training.reap_stale_runs": {"queue": queue},
+                                "training.*": {"queue": f"{queue}-training"}}
         results = {"kfold_wall_s": {}, "k": None}
         for count in () if quick else (1, 2):
             with Workers(count, queue):
@@ -186,8 +190,8 @@ class Workers:
             log.parent.mkdir(parents=True, exist_ok=True)
             logs.append(log)
             self.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", self.queue, "--pool", "solo",
-                 "-n", f"bench{n}-{self.queue}@%h", "-l", "info"], cwd=settings.BASE_DIR, env=env,
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", f"{self.queue},{self.queue}-training",
+                 "--pool", "solo", "-n", f"bench{n}-{self.queue}@%h", "-l", "info"], cwd=settings.BASE_DIR, env=env,
                 stdout=log.open("w"), stderr=subprocess.STDOUT))
         # Readiness from the workers' own logs: broadcast pings do not work on the embedded SQLite broker.
         deadline = time.monotonic() + 120
