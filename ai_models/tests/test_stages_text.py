@@ -218,6 +218,19 @@ def test_evaluate_outputs_and_champion_side_by_side(pipeline: dict[str, Any], tm
     assert same["delta"] == 0.0 and same["champion"] == same["candidate"]
 
 
+def test_model_handed_on_in_memory_evaluates_as_its_file(pipeline: dict[str, Any], tmp_path: Path) -> None:
+    """The backend runs model_training, evaluate and register in one process: the fitted pipeline is handed on
+    (on_model) instead of read back from model.skops, with the same holdout results as the saved file."""
+    ws, fitted = pipeline["ws"], []
+    model_training.run(ws / "data/formatted", ws / "data/raw", tmp_path / "final", PARAMS, on_model=fitted.append)
+    saved = model_training.load_text_model(tmp_path / "final/model.skops")
+    assert len(fitted) == 1 and saved.predict_proba(["refund my invoice"]).tolist() == fitted[0].predict_proba(
+        ["refund my invoice"]).tolist()
+    handed = evaluate.run(tmp_path / "missing", ws / "data/formatted", ws / "data/raw", tmp_path / "h.json",
+                          tmp_path / "plots", PARAMS, candidate_model=fitted[0])
+    assert handed == pipeline["holdout"]
+
+
 def test_register_logs_parent_and_fold_runs(pipeline: dict[str, Any], mlflow_store: Any) -> None:
     from mlflow.tracking import MlflowClient
 

@@ -57,14 +57,14 @@ def _text_model(model: Any) -> Any:
 
 
 def _evaluate_text(
-    model_dir: Path, formatted_dir: Path, raw: RawData, plots: Path, champion_model: Any
+    model_dir: Path, formatted_dir: Path, raw: RawData, plots: Path, champion_model: Any, candidate_model: Any
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     from ai_models.text_classification import evaluate, predict_texts
     from ai_models.tracking import _confusion_figure
 
     rows = [r for r in read_csv(Path(formatted_dir) / "table.csv") if r["split"] == "holdout"]
     examples = text_examples(rows)
-    model = load_text_model(model_path(model_dir, TEXT))
+    model = candidate_model if candidate_model is not None else load_text_model(model_path(model_dir, TEXT))
     candidate = evaluate(model, examples, raw.labels)
     champion = evaluate(_text_model(champion_model), examples, raw.labels) if champion_model is not None else None
     predicted = predict_texts(model, [e.text for e in examples], raw.labels)
@@ -125,15 +125,18 @@ def run(
     champion_model: Any = None,
     *,
     metric: str | None = None,
+    candidate_model: Any = None,
 ) -> dict[str, Any]:
-    """Evaluate candidate (and champion) on the holdout; writes and returns holdout.json's dict."""
+    """Evaluate candidate (and champion) on the holdout; writes and returns holdout.json's dict.
+
+    ``candidate_model`` (text): the fitted pipeline that ``model_dir`` holds, when the caller has it in memory."""
     raw = read_raw(raw_dir)
     name = promotion_metric(raw, metric)
     plots = Path(out_plots_dir)
     remove_files(out_metrics, plots / CONFUSION_CSV, plots / CONFUSION_PNG, plots / PER_CLASS_AP)
     plots.mkdir(parents=True, exist_ok=True)
     if raw.task == TEXT:
-        candidate, champion = _evaluate_text(model_dir, formatted_dir, raw, plots, champion_model)
+        candidate, champion = _evaluate_text(model_dir, formatted_dir, raw, plots, champion_model, candidate_model)
     else:
         candidate, champion = _evaluate_detection(model_dir, raw, plots, params, champion_model)
     delta = round(float(candidate[name]) - float(champion[name]), 6) if champion is not None else None

@@ -56,7 +56,8 @@ def model_path(model_dir: Path, task: str) -> Path:
     return Path(model_dir) / (TEXT_MODEL if task == TEXT else DETECTION_MODEL)
 
 
-def _train_text(formatted_dir: Path, labels: list[str], out: Path, params: dict[str, Any]) -> dict[str, Any]:
+def _train_text(formatted_dir: Path, labels: list[str], out: Path, params: dict[str, Any],
+                on_model: Callable[[Any], None] | None) -> dict[str, Any]:
     import skops.io
 
     from ai_models.params import TextParams
@@ -65,6 +66,8 @@ def _train_text(formatted_dir: Path, labels: list[str], out: Path, params: dict[
     rows = [r for r in read_csv(Path(formatted_dir) / "table.csv") if r["split"] in ("train", "val")]
     model = train_text_classifier(text_examples(rows), labels, TextParams.from_params(params))
     skops.io.dump(model, out / TEXT_MODEL)
+    if on_model is not None:
+        on_model(model)
     return {"init": "scratch", "init_weights": None, "epochs": None, "epochs_run": None, "per_epoch": [],
             "n_train": len(rows), "n_val": 0, "model_file": TEXT_MODEL}
 
@@ -112,16 +115,18 @@ def run(
     out_dir: Path,
     params: dict[str, Any],
     on_epoch: EpochCallback | None = None,
+    on_model: Callable[[Any], None] | None = None,
 ) -> dict[str, Any]:
     """Train the final model into ``out_dir`` (emptied first); returns train_summary.json without ``per_epoch``.
 
     ``on_epoch(epoch, total, metrics)`` is called after every detection epoch (1-based; raising aborts the
-    training) and once, ``(1, 1, {"epoch": 1})``, after the text fit.
+    training) and once, ``(1, 1, {"epoch": 1})``, after the text fit. ``on_model(model)`` gets the fitted text
+    pipeline once it is saved, so that a caller running the next stages in this process need not load it back.
     """
     raw = read_raw(raw_dir)
     out = clean_dir(out_dir)
     if raw.task == TEXT:
-        parts = _train_text(formatted_dir, raw.labels, out, params)
+        parts = _train_text(formatted_dir, raw.labels, out, params, on_model)
         if on_epoch is not None:
             on_epoch(1, 1, {"epoch": 1})
     else:

@@ -147,7 +147,7 @@ def _log_artifacts(files: list[tuple[Path, str | None]]) -> None:
             mlflow.log_artifact(str(path), artifact_path=folder)
 
 
-def _log_model(task: str, model_dir: Path, summary: dict[str, Any], registered_model_name: str) -> int:
+def _log_model(task: str, model_dir: Path, summary: dict[str, Any], registered_model_name: str, model: Any) -> int:
     import mlflow
 
     if task == TEXT:
@@ -156,7 +156,7 @@ def _log_model(task: str, model_dir: Path, summary: dict[str, Any], registered_m
         from ai_models.tracking import MODEL_ARTIFACT_NAME, SERIALIZATION_FORMAT, _pip_requirements
 
         info = mlflow.sklearn.log_model(
-            load_text_model(model_path(model_dir, task)),
+            model if model is not None else load_text_model(model_path(model_dir, task)),
             name=MODEL_ARTIFACT_NAME,
             serialization_format=SERIALIZATION_FORMAT,
             registered_model_name=registered_model_name,
@@ -198,6 +198,7 @@ def run(
     kfold_table: Path | None = None,
     experiment: str | None = None,
     registered_file: Path | None = None,
+    model: Any = None,
 ) -> dict[str, Any]:
     """Log + register (see the module doc); returns and writes ``registered_file`` (default
     ``model_dir/registered.json``).
@@ -205,7 +206,8 @@ def run(
     ``plots_dir`` defaults to ``<metrics_dir>/../plots`` and ``kfold_table`` to ``<kfold_file>/../../
     kfold_results.csv`` (the DVC and backend layouts), ``experiment`` to ``registered_model_name``. With
     ``parent_run_id`` the run is resumed (left running when it is this process's active run, else ended) and
-    ``artifact_location``/``experiment`` are not used.
+    ``artifact_location``/``experiment`` are not used. ``model`` (text): the fitted pipeline that ``model_dir``
+    holds, when the caller has it in memory (else it is loaded from there).
     """
     import mlflow
 
@@ -267,7 +269,7 @@ def run(
             + [(p, "plots") for p in sorted(plots_dir.glob("*")) if p.suffix in (".csv", ".png", ".json")]
         )
         mlflow.log_dict(_model_card(task, manifest, summary, holdout, kfold, registered_model_name), MODEL_CARD)
-        version = _log_model(task, model_dir, summary, registered_model_name)
+        version = _log_model(task, model_dir, summary, registered_model_name, model)
     except BaseException:
         if own_run or resumed:
             mlflow.end_run(status="FAILED")

@@ -98,17 +98,20 @@ def pipeline_finish(*, project, paths: RunPaths, params: dict, fold_results: lis
         on_progress(stage="model_training", epoch=epoch, epochs=total, percent=60 + 25 * epoch // max(total, 1))
 
     on_progress(stage="model_training", percent=60)
-    model_training.run(paths.formatted, paths.raw, paths.model, params, on_epoch=on_epoch)
+    fitted: list = []  # the text pipeline in memory: evaluate and register need not read model.skops back
+    model_training.run(paths.formatted, paths.raw, paths.model, params, on_epoch=on_epoch, on_model=fitted.append)
+    candidate_model = fitted[0] if fitted else None
     on_progress(stage="evaluate", percent=86)
     champion = champion_get(project=project)
     champion_model = load_model_version(champion) if champion and project.task == "text_classification" else None
     holdout = evaluate.run(paths.model, paths.formatted, paths.raw, paths.metrics / "holdout.json",
-                           paths.plots / "evaluate", params, champion_model=champion_model)
+                           paths.plots / "evaluate", params, champion_model=champion_model,
+                           candidate_model=candidate_model)
     on_progress(stage="register", percent=92)
     registered = register.run(model_dir=paths.model, raw_dir=paths.raw, metrics_dir=paths.metrics,
                               kfold_file=paths.metrics / "kfold.json", tracking_uri=settings.MLFLOW_TRACKING_URI,
                               artifact_location=_artifact_location(project.slug), registered_model_name=project.slug,
                               tags=tags, plots_dir=paths.plots / "evaluate", kfold_table=paths.root / "kfold_results.csv",
-                              registered_file=paths.root / "models" / "registered.json")
+                              registered_file=paths.root / "models" / "registered.json", model=candidate_model)
     return {"kfold": kfold, "holdout": holdout, "registered": registered,
             "manifest": json.loads((paths.raw / "manifest.json").read_text())}
