@@ -73,7 +73,8 @@ def test_folds_of_one_run_on_two_workers_with_their_own_var_dirs(workers, s3, te
     assert len(finisher) == 1 and all((finisher[0] / "data" / "kfold-work" / f"fold-{i}").is_dir() for i in (0, 1))
     assert not (settings.VAR_DIR / "work" / "training" / str(run.pk)).exists()  # the API's VAR_DIR saw no file
 
-    assert s3.keys(f"training/{run.pk}/") == []  # the run ended: its objects are gone
+    # the run ended: its objects go (the finishing task deletes them just after it marks the run succeeded)
+    wait_for(lambda: s3.keys(f"training/{run.pk}/") == [], timeout=30, what="the run's objects to be deleted")
     assert s3.keys(f"mlflow/{project.slug}/")  # the model's artifacts are in the bucket, not on a worker's disk
     version = run.model_version
     model = load_model_version(version)  # downloaded from MLflow into this process's VAR_DIR
