@@ -46,7 +46,7 @@ def _route(scope):
 def _json_object(body: bytes) -> dict | None:
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep: the view's parser says so
         return None
     return data if isinstance(data, dict) else None
 

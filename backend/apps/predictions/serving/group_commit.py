@@ -12,12 +12,13 @@ A job the fast path cannot serve exactly as the Django view would (unknown token
 DELEGATE and goes to that view, which gives the refusal; so does every job of a batch whose transaction failed
 (nothing of it was stored), and each is then tried alone there.
 """
+import contextlib
 import logging
 import queue
 import threading
 import time
 from collections import defaultdict
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -95,7 +96,8 @@ class GroupCommit:
                 self.batches += 1
                 self.jobs += len(batch)
             for job in batch:
-                job.future.set_result(answers[id(job)])
+                with contextlib.suppress(InvalidStateError):  # its request was cancelled (the client went away)
+                    job.future.set_result(answers[id(job)])
         connection.close()
 
     @staticmethod

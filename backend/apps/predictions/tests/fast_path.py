@@ -26,5 +26,18 @@ def post_all(bodies: list, token: str | None, slug: str = "", path: str | None =
     return asyncio.run(main())
 
 
+def post_raw(body: bytes, token: str, slug: str) -> httpx.Response:
+    """POST raw bytes as JSON through the ASGI application."""
+    from config.asgi import application
+
+    async def main():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application),
+                                     base_url="http://127.0.0.1") as client:
+            return await client.post(f"/api/v1/projects/{slug}/predict/", content=body, headers={
+                "Content-Type": "application/json", "Authorization": f"Token {token}"})
+
+    return asyncio.run(main())
+
+
 def head() -> int:
     return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0

@@ -234,3 +234,25 @@ def test_a_failed_batch_is_served_by_the_view_alone(site, batcher, monkeypatch):
     assert response.status_code == 200  # the view stored it
     assert fast_events(since).count() == 0
     assert AuditEvent.objects.filter(seq__gt=since, action="predictions.created").count() == 1
+
+
+def test_a_cancelled_request_does_not_stop_the_batch_thread(site):
+    """A request whose client went away (its future cancelled) is still stored; the thread goes on serving."""
+    users, _ = site
+    token = token_create(user=users["annotator"])
+    jobs = [PredictJob(key=token, slug=SLUG, texts=[f"gone {i}"], request_id=f"gone-{i}") for i in range(2)]
+    batcher = gc.GroupCommit(threads=1, wait_s=30, max_texts=2)
+    batcher._queue.put(jobs[0])
+    jobs[0].future.cancel()
+    batcher.submit(jobs[1])
+    assert jobs[1].future.result(timeout=60)[0] == 200
+    later = PredictJob(key=token, slug=SLUG, texts=["still served"], request_id="after-cancel")
+    assert batcher.submit(later).result(timeout=60)[0] == 200
+    batcher.stop()
+    assert Prediction.objects.filter(request_id="gone-0").exists()
+
+
+def test_json_nested_too_deep_goes_to_the_view(site, batcher):
+    users, _ = site
+    response = fast_path.post_raw(b"[" * 100_000, token_create(user=users["annotator"]), slug=SLUG)
+    assert 400 <= response.status_code < 500, response.text
