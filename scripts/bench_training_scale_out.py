@@ -30,15 +30,11 @@ os.chdir(BACKEND)
 
 
 def measure(run_id: int) -> dict:
-    from apps.training.models import RunStatus, TrainingRun
+    from apps.demo.bench.runs import run_stage_times
+    from apps.training.models import RunStatus
 
-    started, seen = time.perf_counter(), {}
-    while True:
-        run = TrainingRun.objects.get(pk=run_id)
-        seen.setdefault(run.progress.get("stage", ""), time.perf_counter())
-        if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-            break
-        time.sleep(0.1)
+    started = time.perf_counter()
+    run, seen = run_stage_times(run_id)
     if run.status == RunStatus.FAILED:
         raise SystemExit(f"run {run.pk} failed: {run.error}")
     return {"kfold_s": round(seen["model_training"] - seen["kfold_model_training"], 2),

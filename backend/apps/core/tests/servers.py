@@ -164,6 +164,19 @@ class MotoServer:
             "region_name": "us-east-1", "default_acl": None, "file_overwrite": False, "addressing_style": "path",
             **options}}
 
+    @classmethod
+    @contextlib.contextmanager
+    def as_default_storage(cls, settings, bucket: str):
+        """A server for the test, made the platform's default storage with its own bounded client settings (a
+        storage-down test gets its error within seconds); stopped afterwards."""
+        server = cls(bucket).start()
+        settings.STORAGES = {**settings.STORAGES,
+                             "default": server.storage(client_config=settings.S3_CLIENT_CONFIG)}
+        try:
+            yield server
+        finally:
+            server.stop()
+
     def env(self) -> dict[str, str]:
         return {"S3_BUCKET": self.bucket, "S3_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": "test",
                 "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1", "MLFLOW_S3_ENDPOINT_URL": self.url}

@@ -20,10 +20,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def s3(settings):
     """S3 on moto's threaded server with the platform's own bounded client settings; `stop()` takes it away."""
-    server = MotoServer("hitl-faults").start()
-    settings.STORAGES = {**settings.STORAGES, "default": server.storage(client_config=django_settings.S3_CLIENT_CONFIG)}
-    yield server
-    server.stop()
+    with MotoServer.as_default_storage(settings, "hitl-faults") as server:
+        yield server
 
 
 def test_upload_while_object_storage_is_down_is_a_503_and_leaves_nothing(trained_project, users, client_for, s3):

@@ -14,11 +14,8 @@ FOLDS = {0: b'{"fold": 0, "accuracy": 0.9}', 1: b'{"fold": 1, "accuracy": 0.8}'}
 
 @pytest.fixture
 def s3(settings):
-    server = MotoServer("hitl-runs").start()
-    # the platform's bounded client: the storage-down test gets its error within seconds
-    settings.STORAGES = {**settings.STORAGES, "default": server.storage(client_config=settings.S3_CLIENT_CONFIG)}
-    yield server
-    server.stop()
+    with MotoServer.as_default_storage(settings, "hitl-runs") as server:
+        yield server
 
 
 def prepared(root) -> RunPaths:

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.demo.bench.runs import run_stage_times
 from apps.demo.services import DEMO_SLUG
 from apps.feedback.services import feedback_submit
 from apps.items.services import items_import
@@ -75,14 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(f"written to {out}")
 
     def _run(self, project) -> dict:
-        run = training_run_start(project=project, trigger="manual")
-        seen: dict[str, float] = {}
-        while True:
-            run.refresh_from_db()
-            seen.setdefault(run.progress.get("stage", ""), time.perf_counter())
-            if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-                break
-            time.sleep(0.1)
+        run, seen = run_stage_times(training_run_start(project=project, trigger="manual").pk)
         if run.status == RunStatus.FAILED:
             raise CommandError(f"run {run.pk} failed: {run.error}")
         start, end = seen.get("kfold_model_training"), seen.get("model_training")
