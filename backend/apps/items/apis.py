@@ -1,5 +1,6 @@
 """Item endpoints: import (JSON body or a CSV/JSONL upload), list, read, remove."""
 import json
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import FileResponse
@@ -97,6 +98,9 @@ class ItemListImportApi(APIView):
 
 def _import_images(request, project) -> dict:
     """Multipart: one or more `files`, optional `boxes` (JSON: file name -> boxes), `split`, `subject_ref`."""
+    if not isinstance(request.data, Mapping):  # a JSON body that is a number, a string or a list
+        raise ApplicationError('Upload images as multipart "files" (optional fields: "boxes", "split", '
+                               '"subject_ref").')
     files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
     raw_boxes = request.data.get("boxes")
     try:

@@ -193,3 +193,11 @@ def test_detection_reads_stored_images_in_place_or_from_a_copy(shapes, users, cl
         in_place = [default_storage.path(i.storage_key) for i in items] if storage == "local" else None
         assert ([str(p) for p in paths] == in_place) if in_place else paths[0].parent.name.startswith("hitl-predict-")
     assert all(p.exists() for p in paths) == (storage == "local")  # the stored files stay, the copies go
+
+
+@pytest.mark.parametrize("body", [3388423, "files", [1, 2]])
+def test_a_json_body_that_is_not_an_object_is_a_400(shapes, users, client_for, body):
+    """Found by the schema fuzzer: a bare JSON number sent to a detection project's import was a 500."""
+    response = client_for(users["engineer"]).post("/api/v1/projects/shapes/items/", body, format="json")
+    assert response.status_code == 400 and "multipart" in response.json()["detail"], response.content
+    assert Item.objects.filter(project=shapes).count() == 0
