@@ -68,10 +68,42 @@ def event_hash_at(prev_hash: str, seq: int, created_at: str, actor_ref: str, act
                   object_type: str, object_id: str, project_slug: str, request_id: str, details) -> str:
     """event_hash with created_at already written as isoformat(timespec="microseconds") (the verifier has the
     database write it)."""
-    text = _TEMPLATE % (prev_hash, _string(action), _string(actor_ref), _string(actor_role), created_at,
+    return _sha256(event_text_at(prev_hash, seq, created_at, actor_ref, actor_role, action, object_type, object_id,
+                                 project_slug, request_id, details).encode()).hexdigest()
+
+
+def event_text_at(prev_hash: str, seq: int, created_at: str, actor_ref: str, actor_role: str, action: str,
+                  object_type: str, object_id: str, project_slug: str, request_id: str, details) -> str:
+    """The text whose SHA-256 is the event's hash: the previous hash, then the payload's canonical JSON."""
+    return _TEMPLATE % (prev_hash, _string(action), _string(actor_ref), _string(actor_role), created_at,
                         _canonical(details), _string(object_id), _string(object_type), _string(project_slug),
                         _string(request_id), seq)
-    return _sha256(text.encode()).hexdigest()
+
+
+# Holes in an event's text that only the database can fill (chain head, time, new row ids): control characters,
+# which canonical JSON never writes raw, so a hole can never be confused with a value.
+HOLES = {name: f"\x01{name}\x01" for name in ("prev", "seq", "created_at", "object_id", "ids", "items_created")}
+_INT_HOLES = {"seq": -7_000_000_000_000_000_001, "items_created": -7_000_000_000_000_000_002}
+_IDS_HOLE = [-7_000_000_000_000_000_003]
+
+
+def event_text_template(*, actor_ref: str, actor_role: str, action: str, object_type: str, project_slug: str,
+                        request_id: str, details: dict) -> tuple[str, str]:
+    """(event text, details text) of an event whose chain head, created_at, object_id (a row id), and in `details`
+    the "ids" list and "items_created" count are not known yet: each is a HOLES marker, to be replaced by its JSON
+    text (object_id as the bare digits inside its quotes, ids as comma-separated digits inside the brackets).
+    Built with event_text_at itself, so filling the holes gives exactly the text event_hash hashes."""
+    holes = {**details, "ids": _IDS_HOLE, "items_created": _INT_HOLES["items_created"]}
+    details_text = _canonical(holes)
+    marker = HOLES["object_id"]
+    text = event_text_at(HOLES["prev"], _INT_HOLES["seq"], HOLES["created_at"], actor_ref, actor_role, action,
+                         object_type, marker, project_slug, request_id, holes)
+
+    def fill(value: str) -> str:
+        for name, number in _INT_HOLES.items():
+            value = value.replace(str(number), HOLES[name])
+        return value.replace(_canonical(_IDS_HOLE), f"[{HOLES['ids']}]").replace(_string(marker), f'"{marker}"')
+    return fill(text), fill(details_text)
 
 
 def pseudonym(key: str, user_pk: int) -> str:

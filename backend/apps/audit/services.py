@@ -19,7 +19,7 @@ from apps.core.request_context import current_request_id
 from .hashing import GENESIS_HASH, event_hash, pseudonym
 from .models import AuditEvent
 
-_PG_LOCK_KEY = 0x4A0D17  # any constant: one advisory lock guards the whole chain
+CHAIN_LOCK_KEY = 0x4A0D17  # any constant: one advisory lock guards the whole chain (PostgreSQL)
 _INSERT_ROWS = 1000  # rows per INSERT statement: a batch larger than this is still one lock and one transaction
 
 
@@ -35,6 +35,11 @@ def _actor_role(user) -> str:
     from apps.accounts.roles import primary_role
 
     return primary_role(user)
+
+
+def actor_fields(user) -> tuple[str, str]:
+    """(actor_ref, actor_role) as an event by `user` stores and hashes them."""
+    return actor_reference(user), str(_actor_role(user))
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def _fields(entry: AuditEntry, actors: dict, request_id: str) -> tuple:
         object_id = object_id or entry.obj.pk
     actor_key = getattr(entry.actor, "pk", None)
     if actor_key not in actors:  # the role may take a query: once per actor in a batch
-        actors[actor_key] = (actor_reference(entry.actor), str(_actor_role(entry.actor)))
+        actors[actor_key] = actor_fields(entry.actor)
     # Stored exactly as hashed: every text field is a str here, so the database keeps what the hash covers.
     return (*actors[actor_key], str(entry.action), str(object_type), str(object_id),
             str(getattr(entry.project, "slug", entry.project or "") or ""), str(entry.request_id or request_id),
@@ -71,7 +76,7 @@ def _chain_head() -> tuple[int, str]:
     transaction already holds the database's write lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT seq, hash FROM hitl_audit_chain_head(%s)", [_PG_LOCK_KEY])
+            cursor.execute("SELECT seq, hash FROM hitl_audit_chain_head(%s)", [CHAIN_LOCK_KEY])
             last = cursor.fetchone()
     else:
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()

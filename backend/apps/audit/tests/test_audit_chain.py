@@ -1,6 +1,7 @@
 """The chain at speed without weakening it: the fast hash equals the definition, a batch is numbered and linked
 in order with one lock and one insert and commits with its caller or not at all, and the streamed verifier finds
 every kind of tampering (across chunk boundaries) in bounded memory. Timings live in `manage.py audit_bench`."""
+import json
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.audit.hashing import GENESIS_HASH, chain_hash, event_hash, event_payload
+from apps.audit.hashing import GENESIS_HASH, HOLES, chain_hash, event_hash, event_payload, event_text_at, event_text_template
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_chain_verify
 from apps.audit.services import AuditEntry, actor_reference, audit_event_record, audit_events_record_many
@@ -42,6 +43,27 @@ def test_event_hash_equals_the_definition_on_every_kind_of_field():
             assert event_hash(prev, *fields.values()) == chain_hash(prev, event_payload(**fields)), fields
             checked += 1
     assert checked == len(TEXTS) * len(DETAILS)
+
+
+def test_a_template_filled_by_the_database_is_the_text_that_is_hashed():
+    """serving/direct.py leaves head, seq, time, object id, ids and items_created to PostgreSQL: replacing each
+    hole by its value (as the SQL function does) gives exactly event_text_at's text, on awkward values too."""
+    for i, text in enumerate(TEXTS):
+        details = {"count": 3, "request_ids": [text, "r-2"], "latency_ms": 0.125, "model_version": 7,
+                   "group_commit": True, "note": TEXTS[-1 - i]}
+        fields = dict(actor_ref=text, actor_role="annotator", action="predictions.created",
+                      object_type="predictions.prediction", project_slug=TEXTS[i - 1], request_id=text + "r")
+        template, details_template = event_text_template(**fields, details=details)
+        values = {"prev": "ab" * 32, "seq": "4711", "created_at": "2026-11-30T02:03:18.123456+00:00",
+                  "object_id": "90", "ids": "90,91,95", "items_created": "2"}
+        filled, filled_details = template, details_template
+        for name, value in values.items():
+            filled, filled_details = filled.replace(HOLES[name], value), filled_details.replace(HOLES[name], value)
+        full = {**details, "ids": [90, 91, 95], "items_created": 2}
+        assert filled == event_text_at("ab" * 32, 4711, values["created_at"], text, "annotator",
+                                       "predictions.created", "predictions.prediction", "90", TEXTS[i - 1],
+                                       text + "r", full)
+        assert json.loads(filled_details) == full
 
 
 def test_recorded_events_still_match_the_definition(project):

@@ -115,7 +115,7 @@ def test_verification_in_worker_processes_finds_what_one_pass_finds(committed):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's")
 def test_the_head_is_read_after_the_lock_is_granted(committed):
     """hitl_audit_chain_head waits for the lock and then reads: it sees the event the lock's holder committed."""
-    from apps.audit.services import _PG_LOCK_KEY
+    from apps.audit.services import CHAIN_LOCK_KEY
 
     holder_ready, release, seen = threading.Event(), threading.Event(), {}
 
@@ -133,7 +133,7 @@ def test_the_head_is_read_after_the_lock_is_granted(committed):
         try:
             holder_ready.wait(30)
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT seq FROM hitl_audit_chain_head(%s)", [_PG_LOCK_KEY])
+                cursor.execute("SELECT seq FROM hitl_audit_chain_head(%s)", [CHAIN_LOCK_KEY])
                 seen["head"] = cursor.fetchone()[0]
         finally:
             connection.close()

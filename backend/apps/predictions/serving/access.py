@@ -83,11 +83,16 @@ class ServingAccess:
 
     def touch(self, callers: list[Caller], now: datetime) -> None:
         """Refresh last_used_at as token_authenticate does: at most once a minute per token, one UPDATE for all."""
+        if stale := self.stale_tokens(callers, now):
+            ApiToken.objects.filter(pk__in=stale).update(last_used_at=now)
+
+    @staticmethod
+    def stale_tokens(callers: list[Caller], now: datetime) -> list[int]:
+        """The ids of the callers' tokens whose last use is to be written now (then counted as written)."""
         stale = {c.token_id: c for c in callers if c.last_used_at is None or now - c.last_used_at >= LAST_USED_RESOLUTION}
-        if stale:
-            ApiToken.objects.filter(pk__in=list(stale)).update(last_used_at=now)
-            for caller in stale.values():
-                caller.last_used_at = now
+        for caller in stale.values():
+            caller.last_used_at = now
+        return list(stale)
 
 
 def now() -> datetime:

@@ -6,7 +6,8 @@ PREDICT_BATCH_WAIT_MS is set, wait that long for more), then in ONE transaction:
 resolves and creates their items, inserts every prediction in one statement, moves the latest-prediction pointers in
 one, and appends one audit event per (project, caller) in one. Jobs are answered only after that commit, so no answer
 is ever given for a prediction that is not stored. Under load the batch grows by itself: the longer a commit takes,
-the more requests queue behind it, and they share the next one.
+the more requests queue behind it, and they share the next one. On PostgreSQL the predictions of each (project,
+caller) go further: one statement, its own transaction, does all of their writes and events (direct.py).
 
 A job the fast path cannot serve exactly as the Django view would (unknown token, no access, no champion) comes back
 DELEGATE and goes to that view, which gives the refusal; so does every job of a batch whose transaction failed
@@ -27,6 +28,7 @@ from apps.audit.services import audit_events_record_many
 
 from .access import ServingAccess, now
 from .jobs import DELEGATE, Job
+from .predict import PredictJob
 
 logger = logging.getLogger(__name__)
 
@@ -102,16 +104,20 @@ class GroupCommit:
 
     @staticmethod
     def _commit(batch: list[Job], access: ServingAccess) -> dict[int, object]:
-        """The batch in one transaction: every kind of job served, then all their audit events in one append."""
-        with transaction.atomic():
-            access.refresh()
-            at = now()
-            kinds: dict[type, list[Job]] = defaultdict(list)
-            for job in batch:
-                kinds[type(job)].append(job)
-            entries = [entry for kind, jobs in kinds.items() for entry in kind.serve(jobs, access, at)]
-            access.touch([job.caller for job in batch if job.response], at)
-            audit_events_record_many(entries)
+        """On PostgreSQL, predictions first, one statement per (project, caller) group (direct.py); the rest (all
+        of it on SQLite) in one transaction: every kind of job served, then all their audit events in one append."""
+        kinds: dict[type, list[Job]] = defaultdict(list)
+        for job in batch:
+            kinds[type(job)].append(job)
+        if connection.vendor == "postgresql" and (direct := kinds.pop(PredictJob, None)):
+            PredictJob.serve_direct(direct, access, now())
+        if kinds:
+            with transaction.atomic():
+                access.refresh()
+                at = now()
+                entries = [entry for kind, jobs in kinds.items() for entry in kind.serve(jobs, access, at)]
+                access.touch([job.caller for jobs in kinds.values() for job in jobs if job.response], at)
+                audit_events_record_many(entries)
         return {id(job): job.response or DELEGATE for job in batch}
 
 

@@ -4,6 +4,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
+
 from apps.accounts.roles import CAN_PREDICT
 from apps.audit.services import AuditEntry
 from apps.items.services import item_ids_for_texts
@@ -11,6 +13,8 @@ from apps.training.ml import predict_texts
 
 from ..models import Prediction
 from ..services import predictions_record
+from . import direct
+from .direct import EVENT_IDS
 from .jobs import Job
 
 
@@ -34,6 +38,31 @@ class PredictJob(Job):
             return []
         _predict(served)
         return _store(served)
+
+    @staticmethod
+    def serve_direct(jobs: list["PredictJob"], access, at) -> None:
+        """PostgreSQL: each (project, caller) group stored by one statement of its own, outside any transaction
+        (direct.py). If the serving generation moved, the caches are refreshed and what is left is authorized,
+        predicted and stored again (three tries); a job left without a response goes to the view."""
+        pending = jobs
+        for _attempt in range(3):
+            if access.generation is None:
+                access.refresh()
+            served = [job for job in pending if _authorize(job, access, at)]
+            _predict(served)
+            groups = list(_groups(served).values())
+            for index, group in enumerate(groups):
+                try:
+                    direct.store_group(group, generation=access.generation,
+                                       tokens=access.stale_tokens([group[0].caller], at))
+                except direct.GenerationMoved:
+                    access.generation = None
+                    pending = [job for rest in groups[index:] for job in rest]
+                    break
+                except DatabaseError:
+                    direct.log_failure(group)
+            else:
+                return
 
 
 def _authorize(job: PredictJob, access, at) -> bool:
@@ -59,13 +88,18 @@ def _predict(jobs: list[PredictJob]) -> None:
             start += len(job.texts)
 
 
-def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
-    """Items and predictions of the batch (a few statements whatever its size); each job's response."""
+def _groups(jobs: list[PredictJob]) -> dict[tuple[int, int], list[PredictJob]]:
+    """The jobs by (project, caller): each group's predictions are logged under one actor."""
     groups: dict[tuple[int, int], list[PredictJob]] = defaultdict(list)
     for job in jobs:
         groups[(job.project.pk, job.caller.user.pk)].append(job)
+    return groups
+
+
+def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
+    """Items and predictions of the batch (a few statements whatever its size); each job's response."""
     rows, owners, spans = [], [], []
-    for group in groups.values():
+    for group in _groups(jobs).values():
         project, actor = group[0].project, group[0].caller.user
         item_ids, created = item_ids_for_texts(project=project, texts=[t for job in group for t in job.texts],
                                                actor=actor)
@@ -88,9 +122,6 @@ def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
         job.response = (200, {"model_version": job.champion[0].number, "predictions": answered[id(job)]})
     return [_entry(group, stored[at:min(at + EVENT_IDS, end)], created if at == start else 0)
             for group, start, end, created in spans for at in range(start, end, EVENT_IDS)]
-
-
-EVENT_IDS = 1000  # prediction ids per event: a caller's batch of more gets more events, every id is listed
 
 
 def _entry(group: list[PredictJob], predictions: list[Prediction], created: int) -> AuditEntry:

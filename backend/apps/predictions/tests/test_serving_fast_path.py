@@ -16,6 +16,7 @@ from apps.audit.verify import verify_chain
 from apps.core.models import ServingGeneration
 from apps.core.tests.fixtures import create_project, make_user, train_inline
 from apps.predictions.models import Prediction
+from apps.predictions.serving import direct
 from apps.predictions.serving import group_commit as gc
 from apps.predictions.serving import predict as fast_predict
 from apps.predictions.serving.jobs import DELEGATE
@@ -229,7 +230,8 @@ def test_a_failed_batch_is_served_by_the_view_alone(site, batcher, monkeypatch):
     def broken(rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(fast_predict, "predictions_record", broken)
+    monkeypatch.setattr(fast_predict, "predictions_record", broken)  # SQLite: the batch's transaction
+    monkeypatch.setattr(direct, "_SQL", direct._SQL.replace("hitl_predictions_store", "hitl_no_such_function"))
     response = post_all([{"text": "refund please, once"}], token_create(user=users["annotator"]))[0]
     assert response.status_code == 200  # the view stored it
     assert fast_events(since).count() == 0

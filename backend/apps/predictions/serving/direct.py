@@ -1,0 +1,78 @@
+"""PostgreSQL: a batch's predictions stored in one statement per (project, caller) group.
+
+The group-commit thread calls `hitl_predictions_store` (migration predictions.0004) in autocommit, so the statement is
+the whole transaction: one round trip instead of nine, and the chain's lock is held only inside the database, never
+while this thread waits for the interpreter. Everything the database cannot know is prepared here: the rows in
+request order as one JSON array, and each audit event's canonical text with holes for the head, seq, time and ids
+(apps.audit.hashing.event_text_template, the same text the Python recorder hashes).
+
+The statement refuses (SQLSTATE HL001, nothing written) when the serving generation moved since the caches were
+filled: the caller refreshes them and serves the group again, so a revocation or promotion holds for every group
+stored after it committed. Any other failure leaves the group's jobs without a response: the view answers them.
+"""
+import json
+import logging
+
+from django.db import DatabaseError, connection
+
+from apps.audit.hashing import event_text_template
+from apps.audit.services import CHAIN_LOCK_KEY, actor_fields
+from apps.items.services import content_hash
+
+from .jobs import Job
+
+logger = logging.getLogger(__name__)
+
+GENERATION_MOVED = "HL001"
+EVENT_IDS = 1000  # prediction ids per event: a caller's batch of more gets more events, every id is listed
+_SQL = "SELECT pos, prediction_id, item_id FROM hitl_predictions_store(%s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+class GenerationMoved(Exception):
+    """The caches were filled under an older serving generation: refresh them and serve the group again."""
+
+
+def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None:
+    """Store one (project, caller) group's predictions and set each job's response; raises GenerationMoved, or
+    DatabaseError when the view should answer (nothing of the group is stored either way)."""
+    first = group[0]
+    project, actor, version = first.project, first.caller.user, first.champion[0]
+    rows, owners = [], []
+    for job in group:
+        for text, output in zip(job.texts, job.outputs, strict=True):
+            rows.append((content_hash(text), text, output.label, output.confidence, output.probabilities,
+                         job.latency_ms, len(job.texts), job.request_id))
+            owners.append(job)
+    actor_ref, actor_role = actor_fields(actor)
+    events = []
+    for start in range(0, len(rows), EVENT_IDS):
+        end = min(start + EVENT_IDS, len(rows))
+        details = {"count": end - start, "model_version": version.number, "latency_ms": round(first.latency_ms, 3),
+                   "request_ids": sorted({row[7] for row in rows[start:end]}), "group_commit": True}
+        text, details_text = event_text_template(
+            actor_ref=actor_ref, actor_role=actor_role, action="predictions.created",
+            object_type="predictions.prediction", project_slug=project.slug, request_id=first.request_id,
+            details=details)
+        events.append((start, end, start == 0, text, details_text, actor_ref, actor_role, "predictions.created",
+                       "predictions.prediction", project.slug, first.request_id))
+    params = [generation, project.pk, actor.pk, version.pk, tokens, json.dumps(rows, ensure_ascii=False),
+              CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_SQL, params)
+            stored = cursor.fetchall()
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "pgcode", None) == GENERATION_MOVED:
+            raise GenerationMoved from exc
+        raise
+    answered: dict[int, list[dict]] = {id(job): [] for job in group}
+    for (_position, prediction_id, item_id), row, job in zip(sorted(stored), rows, owners, strict=True):
+        answered[id(job)].append({"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
+                                  "probabilities": row[4]})
+    for job in group:
+        job.response = (200, {"model_version": version.number, "predictions": answered[id(job)]})
+
+
+def log_failure(group: list[Job]) -> None:
+    logger.exception("storing %d prediction requests failed; handing them to the view", len(group))
+    connection.close_if_unusable_or_obsolete()
