@@ -186,3 +186,34 @@ def audit_export_start(*, actor, fmt: str, events: QuerySet[AuditEvent], filters
     manifest = {"format": "hitl-audit-export", "version": 1, "exported_at": event.created_at.isoformat(),
                 "export_event_seq": event.seq, "filters": filters, **summary}
     return events, manifest
+
+
+def compact_ids(ids) -> list:
+    """Sorted unique ids with runs of three or more written as [first, last] (inclusive): a page of 1,000 items,
+    or an export of a whole project imported in one go, stays a few entries long."""
+    out: list = []
+    run: list[int] = []
+    for value in sorted(set(ids)):
+        if run and value == run[-1] + 1:
+            run.append(value)
+            continue
+        out.extend([[run[0], run[-1]]] if len(run) >= 3 else run)
+        run = [value]
+    out.extend([[run[0], run[-1]]] if len(run) >= 3 else run)
+    return out
+
+
+def personal_data_read_record(*, actor, project, item_ids, via: str, also: Sequence[AuditEntry] = ()) -> None:
+    """GDPR Art. 32: record that `actor` received the content (text or image bytes) of `item_ids` through `via`.
+
+    One `personal_data.read` event per response, however many items it holds (the ids, never the content), in one
+    append together with `also` (e.g. the export's own event). No items and nothing in `also`: nothing recorded."""
+    ids = [int(i) for i in item_ids]
+    entries = list(also)
+    if ids:
+        entries.append(AuditEntry(action="personal_data.read", actor=actor, project=project,
+                                  object_type="items.item", object_id=ids[0] if len(ids) == 1 else "",
+                                  details={"via": via, "count": len(set(ids)), "item_ids": compact_ids(ids)}))
+    if entries:
+        with transaction.atomic():
+            audit_events_record_many(entries)
