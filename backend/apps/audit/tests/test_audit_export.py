@@ -116,7 +116,8 @@ def test_an_export_is_audited_with_its_filters_as_pseudonyms(two_projects, users
     assert event.details == {"format": "csv", "count": len(rows), "through_seq": head.seq,
                              "filters": {"action": "project.member_added", "project": "tickets",
                                          "actor_ref": actor_reference(users["engineer"])},
-                             "first_seq": rows[0]["seq"], "last_seq": rows[-1]["seq"], "contiguous": rows[-1]["seq"] - rows[0]["seq"] + 1 == len(rows),
+                             "first_seq": rows[0]["seq"], "last_seq": rows[-1]["seq"],
+                             "contiguous": rows[-1]["seq"] - rows[0]["seq"] + 1 == len(rows),
                              "anchor": {"seq": rows[0]["seq"] - 1, "hash": rows[0]["prev_hash"]},
                              "head": {"seq": head.seq, "hash": head.hash}}
     manifest = json.loads(text.split("\n", 1)[0][len(export.CSV_MANIFEST_PREFIX):])

@@ -34,8 +34,8 @@ def _audit_inserts(queries) -> int:
                and "audit_auditevent" in q["sql"])
 
 
-@pytest.mark.parametrize("ids, compacted", [([], []), ([5], [5]), ([3, 1, 2], [[1, 3]]), ([1, 2, 4, 5, 6, 9, 9], [1, 2, [4, 6], 9]),
-                                            ([10, 11], [10, 11])])
+@pytest.mark.parametrize("ids, compacted", [([], []), ([5], [5]), ([3, 1, 2], [[1, 3]]),
+                                            ([1, 2, 4, 5, 6, 9, 9], [1, 2, [4, 6], 9]), ([10, 11], [10, 11])])
 def test_ids_are_compacted_into_runs(ids, compacted):
     assert compact_ids(ids) == compacted
 
