@@ -19,6 +19,7 @@ from django.db import transaction
 from apps.audit.hashing import event_hash
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_event_record
+from apps.audit.tests.test_audit import append_only_bypassed
 from apps.projects.services import project_create, project_update
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,16 @@ def test_reordered_rows_are_named(chain, tmp_path):
     code, out = verify_offline(path)
 
     assert code == 1 and "BROKEN at seq 4 (event #3 in the file)" in out
+
+
+@pytest.mark.parametrize("name", ["audit.json", "audit.csv"])
+def test_a_row_altered_in_the_database_is_named_offline_too(chain, tmp_path, name):
+    with append_only_bypassed():  # what a DBA could do: the live verifier and the offline one agree
+        AuditEvent.objects.filter(seq=7).update(details={"forged": True})
+
+    code, out = verify_offline(_export(tmp_path, name))
+
+    assert code == 1 and "BROKEN at seq 7 (event #7 in the file): content does not match its hash" in out
 
 
 def test_an_endpoint_export_filtered_for_an_auditor_verifies(chain, users, client_for, tmp_path):
