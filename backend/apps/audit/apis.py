@@ -92,21 +92,44 @@ class AuditEventListApi(APIView):
                                   key="seq")
 
 
+class ChainPoint(serializers.Serializer):
+    seq = serializers.IntegerField()
+    hash = serializers.CharField()
+
+
+class AuditExportOutput(serializers.Serializer):
+    """The JSON export: its manifest (CSV: the first line, `# hitl-audit-export {...}`) and the events."""
+    format = serializers.CharField(help_text="hitl-audit-export")
+    version = serializers.IntegerField()
+    exported_at = serializers.DateTimeField()
+    export_event_seq = serializers.IntegerField(help_text="the audit.exported event that records this export")
+    filters = serializers.DictField()
+    count = serializers.IntegerField()
+    first_seq = serializers.IntegerField(allow_null=True)
+    last_seq = serializers.IntegerField(allow_null=True)
+    contiguous = serializers.BooleanField(help_text="no event between first_seq and last_seq was left out")
+    anchor = ChainPoint(allow_null=True, help_text="the event just before the first one exported (seq 0: genesis)")
+    head = ChainPoint(help_text="the chain's last event when the export started")
+    events = AuditEventOutput(many=True)
+
+
 class AuditEventExportApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("format", str, required=True, enum=list(EXPORT_FORMATS)), *FILTERS],
-        responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/json"): AuditEventOutput(many=True),
+        responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/json"): AuditExportOutput,
                    400: OpenApiResponse(description="An unknown format, or a bad since/until.")})
     def get(self, request):
         events, filters = _visible_events(request)
         fmt = request.query_params.get("format", "")
         recorded = {"project" if k == "project_slug" else k: v.isoformat() if hasattr(v, "isoformat") else v
                     for k, v in filters.items() if v}
-        events, count = audit_export_start(actor=request.user, fmt=fmt, events=events, filters=recorded)
-        response = StreamingHttpResponse(audit_events_stream(events=events, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+        events, manifest = audit_export_start(actor=request.user, fmt=fmt, events=events, filters=recorded)
+        response = StreamingHttpResponse(audit_events_stream(events=events, fmt=fmt, manifest=manifest),
+                                         content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = content_disposition_header(
             True, f"audit-events-{timezone.now():%Y%m%dT%H%M%SZ}.{fmt}")
-        response["X-Event-Count"] = str(count)
+        response["X-Event-Count"] = str(manifest["count"])
+        response["X-Chain-Head"] = f"{manifest['head']['seq']}:{manifest['head']['hash']}"
         return response
 
 

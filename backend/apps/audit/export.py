@@ -1,6 +1,11 @@
 """The audit log as a CSV or JSON download, streamed: rows are read in chunks and written in ~64 KiB pieces,
 so an export of hundreds of thousands of events never sits in memory. Rows carry the same fields as
-GET /audit/events/ (details as canonical JSON in CSV), enough to re-check every hash."""
+GET /audit/events/ (details as canonical JSON in CSV), enough to re-check every hash.
+
+Every export starts with its manifest (services.audit_export_start): the chain's head at export time, the hash of
+the event before the first one exported (the anchor), the count and seq range. JSON: one object, the manifest's keys
+then "events", one event per line. CSV: a first line `# hitl-audit-export {manifest JSON}`, then the header row
+and the events. tools/verify_audit_export.py checks either offline. This module only writes; it never appends."""
 import csv
 import io
 import json
@@ -27,8 +32,12 @@ def event_row(event: AuditEvent) -> dict:
     }
 
 
-def _csv_pieces(events: QuerySet[AuditEvent]) -> Iterator[str]:
+CSV_MANIFEST_PREFIX = "# hitl-audit-export "
+
+
+def _csv_pieces(events: QuerySet[AuditEvent], manifest: dict) -> Iterator[str]:
     buffer = io.StringIO()
+    buffer.write(CSV_MANIFEST_PREFIX + json.dumps(manifest, ensure_ascii=False) + "\n")
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for event in events.iterator(chunk_size=_CHUNK_ROWS):
@@ -42,9 +51,11 @@ def _csv_pieces(events: QuerySet[AuditEvent]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _json_pieces(events: QuerySet[AuditEvent]) -> Iterator[str]:
-    piece, first = ["["], True
-    size = 1
+def _json_pieces(events: QuerySet[AuditEvent], manifest: dict) -> Iterator[str]:
+    # The manifest on the first line, each event on its own line: the verifier reads the file line by line.
+    opening = json.dumps(manifest, ensure_ascii=False)[:-1] + ', "events": ['
+    piece, first = [opening], True
+    size = len(opening)
     for event in events.iterator(chunk_size=_CHUNK_ROWS):
         text = ("\n" if first else ",\n") + json.dumps(event_row(event), ensure_ascii=False)
         first = False
@@ -53,10 +64,10 @@ def _json_pieces(events: QuerySet[AuditEvent]) -> Iterator[str]:
         if size >= _PIECE_CHARS:
             yield "".join(piece)
             piece, size = [], 0
-    piece.append("\n]\n")
+    piece.append("\n]}\n")
     yield "".join(piece)
 
 
-def audit_events_stream(*, events: QuerySet[AuditEvent], fmt: str) -> Iterator[bytes]:
-    pieces = _csv_pieces(events) if fmt == "csv" else _json_pieces(events)
+def audit_events_stream(*, events: QuerySet[AuditEvent], fmt: str, manifest: dict) -> Iterator[bytes]:
+    pieces = _csv_pieces(events, manifest) if fmt == "csv" else _json_pieces(events, manifest)
     return (piece.encode() for piece in pieces)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
@@ -161,18 +161,64 @@ def audit_event_record(*, action: str, actor=None, project=None, obj=None, objec
 EXPORT_FORMATS = ("csv", "json")
 
 
-def audit_export_start(*, actor, fmt: str, events: QuerySet[AuditEvent], filters: dict) -> tuple[QuerySet, int]:
-    """Fix what an export holds (the matching events recorded so far) and record `audit.exported` for it.
+def audit_export_start(*, actor, fmt: str, events: QuerySet[AuditEvent], filters: dict) -> tuple[QuerySet, dict]:
+    """Fix what an export holds (the matching events recorded so far), record `audit.exported` for it, and return
+    the events to stream with the export's manifest.
 
-    `filters` are recorded as given (pseudonyms, never usernames); the events are streamed afterwards.
+    The manifest carries what an offline check needs (tools/verify_audit_export.py): the chain's head at export
+    time, the anchor (the stored hash of the event just before the first one exported, the genesis hash before
+    seq 1), and the count and seq range. `contiguous` says that no event inside that range was left out, so each
+    event must link to the one before it. `filters` are recorded as given (pseudonyms, never usernames).
     """
     if fmt not in EXPORT_FORMATS:
         raise ApplicationError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}.")
     with transaction.atomic():
-        through_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-        events = events.filter(seq__lte=through_seq)
-        count = events.count()
-        audit_event_record(action="audit.exported", actor=actor, project=filters.get("project", ""),
-                           object_type="audit.auditevent",
-                           details={"format": fmt, "filters": filters, "count": count, "through_seq": through_seq})
-    return events, count
+        head_seq, head_hash = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
+        events = events.filter(seq__lte=head_seq)
+        span = events.order_by().aggregate(count=Count("id"), first=Min("seq"), last=Max("seq"))
+        anchor = None
+        if span["first"] is not None:
+            before = span["first"] - 1
+            anchor_hash = (GENESIS_HASH if before == 0 else
+                           AuditEvent.objects.filter(seq=before).values_list("hash", flat=True).first() or "")
+            anchor = {"seq": before, "hash": anchor_hash}
+        contiguous = span["first"] is None or span["count"] == span["last"] - span["first"] + 1
+        summary = {"count": span["count"], "first_seq": span["first"], "last_seq": span["last"],
+                   "contiguous": contiguous, "anchor": anchor, "head": {"seq": head_seq, "hash": head_hash}}
+        event = audit_event_record(action="audit.exported", actor=actor, project=filters.get("project", ""),
+                                   object_type="audit.auditevent",
+                                   details={"format": fmt, "filters": filters, "through_seq": head_seq, **summary})
+    manifest = {"format": "hitl-audit-export", "version": 1, "exported_at": event.created_at.isoformat(),
+                "export_event_seq": event.seq, "filters": filters, **summary}
+    return events, manifest
+
+
+def compact_ids(ids) -> list:
+    """Sorted unique ids with runs of three or more written as [first, last] (inclusive): a page of 1,000 items,
+    or an export of a whole project imported in one go, stays a few entries long."""
+    out: list = []
+    run: list[int] = []
+    for value in sorted(set(ids)):
+        if run and value == run[-1] + 1:
+            run.append(value)
+            continue
+        out.extend([[run[0], run[-1]]] if len(run) >= 3 else run)
+        run = [value]
+    out.extend([[run[0], run[-1]]] if len(run) >= 3 else run)
+    return out
+
+
+def personal_data_read_record(*, actor, project, item_ids, via: str, also: Sequence[AuditEntry] = ()) -> None:
+    """GDPR Art. 32: record that `actor` received the content (text or image bytes) of `item_ids` through `via`.
+
+    One `personal_data.read` event per response, however many items it holds (the ids, never the content), in one
+    append together with `also` (e.g. the export's own event). No items and nothing in `also`: nothing recorded."""
+    ids = [int(i) for i in item_ids]
+    entries = list(also)
+    if ids:
+        entries.append(AuditEntry(action="personal_data.read", actor=actor, project=project,
+                                  object_type="items.item", object_id=ids[0] if len(ids) == 1 else "",
+                                  details={"via": via, "count": len(set(ids)), "item_ids": compact_ids(ids)}))
+    if entries:
+        with transaction.atomic():
+            audit_events_record_many(entries)

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import CAN_GIVE_FEEDBACK, CAN_READ_AUDIT, CAN_REVIEW
+from apps.audit.services import personal_data_read_record
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import LABEL_MAX, NOTE_MAX
 from apps.core.pagination import paginated_response
@@ -52,8 +53,11 @@ class ReviewQueueApi(APIView):
     @paginated_schema(QueueEntryOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
-        return paginated_response(request=request, view=self, queryset=review_queue(project=project),
-                                  serializer_class=QueueEntryOutput)
+        response = paginated_response(request=request, view=self, queryset=review_queue(project=project),
+                                      serializer_class=QueueEntryOutput)
+        personal_data_read_record(actor=request.user, project=project, via="feedback.queue",
+                                  item_ids=[row["item_id"] for row in response.data["results"]])
+        return response
 
 
 class FeedbackSubmitApi(APIView):

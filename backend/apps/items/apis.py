@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
+from apps.audit.services import personal_data_read_record
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import LABEL_MAX, SUBJECT_REF_MAX
 from apps.core.pagination import paginated_response
@@ -75,7 +76,10 @@ class ItemListImportApi(APIView):
         filters.is_valid(raise_exception=True)  # an unknown split is a 400, not an empty page
         qs = item_list(project=project, split=filters.validated_data.get("split"),
                        labelled=filters.validated_data.get("labelled"))
-        return paginated_response(request=request, view=self, queryset=qs, serializer_class=ItemOutput)
+        response = paginated_response(request=request, view=self, queryset=qs, serializer_class=ItemOutput)
+        personal_data_read_record(actor=request.user, project=project, via="items.list",
+                                  item_ids=[row["id"] for row in response.data["results"]])
+        return response
 
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request, slug):
@@ -143,7 +147,10 @@ class ItemDetailApi(APIView):
 
     @extend_schema(responses=ItemOutput)
     def get(self, request, item_id):
-        return Response(ItemOutput(_member_item(request, item_id)).data)
+        item = _member_item(request, item_id)
+        data = ItemOutput(item).data
+        personal_data_read_record(actor=request.user, project=item.project, item_ids=[item.pk], via="items.detail")
+        return Response(data)
 
     @extend_schema(request=None, responses={200: RemovedOutput})
     def delete(self, request, item_id):
@@ -161,6 +168,7 @@ class ItemImageApi(APIView):
         if not item.storage_key:
             raise NotFound("This item has no image.")
         response = FileResponse(image_open(item.storage_key), content_type=item.content_type)
+        personal_data_read_record(actor=request.user, project=item.project, item_ids=[item.pk], via="items.image")
         response["Cache-Control"] = "private, max-age=300"
         response["Content-Disposition"] = content_disposition_header(False, item.file_name or str(item.pk))
         return response

@@ -1,11 +1,14 @@
 """Project endpoints: list/create, read/update, members."""
 from django.contrib.auth.models import User
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import ALL_ROLES, CAN_MANAGE_PROJECTS
+from apps.accounts.roles import ALL_ROLES, CAN_MANAGE_PROJECTS, CAN_READ_AUDIT
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import (
     INT_MAX,
@@ -18,9 +21,17 @@ from apps.core.limits import (
     USERNAME_MAX,
 )
 
-from .models import Project, Task
-from .selectors import project_get_for_user, project_list_for_user, project_member_usernames, project_overviews, require_role
-from .services import project_create, project_member_add, project_member_remove, project_update
+from .models import RECORD_TEXT_MAX, Project, Task
+from .records import processing_record, processing_records, processing_records_markdown
+from .selectors import (
+    is_global_admin,
+    project_get_for_user,
+    project_list_for_user,
+    project_member_usernames,
+    project_overviews,
+    require_role,
+)
+from .services import RECORD_FIELDS, project_create, project_member_add, project_member_remove, project_update
 
 
 class ChampionSummary(serializers.Serializer):
@@ -44,7 +55,7 @@ class ProjectOutput(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
                   "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
                   "confident_removal_threshold", "retention_days", "purpose",
-                  "lawful_basis", "created_at", "champion", "queue_count", "pending_reviews"]
+                  "lawful_basis", *RECORD_FIELDS, "created_at", "champion", "queue_count", "pending_reviews"]
         read_only_fields = fields  # output only: every field is always present (and so required in the schema)
 
     @extend_schema_field(ChampionSummary(allow_null=True))
@@ -78,6 +89,20 @@ class PolicyFields(serializers.Serializer):
     retention_days = serializers.IntegerField(min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True)
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=PURPOSE_MAX)
     lawful_basis = serializers.CharField(required=False, allow_blank=True, max_length=LAWFUL_BASIS_MAX)
+    # GDPR Art. 30 texts: admins only (the other policies: ml_engineers too).
+    controller = serializers.CharField(required=False, allow_blank=True, max_length=RECORD_TEXT_MAX)
+    data_categories = serializers.CharField(required=False, allow_blank=True, max_length=RECORD_TEXT_MAX)
+    data_subject_categories = serializers.CharField(required=False, allow_blank=True, max_length=RECORD_TEXT_MAX)
+    recipients = serializers.CharField(required=False, allow_blank=True, max_length=RECORD_TEXT_MAX)
+    international_transfers = serializers.CharField(required=False, allow_blank=True, max_length=RECORD_TEXT_MAX)
+    security_measures = serializers.CharField(required=False, allow_blank=True, max_length=RECORD_TEXT_MAX,
+                                              help_text="blank: the platform's description of what it does")
+
+
+def _record_fields_need_admin(user, data: dict) -> None:
+    given = sorted(set(data) & set(RECORD_FIELDS))
+    if given and not is_global_admin(user):
+        raise PermissionDenied(f"Only admins edit the record of processing: {', '.join(given)}.")
 
 
 class ProjectListCreateApi(APIView):
@@ -101,6 +126,7 @@ class ProjectListCreateApi(APIView):
         require_role(request.user, CAN_MANAGE_PROJECTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        _record_fields_need_admin(request.user, data.validated_data)
         project = project_create(**data.validated_data, creator=request.user)
         return Response(_project_data(project), status=201)
 
@@ -122,6 +148,7 @@ class ProjectDetailApi(APIView):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        _record_fields_need_admin(request.user, data.validated_data)
         return Response(_project_data(project_update(project=project, actor=request.user, **data.validated_data)))
 
 
@@ -161,3 +188,51 @@ def _user_named(data) -> User:
     if user is None:
         raise ApplicationError(f"No user {serializer.validated_data['username']!r}.")
     return user
+
+
+RECORD_FORMATS = {"json", "md"}
+RECORD_PARAMETERS = [OpenApiParameter("format", str, enum=sorted(RECORD_FORMATS), default="json",
+                                      description="json: the record as data; md: a Markdown document")]
+RECORD_RESPONSES = {(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/markdown"): OpenApiTypes.STR,
+                    400: OpenApiResponse(description="A format other than json or md.")}
+
+
+def _record_format(request) -> str:
+    fmt = request.query_params.get("format", "json")
+    if fmt not in RECORD_FORMATS:
+        raise ApplicationError(f"format must be json or md, not {fmt[:20]!r}.")
+    return fmt
+
+
+def _record_response(document: dict, fmt: str, name: str):
+    if fmt == "json":
+        return Response(document)
+    text = processing_records_markdown(records=document["records"], generated_at=document["generated_at"])
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}.md"'
+    return response
+
+
+class ProcessingRecordApi(APIView):
+    """GDPR Art. 30: one project's record of processing (admins, and auditors of the project)."""
+
+    @extend_schema(parameters=RECORD_PARAMETERS, responses=RECORD_RESPONSES)
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_READ_AUDIT)
+        fmt = _record_format(request)
+        record = processing_record(project=project)
+        if fmt == "json":
+            return Response(record)
+        return _record_response({"generated_at": record["generated_at"], "records": [record]}, fmt,
+                                f"processing-record-{project.slug}")
+
+
+class ProcessingRecordListApi(APIView):
+    """GDPR Art. 30: the records of every project the caller may see (admins: all; auditors: theirs)."""
+
+    @extend_schema(parameters=RECORD_PARAMETERS, responses=RECORD_RESPONSES)
+    def get(self, request):
+        require_role(request.user, CAN_READ_AUDIT)
+        fmt = _record_format(request)
+        return _record_response(processing_records(projects=project_list_for_user(user=request.user)), fmt,
+                                "processing-records")

@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.db import models
 
+RECORD_TEXT_MAX = 2000  # each Art. 30 text; changes are copied (before and after) into the audit log
+
 
 class Task(models.TextChoices):
     TEXT_CLASSIFICATION = "text_classification"
@@ -23,10 +25,23 @@ class Project(models.Model):
     # Second review of detection feedback (disagreement between model boxes and human boxes).
     review_iou_threshold = models.FloatField(default=0.5, help_text="a matched pair below this IoU is flagged")
     confident_removal_threshold = models.FloatField(default=0.75, help_text="removing a box this confident is flagged")
-    # GDPR Art. 30 record of processing.
+    # GDPR Art. 30 record of processing (rendered by apps.projects.records; blank texts get a stated default).
     retention_days = models.PositiveIntegerField(null=True, blank=True)
     purpose = models.TextField(blank=True)
     lawful_basis = models.CharField(max_length=64, blank=True)
+    controller = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,
+                                  help_text="Art. 30(1)(a): controller (and DPO) name and contact details")
+    data_categories = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,
+                                       help_text="Art. 30(1)(c): categories of personal data")
+    data_subject_categories = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,
+                                               help_text="Art. 30(1)(c): categories of data subjects")
+    recipients = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,
+                                  help_text="Art. 30(1)(d): recipients to whom the data are disclosed")
+    international_transfers = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,
+                                               help_text="Art. 30(1)(e): transfers to third countries and safeguards")
+    security_measures = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,
+                                         help_text="Art. 30(1)(g), 32: measures beyond (or instead of) what the "
+                                                   "platform does; blank: the platform's description")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
@@ -45,3 +60,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.project_id}"
+
+
+class ProcessingRecord(Project):
+    """The Art. 30 fields of a project, edited in the Django admin through project_update (audited)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "record of processing (GDPR Art. 30)"
+        verbose_name_plural = "records of processing (GDPR Art. 30)"

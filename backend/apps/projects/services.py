@@ -7,9 +7,12 @@ from apps.core.exceptions import ApplicationError, Conflict
 
 from .models import Membership, Project, Task
 
+# The Art. 30 texts that only admins edit (the API and the Django admin both go through project_update).
+RECORD_FIELDS = ("controller", "data_categories", "data_subject_categories", "recipients", "international_transfers",
+                 "security_measures")
 POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
                  "require_approval", "review_iou_threshold", "confident_removal_threshold", "retention_days", "purpose",
-                 "lawful_basis")
+                 "lawful_basis", *RECORD_FIELDS)
 PROMOTION_METRICS = {Task.TEXT_CLASSIFICATION: ("f1_macro", "accuracy"), Task.OBJECT_DETECTION: ("map50_95", "map50")}
 
 

@@ -6,4 +6,6 @@ urlpatterns = [
     path("projects/", apis.ProjectListCreateApi.as_view(), name="project-list"),
     path("projects/<slug:slug>/", apis.ProjectDetailApi.as_view(), name="project-detail"),
     path("projects/<slug:slug>/members/", apis.ProjectMembersApi.as_view(), name="project-members"),
+    path("projects/<slug:slug>/processing-record/", apis.ProcessingRecordApi.as_view(), name="processing-record"),
+    path("processing-records/", apis.ProcessingRecordListApi.as_view(), name="processing-records"),
 ]

@@ -1,6 +1,5 @@
 """GET /projects/{slug}/export/?format=... and POST /projects/{slug}/import/ (multipart: format, file)."""
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import ALL_ROLES, CAN_IMPORT
-from apps.audit.services import audit_event_record
+from apps.audit.services import AuditEntry, personal_data_read_record
 from apps.core.exceptions import ApplicationError
 from apps.core.strings import MultiPartParser
 from apps.projects.selectors import project_get_for_user
@@ -31,12 +30,14 @@ class ProjectExportApi(APIView):
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         fmt = request.query_params.get("format", "")
-        content, content_type, file_name = project_export(project=project, fmt=fmt)
-        with transaction.atomic():
-            audit_event_record(action="project.exported", actor=request.user, project=project, obj=project,
-                               details={"format": fmt, "bytes": len(content)})
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, file_name)
+        exported = project_export(project=project, fmt=fmt)
+        # One append: the export's own event and the personal_data.read event for the items the file holds.
+        personal_data_read_record(
+            actor=request.user, project=project, item_ids=exported.item_ids, via=f"transfer.export.{fmt}",
+            also=[AuditEntry(action="project.exported", actor=request.user, project=project, obj=project,
+                             details={"format": fmt, "bytes": len(exported.content)})])
+        response = HttpResponse(exported.content, content_type=exported.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, exported.file_name)
         return response
 
 

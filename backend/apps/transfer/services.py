@@ -7,6 +7,7 @@ same all-or-nothing validation as uploads.
 """
 import json
 import posixpath
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -85,20 +86,28 @@ def _text_records(project):
     return records
 
 
-def project_export(*, project, fmt: str) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of the project in `fmt`."""
+class ExportFile(NamedTuple):
+    content: bytes
+    content_type: str
+    file_name: str
+    item_ids: list[int]  # the items whose data the file holds (for the personal_data.read event)
+
+
+def project_export(*, project, fmt: str) -> ExportFile:
+    """The project in `fmt`: the file's content, content type and name, and the ids of the items it holds."""
     from ai_models.formats import coco, labelstudio, tabular, yolo
 
     _check_format(project, fmt)
     slug = project.slug
     if project.task != Task.OBJECT_DETECTION:
         records = _text_records(project)
+        ids = [r.item_id for r in records]
         if fmt == "csv":
-            return tabular.export_csv(records), "text/csv", f"{slug}.csv"
+            return ExportFile(tabular.export_csv(records), "text/csv", f"{slug}.csv", ids)
         if fmt == "jsonl":
-            return tabular.export_jsonl(records), "application/x-ndjson", f"{slug}.jsonl"
+            return ExportFile(tabular.export_jsonl(records), "application/x-ndjson", f"{slug}.jsonl", ids)
         tasks = labelstudio.export_labelstudio(records, project.labels, to_name="text")
-        return json.dumps(tasks, indent=1).encode(), "application/json", f"{slug}-labelstudio.json"
+        return ExportFile(json.dumps(tasks, indent=1).encode(), "application/json", f"{slug}-labelstudio.json", ids)
     records, keys, annotated_ids = _image_records(project)
 
     def read(name: str) -> bytes:
@@ -106,18 +115,22 @@ def project_export(*, project, fmt: str) -> tuple[bytes, str, str]:
             return handle.read()
 
     annotated = [r for r in records if r.item_id in annotated_ids]
+    ids = [r.item_id for r in annotated]
     if fmt == "yolo":
         # val = the holdout when there is one, so that splits survive a round trip (val comes back as holdout)
         has_holdout = any(r.split == "holdout" for r in annotated)
         content = yolo.export_yolo_zip(annotated, read, project.labels, val_fraction=0.0 if has_holdout else 0.2)
-        return content, "application/zip", f"{slug}-yolo.zip"
-    if fmt == "coco":
-        return json.dumps(coco.export_coco(annotated, project.labels)).encode(), "application/json", f"{slug}-coco.json"
+        return ExportFile(content, "application/zip", f"{slug}-yolo.zip", ids)
+    if fmt == "coco":  # file names, sizes and boxes, no bytes
+        return ExportFile(json.dumps(coco.export_coco(annotated, project.labels)).encode(), "application/json",
+                          f"{slug}-coco.json", ids)
     if fmt == "coco_zip":
-        return coco.export_coco_zip(annotated, read, project.labels), "application/zip", f"{slug}-coco.zip"
+        return ExportFile(coco.export_coco_zip(annotated, read, project.labels), "application/zip", f"{slug}-coco.zip",
+                          ids)
     tasks = labelstudio.export_labelstudio(records, project.labels, to_name="image",
                                            image_url=lambda r: f"/api/v1/items/{r.item_id}/image/")
-    return json.dumps(tasks, indent=1).encode(), "application/json", f"{slug}-labelstudio.json"
+    return ExportFile(json.dumps(tasks, indent=1).encode(), "application/json", f"{slug}-labelstudio.json",
+                      [r.item_id for r in records])
 
 
 def _check_labels(project, seen) -> None:

@@ -200,6 +200,8 @@ PROTECTED = [
     ("get", "/api/v1/audit/events/", "audit/events/"),
     ("get", "/api/v1/audit/events/export/", "audit/events/export/"),
     ("get", "/api/v1/audit/verify/", "audit/verify/"),
+    ("get", "/api/v1/projects/tickets/processing-record/", "projects/<slug:slug>/processing-record/"),
+    ("get", "/api/v1/processing-records/", "processing-records/"),
     ("get", "/api/v1/schema/", "schema/"),
     ("get", "/api/v1/docs/", "docs/"),
 ]

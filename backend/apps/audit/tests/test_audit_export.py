@@ -34,7 +34,13 @@ def _listed(api, **params):
     return api.get(EVENTS_URL, {**params, "limit": 1000}).json()["results"]
 
 
+def _events(text):
+    return json.loads(text)["events"]
+
+
 def _csv_rows(text):
+    manifest_line, text = text.split("\n", 1)
+    assert manifest_line.startswith(export.CSV_MANIFEST_PREFIX)
     rows = list(csv.DictReader(io.StringIO(text)))
     for row in rows:
         row["seq"] = int(row["seq"])
@@ -51,7 +57,7 @@ def test_json_export_holds_exactly_what_the_list_shows(two_projects, users, clie
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-events-')
     assert response["Content-Disposition"].endswith('.json"')
-    assert json.loads(text) == listed  # the export's own event comes after what it holds
+    assert _events(text) == listed  # the export's own event comes after what it holds
     assert response["X-Event-Count"] == str(len(listed))
 
 
@@ -62,7 +68,7 @@ def test_csv_export_has_every_field_and_rechecks_against_the_chain(two_projects,
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].endswith('.csv"')
-    assert text.splitlines()[0] == ",".join(export.FIELDS)
+    assert text.splitlines()[1] == ",".join(export.FIELDS)
     rows = _csv_rows(text)
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
     prev = "0" * 64
@@ -83,7 +89,7 @@ def test_export_applies_the_list_filters(two_projects, users, client_for, params
 
     _, text = _export(api, "json", **params)
 
-    assert json.loads(text) == listed and listed
+    assert _events(text) == listed and listed
     listed = _listed(api, **params)  # now with the first export's own event where the filters match it
     assert [r["seq"] for r in _csv_rows(_export(api, "csv", **params)[1])] == [e["seq"] for e in listed]
 
@@ -91,10 +97,10 @@ def test_export_applies_the_list_filters(two_projects, users, client_for, params
 def test_auditors_export_only_what_they_may_see(two_projects, users, client_for):
     api = client_for(users["auditor"])
 
-    events = json.loads(_export(api, "json")[1])
+    events = _events(_export(api, "json")[1])
 
     assert {e["project"] for e in events} == {"tickets", ""}
-    assert json.loads(_export(api, "json", project="other")[1]) == []
+    assert _events(_export(api, "json", project="other")[1]) == []
 
 
 def test_an_export_is_audited_with_its_filters_as_pseudonyms(two_projects, users, client_for):
@@ -106,9 +112,16 @@ def test_an_export_is_audited_with_its_filters_as_pseudonyms(two_projects, users
     assert event.action == "audit.exported" and event.project_slug == "tickets"
     assert event.actor_ref == actor_reference(users["auditor"])
     rows = _csv_rows(text)
-    assert event.details == {"format": "csv", "count": len(rows), "through_seq": event.seq - 1,
+    head = AuditEvent.objects.get(seq=event.seq - 1)
+    assert event.details == {"format": "csv", "count": len(rows), "through_seq": head.seq,
                              "filters": {"action": "project.member_added", "project": "tickets",
-                                         "actor_ref": actor_reference(users["engineer"])}}
+                                         "actor_ref": actor_reference(users["engineer"])},
+                             "first_seq": rows[0]["seq"], "last_seq": rows[-1]["seq"],
+                             "contiguous": rows[-1]["seq"] - rows[0]["seq"] + 1 == len(rows),
+                             "anchor": {"seq": rows[0]["seq"] - 1, "hash": rows[0]["prev_hash"]},
+                             "head": {"seq": head.seq, "hash": head.hash}}
+    manifest = json.loads(text.split("\n", 1)[0][len(export.CSV_MANIFEST_PREFIX):])
+    assert manifest["export_event_seq"] == event.seq and manifest["head"] == event.details["head"]
     assert "eng" not in json.dumps(event.details["filters"]).replace(actor_reference(users["engineer"]), "")
 
 
@@ -140,4 +153,4 @@ def test_the_export_is_streamed_in_pieces(project, users, client_for, monkeypatc
         assert len(pieces) > 3
         text = b"".join(pieces).decode()
         count = int(response["X-Event-Count"])
-        assert len(_csv_rows(text) if fmt == "csv" else json.loads(text)) == count > 10
+        assert len(_csv_rows(text) if fmt == "csv" else _events(text)) == count > 10
