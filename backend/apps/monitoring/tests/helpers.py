@@ -32,3 +32,21 @@ def predict(project, texts: list[str], actor) -> list:
 
 def chain_ok() -> bool:
     return audit_chain_verify().ok
+
+
+def synthetic_predictions(version, *, n: int, weights: dict[str, float], seed: int, confidence: float = 0.9,
+                          items=None, actor=None) -> list:
+    """`n` Prediction rows of `version` with labels drawn from `weights` (fixed seed), on items drawn uniformly from
+    `items` (default: the version's training items, so the input feature does not move)."""
+    from apps.items.models import Item
+    from apps.predictions.models import Prediction
+
+    rng = random.Random(seed)
+    if items is None:
+        ids = [row[0] for row in version.training_run.dataset_version.manifest]
+        items = list(Item.objects.filter(pk__in=ids))
+    labels, probs = list(weights), list(weights.values())
+    rows = [Prediction(project_id=version.project_id, item=rng.choice(items), model_version=version,
+                       label=rng.choices(labels, probs)[0], confidence=confidence, latency_ms=1.0,
+                       request_id=f"synthetic-{seed}", actor=actor) for _ in range(n)]
+    return Prediction.objects.bulk_create(rows, batch_size=1000)
