@@ -1,6 +1,6 @@
 """Monitoring endpoints: the series and flags per model version, the thresholds, a check now, and the
 automation-bias indicators per annotator. Auditors, ML engineers and admins read; annotators see only themselves."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,13 +11,22 @@ from apps.projects.selectors import project_get_for_user
 
 from .annotators import annotator_indicators
 from .models import MonitoringFlag, MonitoringPolicy
-from .selectors import (MAX_WINDOW_DAYS, monitoring_flags_open, monitoring_flags_recent, monitoring_policy_get,
-                        monitoring_series, window_bounds)
+from .selectors import (
+    MAX_WINDOW_DAYS,
+    monitoring_flags_open,
+    monitoring_flags_recent,
+    monitoring_policy_get,
+    monitoring_series,
+    window_bounds,
+)
 from .services import POLICY_FIELDS, monitoring_check, monitoring_policy_update
 
 CAN_MONITOR = frozenset({Role.AUDITOR, Role.ML_ENGINEER, Role.ADMIN})
-DAYS = OpenApiParameter("days", int, description=f"the window: the last N UTC days, today included (1-{MAX_WINDOW_DAYS}; "
-                                                 "default: the policy's window_days)")
+DAYS = OpenApiParameter("days", {"type": "integer", "minimum": 1, "maximum": MAX_WINDOW_DAYS},
+                        description="the window: the last N UTC days, today included (default: the policy's window_days)")
+VERSION = OpenApiParameter("version", {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+                           description="only this model version number")
+BAD_QUERY = OpenApiResponse(description="days or version out of range or not an integer.")
 
 
 def _days(request, default: int) -> int:
@@ -63,8 +72,7 @@ class MonitoringOutput(serializers.Serializer):
 
 
 class MonitoringApi(APIView):
-    @extend_schema(parameters=[DAYS, OpenApiParameter("version", int, description="only this model version number")],
-                   responses=MonitoringOutput)
+    @extend_schema(parameters=[DAYS, VERSION], responses={200: MonitoringOutput, 400: BAD_QUERY})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MONITOR)
         policy = monitoring_policy_get(project=project)
@@ -123,7 +131,7 @@ class AnnotatorsOutput(serializers.Serializer):
 
 
 class MonitoringAnnotatorsApi(APIView):
-    @extend_schema(parameters=[DAYS], responses=AnnotatorsOutput)
+    @extend_schema(parameters=[DAYS], responses={200: AnnotatorsOutput, 400: BAD_QUERY})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=ALL_ROLES)
         days = _days(request, monitoring_policy_get(project=project).window_days)

@@ -21,11 +21,9 @@ def feature_name(task: str) -> str:
 
 def feature_annotated(items_or_predictions: QuerySet, *, task: str, prefix: str = "") -> QuerySet:
     """`items_or_predictions` with the input feature as `feature` (prefix "item__" when reading predictions)."""
-    if task == Task.OBJECT_DETECTION:
-        expression = F(f"{prefix}width") * F(f"{prefix}height")
-    else:
-        expression = Length(f"{prefix}text")
-    return items_or_predictions.annotate(feature=expression)
+    detection = task == Task.OBJECT_DETECTION
+    return items_or_predictions.annotate(
+        feature=F(f"{prefix}width") * F(f"{prefix}height") if detection else Length(f"{prefix}text"))
 
 
 def reference_profile_get(*, dataset_version, task: str) -> ReferenceProfile:
