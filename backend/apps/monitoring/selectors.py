@@ -75,9 +75,8 @@ def monitoring_series(*, project, days: int, until: datetime | None = None, vers
                            .values_list("pk", flat=True))
     table: series.Table = defaultdict(lambda: defaultdict(series.Counts))
     predictions = series.predictions_in(project=project, since=since, until=until, version_ids=version_ids)
-    series.count_predictions(table, predictions)
-    series.count_labels(table, project=project, predictions=predictions, since=since, until=until,
-                        version_ids=version_ids)
+    series.count_predictions(table, project=project, predictions=predictions, since=since, until=until,
+                             version_ids=version_ids)
     policy = monitoring_policy_get(project=project)
     series.count_answers(table, project=project, since=since, until=until, confident=policy.confident_threshold,
                          version_ids=version_ids)

@@ -57,28 +57,25 @@ def predictions_in(*, project, since: datetime, until: datetime, version_ids=Non
     return qs.filter(model_version_id__in=version_ids) if version_ids is not None else qs
 
 
-def count_predictions(table: Table, predictions) -> None:
-    """Volume and the confidence histogram, in one GROUP BY (version, day, bin)."""
+def count_predictions(table: Table, *, project, predictions, since: datetime, until: datetime,
+                      version_ids=None) -> None:
+    """Volume, the confidence histogram and the predicted labels: for text one GROUP BY (version, day, bin, label),
+    so one pass over the window's predictions; for detection the boxes' labels come from a second query."""
+    detection = project.task == Task.OBJECT_DETECTION
     binned = Cast(Least(Floor(F("confidence") * CONFIDENCE_BINS), Value(CONFIDENCE_BINS - 1.0)), IntegerField())
-    rows = (predictions.annotate(day=TruncDate("created_at"), bin=binned).order_by()
-            .values_list("model_version_id", "day", "bin").annotate(n=Count("id")))
-    for version_id, day, bin_, n in rows:
+    rows = (predictions.annotate(day=TruncDate("created_at"), bin=binned,
+                                 predicted=Value("") if detection else F("label")).order_by()
+            .values_list("model_version_id", "day", "bin", "predicted").annotate(n=Count("id")))
+    for version_id, day, bin_, label, n in rows:
         counts = table[version_id][_day(day)]
         counts.predictions += n
         counts.confidence[max(0, min(int(bin_), CONFIDENCE_BINS - 1))] += n
-
-
-def count_labels(table: Table, *, project, predictions, since: datetime, until: datetime, version_ids=None) -> None:
-    """Predicted labels (text) or predicted boxes' labels (detection) per version and day."""
-    if project.task != Task.OBJECT_DETECTION:
-        rows = (predictions.annotate(day=TruncDate("created_at")).order_by()
-                .values_list("model_version_id", "day", "label").annotate(n=Count("id")))
-    else:
-        rows = _box_label_rows(project=project, since=since, until=until)
-    for version_id, day, label, n in rows:
-        if version_ids is not None and version_id not in version_ids:
-            continue
-        table[version_id][_day(day)].labels[label or ""] += n
+        if not detection:
+            counts.labels[label] += n
+    if detection:
+        for version_id, day, label, n in _box_label_rows(project=project, since=since, until=until):
+            if version_ids is None or version_id in version_ids:
+                table[version_id][_day(day)].labels[label or ""] += n
 
 
 def _box_label_rows(*, project, since: datetime, until: datetime) -> list[tuple]:
