@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "apps.feedback",
     "apps.demo",
     "apps.transfer",
+    "apps.monitoring",
 ]
 
 MIDDLEWARE = [
