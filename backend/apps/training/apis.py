@@ -217,8 +217,12 @@ class ChangeEnvelopeOutput(serializers.Serializer):
     updated_by = serializers.CharField(allow_null=True)
 
 
+class ChangeEnvelopeBody(serializers.Serializer):
+    envelope = ChangeEnvelopeOutput(allow_null=True, help_text="null: the project declares no envelope")
+
+
 class ChangeEnvelopeApi(APIView):
-    """The project's envelope of pre-determined changes (AI Act Annex IV 2(f)); null when none is declared.
+    """{"envelope": the project's envelope of pre-determined changes (AI Act Annex IV 2(f)), or null}.
     Read: ml_engineers, admins and auditors of the project; set: ml_engineers and admins (audited)."""
 
     class InputSerializer(serializers.Serializer):
@@ -232,12 +236,12 @@ class ChangeEnvelopeApi(APIView):
         param_ranges = serializers.JSONField(required=False, default=dict,
                                              help_text='{"C": {"min": 0.5, "max": 8}, "img_size": {"max": 640}}')
 
-    @extend_schema(responses={200: ChangeEnvelopeOutput(allow_null=True)})
+    @extend_schema(responses=ChangeEnvelopeBody)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS | CAN_READ_AUDIT)
-        return Response(envelope_as_dict(change_envelope_get(project=project)))
+        return Response({"envelope": envelope_as_dict(change_envelope_get(project=project))})
 
-    @extend_schema(request=InputSerializer, responses=ChangeEnvelopeOutput)
+    @extend_schema(request=InputSerializer, responses=ChangeEnvelopeBody)
     def put(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS)
         data = self.InputSerializer(data=request.data)
@@ -245,4 +249,4 @@ class ChangeEnvelopeApi(APIView):
         envelope = change_envelope_set(project=project, actor=request.user, labels=data.validated_data.get("labels"),
                                        model_family=data.validated_data.get("model_family"),
                                        param_ranges=data.validated_data["param_ranges"])
-        return Response(envelope_as_dict(envelope))
+        return Response({"envelope": envelope_as_dict(envelope)})
