@@ -96,6 +96,17 @@ def _evaluation(task: str, metrics: dict) -> dict:
     return evaluation
 
 
+def _measured_limits(metrics: dict) -> list[str]:
+    notes = []
+    n = metrics.get("n")
+    if isinstance(n, int) and n < 100:
+        notes.append(f"Holdout of {n} items: its metrics are noisy estimates.")
+    kfold = metrics.get("kfold") or {}
+    if kfold.get("skipped"):
+        notes.append(f"No cross-validation estimate: {kfold['skipped']}.")
+    return notes
+
+
 def model_card_build(*, model_version, manifest: dict, params: dict) -> dict:
     project = model_version.project
     return {
@@ -111,7 +122,7 @@ def model_card_build(*, model_version, manifest: dict, params: dict) -> dict:
         "data": _data(project, manifest),
         "training": {"params": params, "kfold": model_version.metrics.get("kfold", {})},
         "evaluation": _evaluation(project.task, model_version.metrics),
-        "limitations": [*LIMITATIONS.get(project.task, []),
+        "limitations": [*LIMITATIONS.get(project.task, []), *_measured_limits(model_version.metrics),
                         "Measured on the project's fixed holdout only; performance on other data sources is unknown.",
                         "Human feedback is weighted above imported labels; systematic annotator errors propagate."],
         "human_oversight": human_oversight(project),

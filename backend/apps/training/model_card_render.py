@@ -7,6 +7,8 @@ printable file: inline CSS, no scripts, no external resources, every value escap
 import html
 import re
 
+from apps.audit.selectors import audit_event_list
+
 from .model_card_changes import model_card_changes
 from .model_card_sections import cell_text, model_card_sections
 
@@ -22,7 +24,15 @@ def model_card_document(*, model_version) -> dict:
         "rolled_back_at": version.rolled_back_at.isoformat() if version.rolled_back_at else None,
         "created_at": version.created_at.isoformat()},
         "integrity": {"artifact_sha256": version.artifact_sha256 or None},
-        "changes": model_card_changes(model_version=version)}
+        "changes": model_card_changes(model_version=version), "decisions": _decisions(version)}
+
+
+def _decisions(version) -> list[dict]:
+    """The audit log's decisions about this version (gate, promotions, rejection, rollback, integrity refusals)."""
+    events = (audit_event_list(project_slug=version.project.slug)
+              .filter(action__startswith="model.", object_id=str(version.pk), object_type__endswith="modelversion"))
+    return [{"seq": e.seq, "at": e.created_at.isoformat(), "action": e.action, "actor_role": e.actor_role,
+             "detail": e.details.get("reason") or e.details.get("decision") or ""} for e in events]
 
 
 # Markdown: what would change the document's structure or let a viewer render markup is escaped.

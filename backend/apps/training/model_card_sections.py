@@ -111,9 +111,9 @@ def _evaluation(doc: dict) -> list:
     confusion = evaluation.get("confusion_matrix")
     if confusion and confusion.get("labels"):
         labels = confusion["labels"]
+        rows = [[label, *row] for label, row in zip(labels, confusion["matrix"], strict=False)]
         out += [_p("Rows: true label; columns: predicted label; holdout items."),
-                ("table", ["true \\ predicted", *labels], [[label, *row] for label, row in zip(labels, confusion["matrix"],
-                                                                                            strict=False)])]
+                ("table", ["true ↓ / predicted →", *labels], rows)]
     else:
         out.append(_p("Confusion matrix: " + (evaluation.get("confusion_matrix_note") or NR) + "."))
     return out
@@ -157,10 +157,20 @@ def _gate_and_approval(doc: dict) -> list:
         out.append(_p("Envelope of pre-determined changes: " + ("inside." if not outside else "outside: ")))
         if outside:
             out.append(("list", outside))
-    out += [_h(2, "Approval"), _pairs({"status": life["status"], "approved by": life["approved_by"]
-                                       or ("nobody (automatic promotion)" if life["promoted_at"] else None),
+    if life["approved_by"]:
+        approver = life["approved_by"]
+    elif life["promoted_at"]:
+        approver = "nobody: promoted automatically (the project does not require approval)"
+    else:
+        approver = "not approved: never promoted"
+    out += [_h(2, "Approval"), _pairs({"status": life["status"], "approved by": approver,
                                        "promoted at": life["promoted_at"], "reason": life["promotion_reason"],
                                        "rolled back at": life["rolled_back_at"], "registered at": life["created_at"]})]
+    decisions = doc.get("decisions")
+    if decisions:
+        out += [_p("Decisions in the audit log (seq is the event's place in the hash chain):"),
+                ("table", ["seq", "time", "action", "by role", "reason or decision"],
+                 [[d["seq"], d["at"], d["action"], d["actor_role"], d["detail"]] for d in decisions])]
     return out
 
 
@@ -172,7 +182,8 @@ def _lineage(doc: dict) -> list:
                                      "dataset hash (MLflow tag)": lineage.get("dataset_hash")})]
     dvc = lineage.get("dvc_lock")
     out.append(("table", ["dvc.lock stage", "md5 of its lock entry"], [[k, v] for k, v in dvc.items()]) if dvc else
-               _p(f"dvc.lock hashes: {NR} (the run was not trained by `dvc repro` beside a dvc.lock)."))
+               _p(f"dvc.lock hashes: {NR} (there was no dvc.lock where the register stage ran: runs of the platform's "
+                 "Celery pipeline have none; `dvc repro` runs record one md5 per stage)."))
     return out
 
 
