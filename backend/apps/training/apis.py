@@ -55,7 +55,7 @@ class ModelVersionOutput(serializers.ModelSerializer):
         model = ModelVersion
         fields = ["id", "project", "number", "status", "metrics", "gate", "mlflow_run_id", "mlflow_run_url",
                   "registered_model_name", "registered_version", "training_run", "approved_by", "promotion_reason",
-                  "promoted_at", "rolled_back_at", "model_card", "created_at"]
+                  "promoted_at", "rolled_back_at", "model_card", "artifact_sha256", "created_at"]
 
 
 class TrainingRunParamsInput(serializers.Serializer):
