@@ -221,6 +221,15 @@ class ChangeEnvelopeBody(serializers.Serializer):
     envelope = ChangeEnvelopeOutput(allow_null=True, help_text="null: the project declares no envelope")
 
 
+class StrictText(serializers.CharField):
+    """A string, never a number made into one (the schema says string)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ChangeEnvelopeApi(APIView):
     """{"envelope": the project's envelope of pre-determined changes (AI Act Annex IV 2(f)), or null}.
     Read: ml_engineers, admins and auditors of the project; set: ml_engineers and admins (audited)."""
@@ -229,9 +238,9 @@ class ChangeEnvelopeApi(APIView):
         class Meta:
             ref_name = "ChangeEnvelopeInput"
 
-        labels = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=1000,
+        labels = serializers.ListField(child=StrictText(max_length=64), required=False, min_length=1, max_length=1000,
                                        help_text="default: the project's labels now")
-        model_family = serializers.CharField(required=False, max_length=64,
+        model_family = StrictText(required=False, max_length=64, min_length=1,
                                              help_text="default: the family params.yaml trains now")
         param_ranges = serializers.JSONField(required=False, default=dict,
                                              help_text='{"C": {"min": 0.5, "max": 8}, "img_size": {"max": 640}}')

@@ -5,6 +5,8 @@ parameters it may tune (the keys below, the names the training-run API uses). Th
 (apps.training.promotion) asks `envelope_violations` about every candidate: one outside the envelope waits, and only
 an admin's approval with a reason promotes it. Reads here, one write (`change_envelope_set`, audited).
 """
+import re
+
 from django.db import transaction
 
 from apps.audit.services import audit_event_record
@@ -24,6 +26,7 @@ PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
         "patience": ("PATIENCE",), "kfold_epochs": ("object_detection", "kfold_epochs")},
 }
 TEXT_FAMILY = "tfidf_logistic_regression"
+FAMILY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def model_family(*, task: str, params: dict) -> str:
@@ -109,6 +112,8 @@ def change_envelope_set(*, project, actor, labels: list[str] | None, model_famil
     if not labels or len(set(labels)) != len(labels) or not all(isinstance(x, str) and x for x in labels):
         raise ApplicationError("labels must be a non-empty list of distinct label names.")
     family = model_family or _current_family(project, pipeline_params())
+    if not FAMILY_NAME.fullmatch(family):
+        raise ApplicationError(f"model_family {family!r} is not a model family name (letters, digits, '.', '_', '-').")
     ranges = _ranges_validate(project.task, param_ranges)
     before = envelope_as_dict(change_envelope_get(project=project))
     envelope, _ = ChangeEnvelope.objects.update_or_create(project=project, defaults={

@@ -49,6 +49,9 @@ def test_declare_read_and_refuse(loop, users, client_for):
     assert _declare(client_for, users, param_ranges={"C": {"min": 9, "max": 8}}).status_code == 400
     assert _declare(client_for, users, param_ranges={"C": {"min": "low"}}).status_code == 400
     assert _declare(client_for, users, labels=[]).status_code == 400
+    assert _declare(client_for, users, model_family=-4.6e286).status_code == 400  # a number is not a name
+    assert _declare(client_for, users, model_family="yolo 11n; drop").status_code == 400
+    assert _declare(client_for, users, labels=[1, 2]).status_code == 400
     assert client_for(users["annotator"]).put(URL, {}, format="json").status_code == 403
     assert client_for(users["annotator"]).get(URL).status_code == 403
     assert AuditEvent.objects.filter(action="project.envelope_set").count() == 1  # refusals change nothing
