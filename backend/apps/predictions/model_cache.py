@@ -1,5 +1,9 @@
 """The serving model per project, cached in this process and swapped when the champion changes.
 
+Loading goes through apps.training.ml.load_model_version, which checks the artifact's sha256 against the one
+recorded at registration first: a tampered artifact is refused with a 503 naming the version (and never cached), so
+every door to the champion (the views, the fast path's ServingAccess, queue scoring, /readyz) refuses it alike.
+
 Each lookup asks the database which version is champion (one indexed query), so a promotion or
 rollback made by any process is picked up by every serving process on its next request.
 """
@@ -38,3 +42,9 @@ def champion_model(champion: ModelVersion) -> object:
             cached = (key, load_model_version(champion))
             _models[project.pk] = cached
     return cached[1]
+
+
+def serving_cache_clear() -> None:
+    """Forget every loaded model (tests; the next lookup loads, and verifies, again)."""
+    with _lock:
+        _models.clear()

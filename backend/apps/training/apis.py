@@ -10,14 +10,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import ALL_ROLES, CAN_PROMOTE, CAN_TRAIN
+from apps.accounts.roles import ALL_ROLES, CAN_MANAGE_PROJECTS, CAN_PROMOTE, CAN_READ_AUDIT, CAN_TRAIN
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import REASON_MAX
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.projects.selectors import project_get_for_user
 
-from .model_card_render import model_card_document, model_card_markdown
+from .envelope import change_envelope_get, change_envelope_set, envelope_as_dict
+from .model_card_render import model_card_document, model_card_html, model_card_markdown
 from .models import ModelVersion, TrainingRun, Trigger
 from .overrides import training_overrides_validate
 from .promotion import model_version_promote, model_version_reject, model_version_rollback
@@ -54,7 +55,7 @@ class ModelVersionOutput(serializers.ModelSerializer):
         model = ModelVersion
         fields = ["id", "project", "number", "status", "metrics", "gate", "mlflow_run_id", "mlflow_run_url",
                   "registered_model_name", "registered_version", "training_run", "approved_by", "promotion_reason",
-                  "promoted_at", "rolled_back_at", "model_card", "created_at"]
+                  "promoted_at", "rolled_back_at", "model_card", "artifact_sha256", "created_at"]
 
 
 class TrainingRunParamsInput(serializers.Serializer):
@@ -178,24 +179,83 @@ class LearningCurveApi(APIView):
 
 
 class ModelCardApi(APIView):
-    """The version's model card as a download: readable Markdown (default) or JSON."""
+    """The version's model card as a download: readable Markdown (default), printable self-contained HTML, or JSON."""
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["md", "json"])],
-                   responses={(200, "text/markdown"): OpenApiResponse(bytes), (200, "application/json"): dict,
-                              400: OpenApiResponse(description="A format other than md or json.")})
+    FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "json": "application/json"}
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["md", "html", "json"])],
+                   responses={(200, "text/markdown"): OpenApiResponse(bytes), (200, "text/html"): OpenApiResponse(bytes),
+                              (200, "application/json"): dict,
+                              400: OpenApiResponse(description="A format other than md, html or json.")})
     def get(self, request, version_id):
-        version = ModelVersion.objects.select_related("project", "approved_by").filter(pk=version_id).first()
+        version = (ModelVersion.objects.select_related("project", "approved_by", "training_run__dataset_version")
+                   .filter(pk=version_id).first())
         if version is None:
             raise NotFound("No such model version.")
         project_get_for_user(slug=version.project.slug, user=request.user, roles=ALL_ROLES)
         fmt = request.query_params.get("format", "md")
-        if fmt not in ("md", "json"):
-            raise ApplicationError("format must be md or json.")
-        name = f"{version.project.slug}-v{version.number}-model-card"
+        if fmt not in self.FORMATS:
+            raise ApplicationError("format must be md, html or json.")
         if fmt == "json":
-            body, content_type = json.dumps(model_card_document(model_version=version), indent=2), "application/json"
+            body = json.dumps(model_card_document(model_version=version), indent=2)
         else:
-            body, content_type = model_card_markdown(model_version=version), "text/markdown; charset=utf-8"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
+            body = (model_card_html if fmt == "html" else model_card_markdown)(model_version=version)
+        response = HttpResponse(body, content_type=self.FORMATS[fmt])
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{version.project.slug}-v{version.number}-model-card.{fmt}")
+        if fmt == "html":  # opened in a browser, the document may run nothing and fetch nothing
+            response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         return response
+
+
+class ChangeEnvelopeOutput(serializers.Serializer):
+    task = serializers.CharField()
+    labels = serializers.ListField(child=serializers.CharField())
+    model_family = serializers.CharField()
+    param_ranges = serializers.DictField(child=serializers.DictField(child=serializers.FloatField()))
+    updated_at = serializers.CharField()
+    updated_by = serializers.CharField(allow_null=True)
+
+
+class ChangeEnvelopeBody(serializers.Serializer):
+    envelope = ChangeEnvelopeOutput(allow_null=True, help_text="null: the project declares no envelope")
+
+
+class StrictText(serializers.CharField):
+    """A string, never a number made into one (the schema says string)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ChangeEnvelopeApi(APIView):
+    """{"envelope": the project's envelope of pre-determined changes (AI Act Annex IV 2(f)), or null}.
+    Read: ml_engineers, admins and auditors of the project; set: ml_engineers and admins (audited)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ChangeEnvelopeInput"
+
+        labels = serializers.ListField(child=StrictText(max_length=64), required=False, min_length=1, max_length=1000,
+                                       help_text="default: the project's labels now")
+        model_family = StrictText(required=False, max_length=64, min_length=1,
+                                             help_text="default: the family params.yaml trains now")
+        param_ranges = serializers.JSONField(required=False, default=dict,
+                                             help_text='{"C": {"min": 0.5, "max": 8}, "img_size": {"max": 640}}')
+
+    @extend_schema(responses=ChangeEnvelopeBody)
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS | CAN_READ_AUDIT)
+        return Response({"envelope": envelope_as_dict(change_envelope_get(project=project))})
+
+    @extend_schema(request=InputSerializer, responses=ChangeEnvelopeBody)
+    def put(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_MANAGE_PROJECTS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        envelope = change_envelope_set(project=project, actor=request.user, labels=data.validated_data.get("labels"),
+                                       model_family=data.validated_data.get("model_family"),
+                                       param_ranges=data.validated_data["param_ranges"])
+        return Response({"envelope": envelope_as_dict(envelope)})

@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
 
+from .integrity import artifact_sha256_record
 from .model_card import model_card_build
 from .models import ModelVersion, RunStatus, TrainingRun
 from .promotion import promotion_gate_apply
@@ -30,6 +31,7 @@ def candidate_register(*, run: TrainingRun, outcome: dict, params: dict) -> Mode
         project=project, number=number, training_run=run, metrics={**candidate, "kfold": outcome["kfold"]},
         mlflow_run_id=registered["run_id"], registered_model_name=registered["registered_model_name"],
         registered_version=int(registered["registered_version"]))
+    artifact_sha256_record(model_version=version)  # the registry's bytes, before anything can serve them
     version.model_card = model_card_build(model_version=version, manifest=manifest, params=params)
     version.save(update_fields=["model_card"])
     TrainingRun.objects.filter(pk=run.pk).update(
@@ -39,6 +41,7 @@ def candidate_register(*, run: TrainingRun, outcome: dict, params: dict) -> Mode
     audit_event_record(action="training.finished", project=project, obj=run,
                        details={"model_version": number, "mlflow_run_id": registered["run_id"],
                                 "registered_version": version.registered_version,
+                                "artifact_sha256": version.artifact_sha256,
                                 "dataset_hash": manifest.get("content_hash"),
                                 "holdout": {k: candidate.get(k) for k in ("accuracy", "f1_macro", "map50", "map50_95")
                                             if k in candidate}})

@@ -16,8 +16,6 @@ from .selectors import champion_get
 def collect_training_data(*, project, out_dir: Path) -> dict:
     from ai_models.stages.raw import write_raw
 
-    from .ml_detection import detector_weights
-
     detection = project.task == Task.OBJECT_DETECTION
     champion = champion_get(project=project)
     with tempfile.TemporaryDirectory(prefix="hitl-collect-") as images:
@@ -28,6 +26,16 @@ def collect_training_data(*, project, out_dir: Path) -> dict:
             holdout=snapshot.holdout, feedback_weight=project.feedback_weight,
             champion={"number": champion.number, "registered_model_name": champion.registered_model_name,
                       "registered_version": champion.registered_version} if champion else None,
-            champion_weights=detector_weights(champion) if champion and detection else None,
+            champion_weights=_verified_weights(champion) if champion and detection else None,
             content_hash=version.content_hash, holdout_hash=version.holdout_hash, counts=version.counts,
             extra={"dataset_version": version.pk, "holdout_size": version.holdout_size})
+
+
+def _verified_weights(champion) -> Path:
+    """The champion's weights to fine-tune from, refused (503) if they are not the registered ones."""
+    from .integrity import artifact_verify
+    from .ml import model_artifact_path
+
+    path = model_artifact_path(champion)
+    artifact_verify(model_version=champion, path=path)
+    return path

@@ -17,15 +17,32 @@ def _artifact_location(name: str) -> str | None:
     return Path(settings.MLFLOW_ARTIFACT_ROOT, name).resolve().as_uri()
 
 
-def load_model_version(model_version) -> object:
-    """The servable model of a version: a scikit-learn pipeline (text) or a loaded YOLO detector (images)."""
+def model_artifact_path(model_version) -> Path:
+    """The version's artifact in this machine's model cache (downloaded on first use): the text model's MLflow
+    folder, or the detector's weights file. What apps.training.integrity hashes."""
     if model_version.project.task == "object_detection":
-        from .ml_detection import load_detector_version
+        from .ml_detection import detector_weights
 
-        return load_detector_version(model_version)
+        return detector_weights(model_version)
+    return text_model_folder(model_version)
+
+
+def load_model_version(model_version) -> object:
+    """The servable model of a version: a scikit-learn pipeline (text) or a loaded YOLO detector (images).
+
+    The artifact is checked against the sha256 recorded at registration before it is deserialized
+    (apps.training.integrity): a mismatch raises ArtifactIntegrityError (503) and loads nothing."""
+    from .integrity import artifact_verify
+
+    path = model_artifact_path(model_version)
+    artifact_verify(model_version=model_version, path=path)
+    if model_version.project.task == "object_detection":
+        from ai_models.object_detection import load_detector
+
+        return load_detector(path)
     from ai_models import tracking
 
-    return tracking.load_model_dir(text_model_folder(model_version))
+    return tracking.load_model_dir(path)
 
 
 def text_model_folder(model_version) -> Path:

@@ -44,12 +44,6 @@ def detector_weights(model_version) -> Path:
                                      version=model_version.registered_version, dst=folder)
 
 
-def load_detector_version(model_version):
-    from ai_models.object_detection import load_detector
-
-    return load_detector(detector_weights(model_version))
-
-
 def serving_img_size(model_version) -> int:
     """The input size a version was trained at (a run may override IMG_SIZE), else params.yaml's."""
     key = (model_version.registered_model_name, model_version.registered_version, model_version.training_run_id)

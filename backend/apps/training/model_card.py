@@ -1,8 +1,21 @@
-"""model_card_build: the technical documentation of one model version (AI Act Art. 11, Annex IV), as data."""
+"""model_card_build: the technical documentation of one model version (AI Act Art. 11, Annex IV), as data.
+
+Written once, when the version is registered (apps.training.candidates): what the version was trained on (the
+dataset version, counts per label, sources, the provenance mix of its labels), how (algorithm, parameters, k-fold),
+how well (holdout metrics per class and the confusion matrix), and its lineage (MLflow run and registry version, git
+commit and dvc.lock hashes as the register stage tagged them, the artifact's sha256). What changes later (status,
+approval, the comparison with the previous version) is added when the card is read (model_card_render).
+"""
+import logging
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
+from .models import DatasetVersion
+from .provenance import training_label_provenance, training_sources
+
+log = logging.getLogger(__name__)
+CARD_SCHEMA = 2
 ALGORITHMS = {
     "text_classification": "TF-IDF (word n-grams) + logistic regression (scikit-learn)",
     "object_detection": "YOLO (ultralytics), trained from a model YAML, then fine-tuned from the previous champion",
@@ -12,6 +25,8 @@ LIMITATIONS = {
     "object_detection": ["Trained at a small input size: small objects may be missed.",
                          "Feedback in detection is repeated, not weighted, to emphasise it (YOLO has no sample weights)."],
 }
+DETECTION_CONFUSION_NOTE = ("not recorded: the evaluate stage keeps ultralytics' per-class AP (above) but not its "
+                            "detection confusion matrix")
 
 
 def _without_credentials(uri: str) -> str:
@@ -21,26 +36,95 @@ def _without_credentials(uri: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
 
 
+def labelling_procedure(project) -> str:
+    review = ("a correction that disagrees with the model (a different label; for boxes an IoU below "
+              f"{project.review_iou_threshold:g} or removing a box above {project.confident_removal_threshold:g} "
+              "confidence) goes to a second reviewer, whose answer is used and the first kept beside it")
+    return ("Imported labels (as delivered by the project's data source), replaced for each item by the latest human "
+            "answer: annotators accept or correct the model's prediction in the web app; " + review + ". "
+            f"Human answers weigh {project.feedback_weight:g}x an imported label; feedback waiting for review is left "
+            "out; holdout items never train.")
+
+
+def human_oversight(project) -> list[str]:
+    gate = (f"A candidate is compared with the champion on the same holdout by {project.promotion_metric} and must beat "
+            f"it by at least {project.min_improvement:g}; ")
+    gate += ("a passing candidate then waits for a human approval." if project.require_approval else
+             "a passing candidate is promoted automatically (the project does not require approval).")
+    return [gate,
+            "A candidate outside the project's declared envelope of pre-determined changes (labels, model family, "
+            "parameter ranges) is promoted only by an admin, with a logged reason.",
+            "Annotators see every prediction and can accept or correct it; disagreements go to a second reviewer.",
+            "Any version can be rejected, promoted with a reason or rolled back in one action; every decision is in "
+            "the audit log.",
+            "The served artifact is checked against its registration sha256 when it is loaded; a mismatch is refused."]
+
+
+def _lineage_tags(run_id: str) -> dict:
+    """git and dvc.lock references the register stage tagged the MLflow run with ({} when MLflow cannot say)."""
+    from ai_models import tracking
+
+    try:
+        import mlflow
+
+        tracking.configure(settings.MLFLOW_TRACKING_URI)
+        tags = mlflow.MlflowClient().get_run(run_id).data.tags
+    except Exception as exc:  # the card is documentation: an unreachable store leaves the field "not recorded"
+        log.warning("model card: MLflow run %s tags unreadable: %s", run_id, exc)
+        return {"unreadable": f"{type(exc).__name__}: {exc}"[:200]}
+    return {"git_commit": tags.get("git_commit"), "git_dirty": tags.get("git_dirty"),
+            "dataset_hash": tags.get("dataset_hash"),
+            "dvc_lock": {k.removeprefix("dvc.").removesuffix(".md5"): v for k, v in sorted(tags.items())
+                         if k.startswith("dvc.")}}
+
+
+def _data(project, manifest: dict) -> dict:
+    dataset = DatasetVersion.objects.filter(pk=manifest.get("dataset_version")).first()
+    return {"dataset_version": manifest.get("dataset_version"), "content_hash": manifest.get("content_hash"),
+            "counts": manifest.get("counts"), "holdout_size": manifest.get("holdout_size"),
+            "holdout_hash": manifest.get("holdout_hash"), "feedback_weight": manifest.get("feedback_weight"),
+            "sources": training_sources(dataset_version=dataset) if dataset else None,
+            "provenance": training_label_provenance(dataset_version=dataset) if dataset else None,
+            "labelling_procedure": labelling_procedure(project)}
+
+
+def _evaluation(task: str, metrics: dict) -> dict:
+    evaluation = {k: metrics[k] for k in ("accuracy", "f1_macro", "map50", "map50_95", "n", "per_class",
+                                          "confusion_matrix") if k in metrics}
+    if "confusion_matrix" not in evaluation and task == "object_detection":
+        evaluation["confusion_matrix_note"] = DETECTION_CONFUSION_NOTE
+    return evaluation
+
+
+def _measured_limits(metrics: dict) -> list[str]:
+    notes = []
+    n = metrics.get("n")
+    if isinstance(n, int) and n < 100:
+        notes.append(f"Holdout of {n} items: its metrics are noisy estimates.")
+    kfold = metrics.get("kfold") or {}
+    if kfold.get("skipped"):
+        notes.append(f"No cross-validation estimate: {kfold['skipped']}.")
+    return notes
+
+
 def model_card_build(*, model_version, manifest: dict, params: dict) -> dict:
     project = model_version.project
-    metrics = model_version.metrics
     return {
+        "schema": CARD_SCHEMA,
         "model": {"project": project.slug, "version": model_version.number, "task": project.task,
                   "algorithm": ALGORITHMS.get(project.task, project.task),
                   "registered_model": f"{model_version.registered_model_name}/{model_version.registered_version}",
                   "mlflow_run_id": model_version.mlflow_run_id,
-                  "mlflow_tracking_uri": _without_credentials(settings.MLFLOW_TRACKING_URI)},
+                  "mlflow_tracking_uri": _without_credentials(settings.MLFLOW_TRACKING_URI),
+                  "artifact_sha256": model_version.artifact_sha256 or None},
         "intended_use": {"purpose": project.purpose or "not stated", "lawful_basis": project.lawful_basis or "not stated",
-                         "labels": project.labels},
-        "data": {"dataset_version": manifest.get("dataset_version"), "content_hash": manifest.get("content_hash"),
-                 "counts": manifest.get("counts"), "holdout_size": manifest.get("holdout_size"),
-                 "holdout_hash": manifest.get("holdout_hash"), "feedback_weight": manifest.get("feedback_weight")},
-        "training": {"params": params, "kfold": metrics.get("kfold", {})},
-        "evaluation": {k: metrics[k] for k in ("accuracy", "f1_macro", "map50", "map50_95", "per_class", "n")
-                       if k in metrics},
-        "limitations": [*LIMITATIONS.get(project.task, []),
+                         "task": project.task, "labels": manifest.get("labels") or project.labels},
+        "data": _data(project, manifest),
+        "training": {"params": params, "kfold": model_version.metrics.get("kfold", {})},
+        "evaluation": _evaluation(project.task, model_version.metrics),
+        "limitations": [*LIMITATIONS.get(project.task, []), *_measured_limits(model_version.metrics),
                         "Measured on the project's fixed holdout only; performance on other data sources is unknown.",
                         "Human feedback is weighted above imported labels; systematic annotator errors propagate."],
-        "human_oversight": "Promotion needs a passing gate and, when the project requires it, a human approval; "
-                           "every prediction can be corrected and any version rolled back.",
+        "human_oversight": human_oversight(project),
+        "lineage": _lineage_tags(model_version.mlflow_run_id) if model_version.mlflow_run_id else {},
     }

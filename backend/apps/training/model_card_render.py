@@ -1,14 +1,20 @@
-"""A model version's card for download: the stored card (model_card.py) plus its lifecycle, as JSON or Markdown.
+"""A model version's card for download: the stored card (model_card.py) plus what changes after registration
+(status, approval, the comparison with the previous version, the artifact hash), as JSON, Markdown or HTML.
 
-Reads only; the card itself is written once, when the version is registered.
+Reads only; the card itself is written once, when the version is registered. The HTML is one self-contained,
+printable file: inline CSS, no scripts, no external resources, every value escaped.
 """
-import json
+import html
+import re
 
-COLUMN_ORDER = ["precision", "recall", "f1", "support", "ap50", "ap50_95"]
+from apps.audit.selectors import audit_event_list
+
+from .model_card_changes import model_card_changes
+from .model_card_sections import cell_text, model_card_sections
 
 
 def model_card_document(*, model_version) -> dict:
-    """The stored card with the version's current status and approval trail (they change after registration)."""
+    """The stored card with the version's current status, approval trail, integrity record and changes."""
     version = model_version
     return {**version.model_card, "lifecycle": {
         "status": version.status, "gate": version.gate,
@@ -16,75 +22,86 @@ def model_card_document(*, model_version) -> dict:
         "promotion_reason": version.promotion_reason,
         "promoted_at": version.promoted_at.isoformat() if version.promoted_at else None,
         "rolled_back_at": version.rolled_back_at.isoformat() if version.rolled_back_at else None,
-        "created_at": version.created_at.isoformat()}}
+        "created_at": version.created_at.isoformat()},
+        "integrity": {"artifact_sha256": version.artifact_sha256 or None},
+        "changes": model_card_changes(model_version=version), "decisions": _decisions(version)}
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return text.replace("|", "\\|").replace("\n", " ")
+def _decisions(version) -> list[dict]:
+    """The audit log's decisions about this version (gate, promotions, rejection, rollback, integrity refusals)."""
+    events = (audit_event_list(project_slug=version.project.slug)
+              .filter(action__startswith="model.", object_id=str(version.pk), object_type__endswith="modelversion"))
+    return [{"seq": e.seq, "at": e.created_at.isoformat(), "action": e.action, "actor_role": e.actor_role,
+             "detail": e.details.get("reason") or e.details.get("decision") or ""} for e in events]
 
 
-def _table(header: list[str], rows: list[list]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return lines + [""]
+# Markdown: what would change the document's structure or let a viewer render markup is escaped.
+_MD_SPECIAL = re.compile(r"([\\`*<>\[\]|])")
 
 
-def _pairs(mapping: dict) -> list[str]:
-    return _table(["field", "value"], [[f"**{key}**", value] for key, value in mapping.items()])
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
-def _evaluation(evaluation: dict) -> list[str]:
-    headline = {k: v for k, v in evaluation.items() if k != "per_class"}
-    lines = ["Measured on the project's fixed holdout (the same items for every version).", ""]
-    lines += _pairs(headline) if headline else ["No holdout metrics.", ""]
-    per_class = evaluation.get("per_class") or {}
-    if per_class:
-        columns = sorted({key for scores in per_class.values() for key in scores},
-                         key=lambda k: (COLUMN_ORDER.index(k) if k in COLUMN_ORDER else len(COLUMN_ORDER), k))
-        lines += ["### Per class", ""]
-        lines += _table(["label", *columns], [[label, *(scores.get(c) for c in columns)]
-                                              for label, scores in per_class.items()])
-    return lines
+def _md_inline(part) -> str:
+    if isinstance(part, tuple):
+        return f"**{_md(cell_text(part[1]))}**"
+    return _md(cell_text(part))
 
 
-def _training(training: dict) -> list[str]:
-    lines = ["### Parameters", "", "```json", json.dumps(training.get("params", {}), indent=2, sort_keys=True), "```", ""]
-    kfold = training.get("kfold") or {}
-    if kfold.get("k"):
-        lines += [f"### {kfold['k']}-fold cross-validation", ""]
-        mean, std = kfold.get("mean", {}), kfold.get("std", {})
-        lines += _table(["metric", "mean", "std"], [[key, mean[key], std.get(key)] for key in mean])
-    elif kfold.get("skipped"):
-        lines += [f"Cross-validation skipped: {kfold['skipped']}", ""]
-    return lines
+def _md_block(block) -> list[str]:
+    kind = block[0]
+    if kind == "h":
+        return ["#" * block[1] + " " + _md(block[2]), ""]
+    if kind == "p":
+        return ["".join(_md_inline(p) for p in block[1]), ""]
+    if kind == "list":
+        return [f"- {_md_inline(item)}" for item in block[1]] + [""]
+    header, rows = block[1], block[2]
+    lines = ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(_md_inline(v) for v in row) + " |" for row in rows] + [""]
 
 
 def model_card_markdown(*, model_version) -> str:
-    card = model_card_document(model_version=model_version)
-    model, use, data = card.get("model", {}), card.get("intended_use", {}), card.get("data", {})
-    life = card["lifecycle"]
-    lines = [f"# Model card: {model.get('project', '?')} v{model.get('version', '?')}", "",
-             f"Status: **{life['status']}**" + (f", promoted {life['promoted_at']}" if life["promoted_at"] else "")
-             + (f" by {life['approved_by']}" if life["approved_by"] else "")
-             + (f" ({life['promotion_reason']})" if life["promotion_reason"] else "")
-             + (f"; rolled back {life['rolled_back_at']}" if life["rolled_back_at"] else "") + ".", "",
-             "## Model", "", *_pairs({k: v for k, v in model.items()}),
-             "## Intended use", "", *_pairs({"purpose": use.get("purpose"), "lawful basis": use.get("lawful_basis"),
-                                             "labels": ", ".join(use.get("labels", []))}),
-             "## Data", "", *_pairs({k: v for k, v in data.items() if k != "counts"})]
-    counts = data.get("counts") or {}
-    if counts:
-        lines += [f"Training examples: {counts.get('total', '?')}, of which {counts.get('from_feedback', '?')} "
-                  "answered by people (the rest: imported labels).", ""]
-        lines += _table(["label", "examples"], [[label, n] for label, n in (counts.get("per_label") or {}).items()])
-    lines += ["## Training", "", *_training(card.get("training", {})),
-              "## Evaluation", "", *_evaluation(card.get("evaluation", {})),
-              "## Promotion gate", "", *(_pairs(life["gate"]) if life["gate"] else ["No gate decision recorded.", ""]),
-              "## Limitations", "", *[f"- {item}" for item in card.get("limitations", [])], "",
-              "## Human oversight", "", str(card.get("human_oversight", "")), ""]
-    return "\n".join(lines)
+    doc = model_card_document(model_version=model_version)
+    return "\n".join(line for block in model_card_sections(doc) for line in _md_block(block))
+
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;max-width:60rem;margin:2rem auto;
+padding:0 1rem}
+h1{font-size:1.6rem;border-bottom:2px solid #333;padding-bottom:.3rem}h2{font-size:1.25rem;margin-top:2rem;
+border-bottom:1px solid #aaa}h3{font-size:1.05rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:13px}th,td{border:1px solid #999;padding:.2rem .5rem;
+text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eee}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,tr{break-inside:avoid}}
+"""
+
+
+def _html_inline(part) -> str:
+    if isinstance(part, tuple):
+        return f"<strong>{html.escape(cell_text(part[1]))}</strong>"
+    return html.escape(cell_text(part))
+
+
+def _html_block(block) -> str:
+    kind = block[0]
+    if kind == "h":
+        return f"<h{block[1]}>{html.escape(block[2])}</h{block[1]}>"
+    if kind == "p":
+        return "<p>" + "".join(_html_inline(p) for p in block[1]) + "</p>"
+    if kind == "list":
+        return "<ul>" + "".join(f"<li>{_html_inline(item)}</li>" for item in block[1]) + "</ul>"
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in block[1])
+    body = "".join("<tr>" + "".join(f"<td>{_html_inline(v)}</td>" for v in row) + "</tr>" for row in block[2])
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def model_card_html(*, model_version) -> str:
+    doc = model_card_document(model_version=model_version)
+    blocks = model_card_sections(doc)
+    title = html.escape(blocks[0][2])
+    body = "\n".join(_html_block(block) for block in blocks)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
+            f"<body>\n{body}\n</body></html>\n")

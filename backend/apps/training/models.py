@@ -76,6 +76,9 @@ class ModelVersion(models.Model):
     registered_model_name = models.CharField(max_length=128)
     registered_version = models.PositiveIntegerField()
     model_card = models.JSONField(default=dict)
+    artifact_sha256 = models.CharField(max_length=64, blank=True, help_text="sha256 of the registered model artifact, "
+                                       "recorded at registration and checked before serving (AI Act Art. 15(5)); "
+                                       "empty for versions registered before it was recorded")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     promotion_reason = models.TextField(blank=True)
@@ -91,3 +94,19 @@ class ModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} v{self.number} ({self.status})"
+
+
+class ChangeEnvelope(models.Model):
+    """The project's declared envelope of pre-determined changes (AI Act Annex IV 2(f)): what a retrained version may
+    differ in and still be promoted as usual. A candidate outside it waits for an admin's approval with a reason."""
+
+    project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, related_name="change_envelope")
+    task = models.CharField(max_length=32)
+    labels = models.JSONField(help_text="the exact ordered label set a version may predict")
+    model_family = models.CharField(max_length=64, help_text="apps.training.envelope.model_family of the params")
+    param_ranges = models.JSONField(default=dict, help_text='{"C": {"min": 0.5, "max": 8}, ...} (inclusive)')
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"change envelope of {self.project_id}"

@@ -4,16 +4,22 @@ A candidate is compared with the champion on the same holdout (the champion is r
 it passes only if it beats the champion's promotion metric by at least `min_improvement`. A passing
 candidate waits for a human when the project requires approval; a failing one is rejected and can be
 promoted only explicitly, with a reason. Every switch moves the MLflow alias `champion` as well.
+
+When the project declares an envelope of pre-determined changes (apps.training.envelope, AI Act Annex IV 2(f)), a
+candidate outside it (labels, model family, a parameter out of range) is never promoted automatically: the gate
+says `outside_envelope` and names what is outside, and only an admin promotes it, with a reason that is logged.
 """
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.roles import Role, has_any_role
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
 from apps.projects.models import Project
 
 from . import ml
-from .models import ModelStatus, ModelVersion
+from .envelope import change_envelope_get, envelope_violations
+from .models import ModelStatus, ModelVersion, TrainingRun
 from .selectors import champion_get, rollback_target
 
 
@@ -31,8 +37,13 @@ def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict 
     project = Project.objects.select_for_update().get(pk=model_version.project_id)
     champion = champion_get(project=project)
     metric = project.promotion_metric
+    envelope = _envelope_check(project, model_version)
     if champion is None:
         model_version.gate = {"decision": "promoted", "reason": "first model: no champion to compare against"}
+        if envelope is not None:
+            model_version.gate["envelope"] = envelope
+            if envelope["outside"]:
+                return _hold_outside_envelope(project, model_version)
         model_version.save(update_fields=["gate"])
         return _switch(project=project, new=model_version, actor=None, reason=model_version.gate["reason"])
     reason = None
@@ -42,7 +53,7 @@ def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict 
         reason = f"compared with v{champion_number}, but v{champion.number} became champion during training"
     if reason:
         model_version.gate = {"decision": "needs_review", "reason": reason, "metric": metric,
-                              "champion_version": champion.number}
+                              "champion_version": champion.number, **({"envelope": envelope} if envelope else {})}
         model_version.save(update_fields=["gate"])
         audit_event_record(action="model.gate_decided", project=project, obj=model_version, details=model_version.gate)
         return model_version
@@ -55,9 +66,13 @@ def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict 
             "champion_metrics_same_holdout": {k: champion_metrics[k] for k in
                                               ("accuracy", "f1_macro", "map50", "map50_95", "n") if k in champion_metrics},
             "passed": passed}
+    if envelope is not None:
+        gate["envelope"] = envelope
     if not passed:
         gate["decision"] = "rejected"
         model_version.status = ModelStatus.REJECTED
+    elif envelope is not None and envelope["outside"]:
+        gate["decision"] = "outside_envelope"
     elif project.require_approval:
         gate["decision"] = "awaiting_approval"
     else:
@@ -68,6 +83,27 @@ def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict 
     if gate["decision"] == "promoted":
         return _switch(project=project, new=model_version, actor=None, reason="automatic: passed the promotion gate")
     return model_version
+
+
+def _envelope_check(project: Project, model_version: ModelVersion) -> dict | None:
+    """{"outside": [what lies outside the declared envelope]}, or None when the project declares none."""
+    envelope = change_envelope_get(project=project)
+    if envelope is None:
+        return None
+    params = TrainingRun.objects.filter(pk=model_version.training_run_id).values_list("params", flat=True).first()
+    labels = (model_version.model_card.get("intended_use") or {}).get("labels") or project.labels
+    return {"outside": envelope_violations(envelope=envelope, task=project.task, labels=labels, params=params or {})}
+
+
+def _hold_outside_envelope(project: Project, model_version: ModelVersion) -> ModelVersion:
+    model_version.gate = {**model_version.gate, "decision": "outside_envelope"}
+    model_version.save(update_fields=["gate"])
+    audit_event_record(action="model.gate_decided", project=project, obj=model_version, details=model_version.gate)
+    return model_version
+
+
+def _outside_envelope(model_version: ModelVersion) -> list[str]:
+    return list((model_version.gate.get("envelope") or {}).get("outside") or [])
 
 
 def _switch(*, project: Project, new: ModelVersion, actor, reason: str, rollback: bool = False) -> ModelVersion:
@@ -85,9 +121,12 @@ def _switch(*, project: Project, new: ModelVersion, actor, reason: str, rollback
     # Inside the transaction: if MLflow refuses, nothing changes in the database either.
     ml.set_champion_alias(name=new.registered_model_name, version=new.registered_version)
     _queue_rescore(project=project, old=old, actor=actor, rollback=rollback)
+    details = {"from_version": old.number if old else None, "to_version": new.number,
+               "registered_version": new.registered_version, "reason": reason}
+    if not rollback and _outside_envelope(new):
+        details["approved_outside_envelope"] = _outside_envelope(new)
     audit_event_record(action="model.rolled_back" if rollback else "model.promoted", actor=actor, project=project,
-                       obj=new, details={"from_version": old.number if old else None, "to_version": new.number,
-                                         "registered_version": new.registered_version, "reason": reason})
+                       obj=new, details=details)
     return new
 
 
@@ -108,6 +147,11 @@ def model_version_promote(*, model_version: ModelVersion, actor, reason: str = "
     if model_version.status == ModelStatus.CHAMPION:
         raise Conflict(f"Version {model_version.number} is already the champion.")
     champion = champion_get(project=project)
+    outside = _outside_envelope(model_version)
+    if outside and not (reason.strip() and has_any_role(actor, frozenset({Role.ADMIN}))):
+        raise ApplicationError(f"Version {model_version.number} is outside the project's envelope of pre-determined "
+                               f"changes ({'; '.join(outside)}): only an admin can promote it, with a 'reason'.",
+                               status=403, extra={"outside_envelope": outside})
     gate_passed = model_version.status == ModelStatus.CANDIDATE and model_version.gate.get("passed") is True
     stale = gate_passed and champion is not None and model_version.gate.get("champion_version") != champion.number
     if not reason.strip():

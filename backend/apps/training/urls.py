@@ -10,5 +10,6 @@ urlpatterns = [
     path("model-versions/<id:version_id>/reject/", apis.ModelVersionRejectApi.as_view(), name="model-reject"),
     path("projects/<slug:slug>/rollback/", apis.RollbackApi.as_view(), name="rollback"),
     path("projects/<slug:slug>/learning-curve/", apis.LearningCurveApi.as_view(), name="learning-curve"),
+    path("projects/<slug:slug>/change-envelope/", apis.ChangeEnvelopeApi.as_view(), name="change-envelope"),
     path("model-versions/<id:version_id>/model-card/", apis.ModelCardApi.as_view(), name="model-card"),
 ]

@@ -70,6 +70,6 @@ def test_model_card_downloads_as_markdown_and_json(trained_project, users, clien
 def test_model_card_refusals(trained_project, users, client_for):
     version = ModelVersion.objects.get(project=trained_project)
     bad = client_for(users["auditor"]).get(f"/api/v1/model-versions/{version.pk}/model-card/?format=pdf")
-    assert bad.status_code == 400 and "md or json" in bad.json()["detail"]
+    assert bad.status_code == 400 and "md, html or json" in bad.json()["detail"]
     assert client_for(users["outsider"]).get(f"/api/v1/model-versions/{version.pk}/model-card/").status_code == 403
     assert client_for(users["admin"]).get("/api/v1/model-versions/999999/model-card/").status_code == 404
