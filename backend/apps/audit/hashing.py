@@ -88,12 +88,12 @@ _IDS_HOLE = [-7_000_000_000_000_000_003]
 
 
 def event_text_template(*, actor_ref: str, actor_role: str, action: str, object_type: str, project_slug: str,
-                        request_id: str, details: dict) -> tuple[str, str]:
+                        request_id: str, details: dict, listed: bool = True) -> tuple[str, str]:
     """(event text, details text) of an event whose chain head, created_at, object_id (a row id), and in `details`
-    the "ids" list and "items_created" count are not known yet: each is a HOLES marker, to be replaced by its JSON
-    text (object_id as the bare digits inside its quotes, ids as comma-separated digits inside the brackets).
-    Built with event_text_at itself, so filling the holes gives exactly the text event_hash hashes."""
-    holes = {**details, "ids": _IDS_HOLE, "items_created": _INT_HOLES["items_created"]}
+    (if `listed`) the "ids" list and "items_created" count are not known yet: each is a HOLES marker, to be replaced
+    by its JSON text (object_id as the bare digits inside its quotes, ids as comma-separated digits inside the
+    brackets). Built with event_text_at itself, so filling the holes gives exactly the text event_hash hashes."""
+    holes = {**details, "ids": _IDS_HOLE, "items_created": _INT_HOLES["items_created"]} if listed else details
     details_text = _canonical(holes)
     marker = HOLES["object_id"]
     text = event_text_at(HOLES["prev"], _INT_HOLES["seq"], HOLES["created_at"], actor_ref, actor_role, action,

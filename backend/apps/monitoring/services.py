@@ -131,8 +131,8 @@ def monitoring_check(*, project: Project, now=None) -> CheckResult:
 
 def _retrain(project: Project, policy: MonitoringPolicy, raised: list[MonitoringFlag]):
     """Queue one training run for the newly raised flags if the policy asks; none while a run is active."""
-    if not raised or not policy.retrain_on_flag:
-        return None
+    if not raised or not policy.retrain_on_flag or project.stopped_at is not None:
+        return None  # a stopped project retrains nothing (apps.projects.oversight); its flags still stand
     from apps.training.services import training_run_start
 
     try:

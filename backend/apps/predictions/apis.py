@@ -14,6 +14,7 @@ from apps.core.limits import ID_MAX
 from apps.core.strings import FormParser, JSONParser, MultiPartParser
 from apps.items.image_import import images_import
 from apps.projects.models import Task
+from apps.projects.oversight import project_ensure_running
 from apps.projects.selectors import project_get_for_user
 from apps.training.selectors import champion_get
 
@@ -75,6 +76,7 @@ class PredictApi(APIView):
     )
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_PREDICT)
+        project_ensure_running(project)
         if project.task == Task.OBJECT_DETECTION:
             return self._detect(request, project)
         body = request.data if isinstance(request.data, dict) else {}

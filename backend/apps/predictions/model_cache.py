@@ -21,6 +21,10 @@ _models: dict[int, tuple[tuple[str, int], object]] = {}
 
 
 def serving_model(project) -> tuple[ModelVersion, object]:
+    """The champion and its loaded model; 503 while the project is stopped, 409 before its first promotion."""
+    from apps.projects.oversight import project_ensure_running
+
+    project_ensure_running(project)
     champion = champion_get(project=project)
     if champion is None:
         raise Conflict(f"Project {project.slug!r} has no champion model yet: train and promote one first.")

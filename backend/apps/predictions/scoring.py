@@ -78,8 +78,8 @@ def queue_scoring_request(*, project, trigger: str, actor=None, enqueue: bool = 
 @transaction.atomic
 def _request(*, project, trigger: str, actor, enqueue: bool) -> QueueScoring | None:
     champion = champion_get(project=project)
-    if champion is None:
-        return None
+    if champion is None or type(project).objects.filter(pk=project.pk, stopped_at__isnull=False).exists():
+        return None  # nothing to score with, or the model is stopped (apps.projects.oversight)
     active = QueueScoring.objects.select_for_update().filter(project=project, status__in=ACTIVE).first()
     if active is not None and active.model_version_id == champion.pk:
         if active.status == ScoringStatus.RUNNING:

@@ -55,7 +55,8 @@ class ProjectOutput(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
                   "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
                   "confident_removal_threshold", "retention_days", "purpose",
-                  "lawful_basis", *RECORD_FIELDS, "created_at", "champion", "queue_count", "pending_reviews"]
+                  "lawful_basis", *RECORD_FIELDS, "created_at", "stopped_at", "stopped_role", "stop_reason",
+                  "champion", "queue_count", "pending_reviews"]
         read_only_fields = fields  # output only: every field is always present (and so required in the schema)
 
     @extend_schema_field(ChampionSummary(allow_null=True))

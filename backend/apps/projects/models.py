@@ -44,6 +44,12 @@ class Project(models.Model):
                                                    "platform does; blank: the platform's description")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # AI Act Art. 14(4)(e): the stop button (apps.projects.oversight). Set: the model answers nothing.
+    stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stopped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    stopped_role = models.CharField(max_length=32, blank=True, editable=False)
+    stop_reason = models.TextField(blank=True, editable=False)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="projects")
 
     def __str__(self) -> str:

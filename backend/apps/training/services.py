@@ -15,6 +15,7 @@ from apps.core.exceptions import Conflict
 from apps.core.outbox import outbox_enqueue
 from apps.feedback.selectors import items_corrected_since
 from apps.projects.models import Project
+from apps.projects.oversight import project_ensure_running
 
 from . import pipeline, run_store
 from .candidates import candidate_register
@@ -33,7 +34,7 @@ def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: b
     `overrides` (validated by apps.training.overrides) change params.yaml's values for this run only; the run's
     `params` show the values it trains with from the start.
     """
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    project_ensure_running(Project.objects.select_for_update().get(pk=project.pk))  # stopped: nothing retrains
     active = training_run_active(project=project)
     if active is not None:
         raise Conflict(f"Training run {active.pk} is already {active.status} for {project.slug!r}.",
@@ -53,7 +54,7 @@ def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: b
 def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:
     """Start a run when `retrain_min_feedback` items got a correction since the last run began."""
     project = Project.objects.get(pk=project_id)
-    if not project.retrain_min_feedback or training_run_active(project=project):
+    if not project.retrain_min_feedback or project.stopped_at or training_run_active(project=project):
         return None
     last = TrainingRun.objects.filter(project=project).order_by("-created_at").first()
     if items_corrected_since(project=project, since=last.created_at if last else None) < project.retrain_min_feedback:

@@ -64,7 +64,8 @@ class ServingAccess:
         why)."""
         key = (caller.user.pk, slug, roles)
         if key not in self._projects:
-            project = Project.objects.filter(slug=slug, task=Task.TEXT_CLASSIFICATION).first()
+            # a stopped project (apps.projects.oversight) is the view's to refuse, with its 503
+            project = Project.objects.filter(slug=slug, task=Task.TEXT_CLASSIFICATION, stopped_at__isnull=True).first()
             allowed = project is not None and has_any_role(caller.user, roles) and (
                 is_global_admin(caller.user) or Membership.objects.filter(project=project, user=caller.user).exists())
             self._projects[key] = project if allowed else None

@@ -76,3 +76,38 @@ def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None
 def log_failure(group: list[Job]) -> None:
     logger.exception("storing %d prediction requests failed; handing them to the view", len(group))
     connection.close_if_unusable_or_obsolete()
+
+
+_ANSWERS_SQL = "SELECT pos, feedback_id, created_at FROM hitl_feedback_store(%s, %s, %s, %s, %s, %s)"
+
+
+def store_answers(served: list[tuple[Job, object]], *, generation: int, tokens: list[int], outbox: list) -> None:
+    """Store the batch's answers — (job, unsaved text Feedback) pairs — and their events in one statement (migration
+    feedback.0002), with the retrain checks for the outbox; set each job's response. Raises like store_group."""
+    from apps.feedback.apis import FeedbackOutput
+    from apps.feedback.services import feedback_details
+
+    rows, events = [], []
+    for position, (job, answer) in enumerate(served):
+        rows.append((answer.project.pk, answer.prediction.pk, answer.item_id, answer.annotator.pk, answer.verdict,
+                     answer.label, answer.resolved_label, answer.comment))
+        actor_ref, actor_role = actor_fields(answer.annotator)
+        text, details = event_text_template(
+            actor_ref=actor_ref, actor_role=actor_role, action="feedback.submitted", object_type="feedback.feedback",
+            project_slug=answer.project.slug, request_id=job.request_id, details=feedback_details(answer),
+            listed=False)
+        events.append((position, text, details, actor_ref, actor_role, "feedback.submitted", "feedback.feedback",
+                       answer.project.slug, job.request_id))
+    params = [generation, tokens, json.dumps(rows, ensure_ascii=False), json.dumps(outbox, ensure_ascii=False),
+              CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_ANSWERS_SQL, params)
+            stored = sorted(cursor.fetchall())
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "pgcode", None) == GENERATION_MOVED:
+            raise GenerationMoved from exc
+        raise
+    for (_position, answer_id, created_at), (job, answer) in zip(stored, served, strict=True):
+        answer.pk, answer.created_at = answer_id, created_at
+        job.response = (201, dict(FeedbackOutput(answer).data))

@@ -2,16 +2,19 @@
 all in the batch's one multi-row insert; a retrain check queued once per project (the outbox, as the view does)."""
 from dataclasses import dataclass
 
+from django.db import DatabaseError
+
 from apps.accounts.roles import CAN_GIVE_FEEDBACK
 from apps.audit.services import AuditEntry
 from apps.core.exceptions import ApplicationError
-from apps.core.outbox import outbox_enqueue
+from apps.core.outbox import outbox_enqueue, outbox_flush_soon
 from apps.feedback.apis import FeedbackOutput
 from apps.feedback.models import Feedback, Verdict
 from apps.feedback.services import feedback_details, resolve_answer
 from apps.projects.models import Task
 
 from ..models import Prediction
+from . import direct
 from .jobs import Job
 
 
@@ -24,29 +27,67 @@ class FeedbackJob(Job):
 
     @staticmethod
     def serve(jobs: list["FeedbackJob"], access, at) -> list[AuditEntry]:
-        predictions = Prediction.objects.select_related("project", "model_version").in_bulk(
-            {job.prediction_id for job in jobs})
-        rows, served = [], []
-        for job in jobs:
-            prediction = predictions.get(job.prediction_id)
-            fields = prediction and _authorize(job, prediction, access, at)
-            if fields:
-                rows.append(Feedback(project=prediction.project, prediction=prediction, item_id=prediction.item_id,
-                                     annotator=job.caller.user, verdict=job.verdict, comment=job.comment, **fields))
-                served.append(job)
-        if not rows:
+        served = _answers(jobs, access, at)
+        if not served:
             return []
-        stored = Feedback.objects.bulk_create(rows)
-        retrain = {f.project.pk: f.project for f in stored
-                   if f.verdict == Verdict.CORRECT and f.project.retrain_min_feedback}
-        for project in retrain.values():
-            outbox_enqueue(task="training.retrain_check", args=[project.pk],
-                           dedupe_key=f"training.retrain_check:{project.pk}")
-        for job, feedback in zip(served, stored, strict=True):
+        stored = Feedback.objects.bulk_create([answer for _job, answer in served])
+        for project in _retrain(stored).values():
+            outbox_enqueue(task=RETRAIN_TASK, args=[project.pk], dedupe_key=f"{RETRAIN_TASK}:{project.pk}")
+        for (job, _answer), feedback in zip(served, stored, strict=True):
             job.response = (201, dict(FeedbackOutput(feedback).data))
         return [AuditEntry(action="feedback.submitted", actor=job.caller.user, project=feedback.project, obj=feedback,
                            request_id=job.request_id, details=feedback_details(feedback))
-                for job, feedback in zip(served, stored, strict=True)]
+                for (job, _answer), feedback in zip(served, stored, strict=True)]
+
+    @staticmethod
+    def serve_direct(jobs: list["FeedbackJob"], access, at) -> None:
+        """PostgreSQL: the batch's answers, retrain checks and events in one statement of their own (direct.py);
+        the caches refreshed and the answers served again if the serving generation moved (three tries)."""
+        for _attempt in range(3):
+            if access.generation is None:
+                access.refresh()
+            served = _answers(jobs, access, at)
+            if not served:
+                return
+            retrain = _retrain([answer for _job, answer in served])
+            outbox = [(RETRAIN_TASK, [pk], f"{RETRAIN_TASK}:{pk}") for pk in retrain]
+            try:
+                direct.store_answers(served, generation=access.generation, outbox=outbox,
+                                     tokens=access.stale_tokens([job.caller for job, _answer in served], at))
+            except direct.GenerationMoved:
+                access.generation = None
+                for job in jobs:
+                    job.response = None
+                continue
+            except DatabaseError:
+                direct.log_failure(jobs)
+                return
+            if outbox:
+                outbox_flush_soon()
+            return
+
+
+RETRAIN_TASK = "training.retrain_check"
+
+
+def _answers(jobs: list[FeedbackJob], access, at) -> list[tuple[FeedbackJob, Feedback]]:
+    """The jobs the caller may answer, each with its unsaved answer (the rest go to the view)."""
+    predictions = Prediction.objects.select_related("project", "model_version").in_bulk(
+        {job.prediction_id for job in jobs})
+    served = []
+    for job in jobs:
+        prediction = predictions.get(job.prediction_id)
+        fields = prediction and _authorize(job, prediction, access, at)
+        if fields:
+            served.append((job, Feedback(project=prediction.project, prediction=prediction,
+                                         item_id=prediction.item_id, annotator=job.caller.user, verdict=job.verdict,
+                                         comment=job.comment, **fields)))
+    return served
+
+
+def _retrain(answers: list[Feedback]) -> dict[int, object]:
+    """The projects whose retrain policy a correction among `answers` may have met (checked after the commit)."""
+    return {a.project.pk: a.project for a in answers if a.verdict == Verdict.CORRECT and a.project.retrain_min_feedback}
 
 
 def _authorize(job: FeedbackJob, prediction: Prediction, access, at) -> dict | None:

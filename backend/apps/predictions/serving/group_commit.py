@@ -7,7 +7,8 @@ resolves and creates their items, inserts every prediction in one statement, mov
 one, and appends one audit event per (project, caller) in one. Jobs are answered only after that commit, so no answer
 is ever given for a prediction that is not stored. Under load the batch grows by itself: the longer a commit takes,
 the more requests queue behind it, and they share the next one. On PostgreSQL the predictions of each (project,
-caller) go further: one statement, its own transaction, does all of their writes and events (direct.py).
+caller), and the batch's answers, go further: one statement each, its own transaction, does all of their writes
+and events (direct.py); the batch transaction remains for SQLite.
 
 A job the fast path cannot serve exactly as the Django view would (unknown token, no access, no champion) comes back
 DELEGATE and goes to that view, which gives the refusal; so does every job of a batch whose transaction failed
@@ -28,7 +29,6 @@ from apps.audit.services import audit_events_record_many
 
 from .access import ServingAccess, now
 from .jobs import DELEGATE, Job
-from .predict import PredictJob
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +109,9 @@ class GroupCommit:
         kinds: dict[type, list[Job]] = defaultdict(list)
         for job in batch:
             kinds[type(job)].append(job)
-        if connection.vendor == "postgresql" and (direct := kinds.pop(PredictJob, None)):
-            PredictJob.serve_direct(direct, access, now())
+        if connection.vendor == "postgresql":  # each kind in statements of its own (direct.py)
+            for kind in list(kinds):
+                kind.serve_direct(kinds.pop(kind), access, now())
         if kinds:
             with transaction.atomic():
                 access.refresh()

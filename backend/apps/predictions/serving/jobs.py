@@ -23,3 +23,9 @@ class Job:
         """Serve `jobs` (all of this class) in the batch's transaction: authorize each, store what it asks, set its
         `response`; return the audit entries to append (the batch appends every kind's together)."""
         raise NotImplementedError
+
+    @staticmethod
+    def serve_direct(jobs: list, access, at) -> None:
+        """PostgreSQL: serve `jobs` outside any transaction, each store one statement that is its own transaction
+        (direct.py), setting each served job's `response`; the rest go to the view."""
+        raise NotImplementedError
