@@ -354,7 +354,7 @@ PREDICT_MAX_INPUTS = int(os.environ.get("PREDICT_MAX_INPUTS", 1000))
 # take what queued while the last commit ran), and how many texts one batch may hold.
 PREDICT_BATCH_WAIT_MS = float(os.environ.get("PREDICT_BATCH_WAIT_MS", 0))
 PREDICT_BATCH_MAX_TEXTS = int(os.environ.get("PREDICT_BATCH_MAX_TEXTS", 4000))
-PREDICT_BATCH_THREADS = int(os.environ.get("PREDICT_BATCH_THREADS", 2))  # batches in flight per process
+PREDICT_BATCH_THREADS = int(os.environ.get("PREDICT_BATCH_THREADS", 1))  # batches in flight per process
 # Threads per web worker process serving the Django part of the API (config.asgi).
 WEB_THREADS = int(os.environ.get("WEB_THREADS", 4))
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
