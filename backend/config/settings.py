@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "apps.feedback",
     "apps.demo",
     "apps.transfer",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,7 @@ TRAINING_MAX_DELIVERIES = int(os.environ.get("TRAINING_MAX_DELIVERIES", 5))  # a
 CELERY_BEAT_SCHEDULE |= {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": OUTBOX_FLUSH_SECONDS},
     "training-reaper": {"task": "training.reap_stale_runs", "schedule": TRAINING_REAPER_SECONDS},
+    "privacy-erasure-cleanup": {"task": "privacy.erasure_cleanup_pending", "schedule": 900.0},
 }
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")
