@@ -33,9 +33,12 @@ def _failed(row: ErasureCleanup, exc: BaseException) -> None:
 
 
 def _done(row: ErasureCleanup, deleted: list[str]) -> None:
+    """Done: an object's key (it names the image's sha256) is not kept once the object is gone."""
     row.attempts += 1
     row.status, row.done_at, row.deleted, row.last_error = CleanupStatus.DONE, timezone.now(), deleted, ""
-    row.save(update_fields=["attempts", "status", "done_at", "deleted", "last_error"])
+    if row.kind == CleanupKind.OBJECT:
+        row.target = ""
+    row.save(update_fields=["attempts", "status", "done_at", "deleted", "last_error", "target"])
 
 
 def _object_size(key: str) -> int | None:
@@ -72,7 +75,7 @@ def erasure_cleanup_run(*, erasure_id: int) -> int:
         except Exception as exc:
             _failed(row, exc)
         else:
-            _done(row, [f"object:{row.target}"])
+            _done(row, ["object"])
     return ErasureCleanup.objects.filter(erasure=erasure, status=CleanupStatus.PENDING).count()
 
 

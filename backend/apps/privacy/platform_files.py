@@ -68,8 +68,9 @@ def _cache_file_holds(path: Path, pattern: re.Pattern, image_hashes: set[str], i
     size = path.stat().st_size
     with path.open("rb") as handle:
         head = handle.read(1).lstrip()
-    if head[:1] in _JSON_START:
-        return bool(pattern.search(path.read_bytes()))
+    if head[:1] in _JSON_START:  # rows naming an erased item, or a DVC .dir listing an erased image by its name
+        data = path.read_bytes()
+        return bool(pattern.search(data)) or any(h.encode() in data for h in image_hashes)
     if not image_hashes or size > settings.IMAGE_MAX_BYTES or (image_sizes is not None and size not in image_sizes):
         return False
     return hashlib.sha256(path.read_bytes()).hexdigest() in image_hashes
@@ -97,7 +98,10 @@ def platform_copies_delete(*, item_ids: list[int], image_hashes: set[str], run_i
         for output in DVC_OUTPUTS:
             _remove(root / output, deleted)
     for cache in _cache_dirs(root):
+        removed: list[str] = []
         for path in sorted(p for p in cache.rglob("*") if p.is_file()):
             if _cache_file_holds(path, pattern, image_hashes, image_sizes):
-                _remove(path, deleted)
+                _remove(path, removed)
+        if removed:  # a cache file is named by its content's hash: recorded by count, not by name
+            deleted.append(f"{cache}: {len(removed)} files")
     return deleted
