@@ -57,8 +57,12 @@ def test_restriction_takes_items_out_of_queue_training_and_predictions_until_lif
                                                   {"inputs": [{"item_id": subject[0].pk}]}, format="json")
     assert refused.status_code == 400, refused.content
 
+    items_import(project=project, rows=[{"text": "Barnaby Quell wrote again about the invoice", "subject_ref": REF}],
+                 actor=users["engineer"])
+    later = Item.objects.get(subject_ref=REF, text__endswith="again about the invoice")
+    assert later.restricted_at is not None  # imported while restricted: restricted too
     lifted = api.post("/api/v1/privacy/restrictions/lift/", {"subject_ref": REF}, format="json")
-    assert lifted.status_code == 201 and lifted.json()["result"]["items"] == 3
+    assert lifted.status_code == 201 and lifted.json()["result"]["items"] == 4
     assert _in_training(project, subject) == {subject[1].pk, subject[2].pk}
     assert _in_queue(project, subject) == {subject[0].pk}
     actions = list(AuditEvent.objects.filter(action__startswith="privacy.").values_list("action", "details"))
