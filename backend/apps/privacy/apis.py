@@ -25,6 +25,8 @@ from .services import (
     subject_restriction_lift,
 )
 
+NO_SUBJECT = "No items carry this subject_ref (never imported, or already erased)."
+NOT_FOUND = OpenApiResponse(description=NO_SUBJECT)
 SUBJECT_REF = serializers.CharField(max_length=128, help_text="the pseudonymous data-subject id items carry")
 
 
@@ -64,12 +66,16 @@ def _officer(request) -> None:
 
 class AccessRequestApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AccessRequestInput"
+
         subject_ref = serializers.CharField(max_length=128, required=False,
                                             help_text="a data subject: everything about them")
         user = serializers.IntegerField(min_value=1, max_value=INT_MAX, required=False,
                                         help_text="an annotator's user id: everything they did")
 
-    @extend_schema(request=InputSerializer, responses={201: SubjectRequestOutput},
+    @extend_schema(request=InputSerializer,
+                   responses={201: SubjectRequestOutput, 404: OpenApiResponse(description=NO_SUBJECT + " No such user.")},
                    summary="Art. 15/20: build a subject's (or an annotator's) archive, downloadable once")
     def post(self, request):
         _officer(request)
@@ -97,7 +103,7 @@ class AccessDownloadApi(APIView):
 
 
 class ErasureApi(APIView):
-    @extend_schema(request=SubjectInput, responses={201: SubjectRequestOutput},
+    @extend_schema(request=SubjectInput, responses={201: SubjectRequestOutput, 404: NOT_FOUND},
                    summary="Art. 17: erase a subject's content everywhere the platform keeps it; queue retraining")
     def post(self, request):
         _officer(request)
@@ -108,7 +114,7 @@ class ErasureApi(APIView):
 
 
 class RestrictionApi(APIView):
-    @extend_schema(request=SubjectInput, responses={201: SubjectRequestOutput},
+    @extend_schema(request=SubjectInput, responses={201: SubjectRequestOutput, 404: NOT_FOUND},
                    summary="Art. 18: restrict a subject (items kept, out of queues, predictions and training)")
     def post(self, request):
         _officer(request)
@@ -119,7 +125,8 @@ class RestrictionApi(APIView):
 
 
 class RestrictionLiftApi(APIView):
-    @extend_schema(request=SubjectInput, responses={201: SubjectRequestOutput}, summary="Lift a restriction")
+    @extend_schema(request=SubjectInput, responses={201: SubjectRequestOutput, 404: NOT_FOUND},
+                   summary="Lift a restriction")
     def post(self, request):
         _officer(request)
         data = SubjectInput(data=request.data)
@@ -130,13 +137,21 @@ class RestrictionLiftApi(APIView):
 
 class RectifyApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RectifyInput"
+
         text = serializers.CharField(trim_whitespace=False, help_text="the corrected text")
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RectifyOutput"
+
         id = serializers.IntegerField()
         content_hash = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer},
+    @extend_schema(request=InputSerializer,
+                   responses={200: OutputSerializer, 409: OpenApiResponse(description="Another item of the project "
+                                                                                      "already has this text.")},
                    summary="Art. 16: correct a text item's content")
     def post(self, request, item_id):
         _officer(request)
