@@ -57,11 +57,14 @@ def erasure_cleanup_run(*, erasure_id: int) -> int:
     hashes = {PurePosixPath(k).stem for k in keys if not k.startswith(ACCESS_ARCHIVE_PREFIX)}
     for row in (r for r in rows if r.kind == CleanupKind.FILES):
         sizes = [_object_size(r.target) for r in objects]
-        runs = set(TrainingRun.objects.filter(dataset_version_id__in=ErasedDatasetVersion.objects.filter(
-            erasure=erasure).values("dataset_version")).values_list("pk", flat=True))
+        held = ErasedDatasetVersion.objects.filter(erasure=erasure).values("dataset_version")
+        runs = set(TrainingRun.objects.filter(dataset_version_id__in=held).values_list("pk", flat=True))
+        clean = set(TrainingRun.objects.filter(dataset_version__isnull=False).exclude(dataset_version_id__in=held)
+                    .values_list("pk", flat=True))  # a run without a recorded version yet is read to be sure
         try:
             deleted = platform_copies_delete(item_ids=erasure.result.get("item_ids", []), image_hashes=hashes,
-                                             run_ids=runs, image_sizes=None if None in sizes else set(sizes))
+                                             run_ids=runs, clean_run_ids=clean,
+                                             image_sizes=None if None in sizes else set(sizes))
         except Exception as exc:
             _failed(row, exc)
         else:

@@ -77,15 +77,18 @@ def _cache_file_holds(path: Path, pattern: re.Pattern, image_hashes: set[str], i
 
 
 def platform_copies_delete(*, item_ids: list[int], image_hashes: set[str], run_ids: set[int],
-                           image_sizes: set[int] | None = None) -> list[str]:
+                           clean_run_ids: set[int] = frozenset(), image_sizes: set[int] | None = None) -> list[str]:
     """Delete every copy named above; returns what was deleted (paths, and `object:<prefix>` for run objects).
 
+    `clean_run_ids`: runs whose recorded dataset version did not hold the items; their folders are not read.
     `image_sizes` (the erased images' byte sizes, when known) spares hashing every other file of a DVC cache."""
     deleted: list[str] = []
     pattern = _item_pattern(item_ids)
     work = settings.VAR_DIR / "work" / "training"
     for folder in sorted(work.iterdir()) if work.is_dir() else []:
         run_id = int(folder.name) if folder.name.isdigit() else None
+        if run_id in clean_run_ids:
+            continue
         if run_id in run_ids or _raw_mentions(folder / "data" / "raw", pattern, image_hashes):
             _remove(folder, deleted)
             if run_id is not None:
