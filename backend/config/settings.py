@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "apps.demo",
     "apps.transfer",
     "apps.monitoring",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,8 @@ TRAINING_MAX_DELIVERIES = int(os.environ.get("TRAINING_MAX_DELIVERIES", 5))  # a
 CELERY_BEAT_SCHEDULE |= {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": OUTBOX_FLUSH_SECONDS},
     "training-reaper": {"task": "training.reap_stale_runs", "schedule": TRAINING_REAPER_SECONDS},
+    "privacy-erasure-cleanup": {"task": "privacy.erasure_cleanup_pending", "schedule": 900.0},
+    "monitoring-check": {"task": "monitoring.check_all", "schedule": 3600.0},  # post-market monitoring flags
 }
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.audit.urls")),
     path("", include("apps.transfer.urls")),
     path("", include("apps.monitoring.urls")),
+    path("", include("apps.privacy.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -7,6 +7,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     ML_ENGINEER = "ml_engineer"
     AUDITOR = "auditor"
+    PRIVACY_OFFICER = "privacy_officer"
     ADMIN = "admin"
 
 
@@ -20,7 +21,9 @@ CAN_TRAIN = frozenset({Role.ML_ENGINEER, Role.ADMIN})
 CAN_PROMOTE = frozenset({Role.ML_ENGINEER, Role.ADMIN})
 CAN_MANAGE_PROJECTS = frozenset({Role.ML_ENGINEER, Role.ADMIN})
 CAN_READ_AUDIT = frozenset({Role.AUDITOR, Role.ADMIN})
-_PRIORITY = [Role.ADMIN, Role.ML_ENGINEER, Role.REVIEWER, Role.ANNOTATOR, Role.AUDITOR]
+# Data-subject rights (apps.privacy) reach across projects: exports, erasure, rectification, restriction.
+CAN_HANDLE_SUBJECT_RIGHTS = frozenset({Role.PRIVACY_OFFICER, Role.ADMIN})
+_PRIORITY = [Role.ADMIN, Role.PRIVACY_OFFICER, Role.ML_ENGINEER, Role.REVIEWER, Role.ANNOTATOR, Role.AUDITOR]
 
 
 def user_roles(user) -> frozenset[str]:

@@ -1,6 +1,7 @@
 """Feedback reads: the review queue (uncertainty sampling) and the latest human answer per item."""
 from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
 
+from apps.items.selectors import in_processing
 from apps.predictions.models import Prediction
 from apps.training.models import ModelStatus, ModelVersion
 
@@ -16,7 +17,7 @@ def review_queue(*, project) -> QuerySet[Prediction]:
     champion = ModelVersion.objects.filter(project=project, status=ModelStatus.CHAMPION).values_list("pk", flat=True)
     answered = Feedback.objects.filter(item=OuterRef("item"))
     return (
-        Prediction.objects.filter(project=project, latest_for__split="pool", latest_for__erased_at__isnull=True)
+        Prediction.objects.filter(in_processing("latest_for__"), project=project, latest_for__split="pool")
         .exclude(Exists(answered))
         .annotate(scored_by_champion=Case(When(model_version_id__in=Subquery(champion), then=Value(True)),
                                           default=Value(False), output_field=BooleanField()))

@@ -10,7 +10,7 @@ from apps.core.strings import text_problem
 from .annotations import boxes_validate
 from .images import CheckedImage, image_check, image_delete_quietly, image_store
 from .models import Item, Split
-from .services import pool_scoring_request
+from .services import pool_scoring_request, restricted_subjects_mark
 
 
 def images_check(*, project, files: list[tuple[str, bytes]], boxes_by_name: dict | None, split: str,
@@ -77,7 +77,7 @@ def _images_create(*, project, checked, subject_ref, actor, source, written: lis
         if wrote:
             written.append(key)
         created.append(_item(project, image, key, boxes, split, subject_ref, actor, source))
-    items = Item.objects.bulk_create(created)
+    items = Item.objects.bulk_create(restricted_subjects_mark(created))
     ids = {**existing, **{i.content_hash: i.pk for i in items}}
     result = {"created": len(items), "duplicates": len(duplicates), "labelled": sum(i.boxes is not None for i in items),
               "holdout": sum(i.split == Split.HOLDOUT for i in items), "items": [ids[h] for h in order]}

@@ -28,6 +28,9 @@ class Item(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     erased_at = models.DateTimeField(null=True, blank=True)
+    # GDPR Art. 18: kept, but out of review queues, predictions and training until the restriction is lifted
+    # (apps.privacy). Filter through items.selectors.in_processing, never on the two fields by hand.
+    restricted_at = models.DateTimeField(null=True, blank=True)
     # Denormalised for the review queue: the item's newest Prediction (Predictions are never updated). Written only
     # by items_latest_prediction_mark, in the transaction that logs the predictions; it keeps the queue one join
     # instead of a "latest prediction per item" subquery over every prediction.
@@ -36,7 +39,9 @@ class Item(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "content_hash"], name="unique_item_content")]
-        indexes = [models.Index(fields=["project", "split"])]
+        indexes = [models.Index(fields=["project", "split"]),
+                   # subject-rights requests (apps.privacy) find a subject's items among all; most items have none
+                   models.Index(fields=["subject_ref"], condition=~models.Q(subject_ref=""), name="item_subject_ref_idx")]
 
     def __str__(self) -> str:
         return f"item {self.pk} ({self.project_id})"

@@ -80,8 +80,8 @@ def items_import(*, project, rows: list[dict], actor, source: str = "import", li
     for row in clean:
         by_hash.setdefault(content_hash(row["text"]), row)
     existing = set(Item.objects.filter(project=project, content_hash__in=by_hash).values_list("content_hash", flat=True))
-    new = [Item(project=project, content_hash=h, source=source, created_by=actor, **row)
-           for h, row in by_hash.items() if h not in existing]
+    new = restricted_subjects_mark([Item(project=project, content_hash=h, source=source, created_by=actor, **row)
+                                    for h, row in by_hash.items() if h not in existing])
     created = Item.objects.bulk_create(new, batch_size=1000)
     result = {"created": len(created), "duplicates": len(clean) - len(created),
               "labelled": sum(1 for i in created if i.label), "holdout": sum(1 for i in created if i.split == Split.HOLDOUT)}
@@ -90,6 +90,17 @@ def items_import(*, project, rows: list[dict], actor, source: str = "import", li
                        details={**result, "source": source,
                                 "batch_hash": hashlib.sha256("".join(sorted(by_hash)).encode()).hexdigest()})
     return result
+
+
+def restricted_subjects_mark(items: list[Item]) -> list[Item]:
+    """New items of a subject whose items are restricted (GDPR Art. 18, apps.privacy) arrive restricted too."""
+    refs = {i.subject_ref for i in items if i.subject_ref}
+    if refs:
+        restricted = dict(Item.objects.filter(subject_ref__in=refs, restricted_at__isnull=False)
+                          .values_list("subject_ref", "restricted_at"))
+        for item in items:
+            item.restricted_at = restricted.get(item.subject_ref)
+    return items
 
 
 def pool_scoring_request(*, project, created: list[Item], actor, source: str) -> None:

@@ -44,7 +44,7 @@ def detection_items_resolve(*, project, item_ids: list) -> list[Item]:
     items = Item.objects.in_bulk([i for i in item_ids if bounded_id(i)])  # a huge number is no item, not a 500
     for index, item_id in enumerate(item_ids):
         item = items.get(item_id)
-        if item is None or item.project_id != project.pk or item.erased_at or not item.storage_key:
+        if item is None or item.project_id != project.pk or item.erased_at or item.restricted_at or not item.storage_key:
             raise ApplicationError(f"inputs[{index}]: no image item {item_id} in project {project.slug!r}.")
     return [items[i] for i in item_ids]
 

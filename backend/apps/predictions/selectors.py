@@ -3,6 +3,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from apps.feedback.models import Feedback
 from apps.items.models import Item, Split
+from apps.items.selectors import in_processing
 
 from .models import QueueScoring
 
@@ -15,7 +16,7 @@ def scoring_candidates(*, project, model_version) -> QuerySet[Item]:
     """
     answered = Feedback.objects.filter(item=OuterRef("pk"))
     return (
-        Item.objects.filter(project=project, split=Split.POOL, erased_at__isnull=True)
+        Item.objects.filter(in_processing(), project=project, split=Split.POOL)
         .exclude(Exists(answered))
         .annotate(scored_by=F("latest_prediction__model_version_id"))
         .filter(Q(scored_by__isnull=True) | ~Q(scored_by=model_version.pk))
@@ -25,7 +26,7 @@ def scoring_candidates(*, project, model_version) -> QuerySet[Item]:
 
 def never_scored_count(*, project) -> int:
     answered = Feedback.objects.filter(item=OuterRef("pk"))
-    return (Item.objects.filter(project=project, split=Split.POOL, erased_at__isnull=True,
+    return (Item.objects.filter(in_processing(), project=project, split=Split.POOL,
                                 latest_prediction__isnull=True).exclude(Exists(answered)).count())
 
 

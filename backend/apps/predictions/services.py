@@ -9,6 +9,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.limits import bounded_id
 from apps.core.request_context import current_request_id
 from apps.items.models import Item
+from apps.items.selectors import in_processing
 from apps.items.services import item_ids_for_texts, items_latest_prediction_mark, normalize_text
 from apps.training.ml import predict_texts
 
@@ -32,7 +33,7 @@ def _resolve_inputs(project, inputs: list) -> list[tuple[str, int | None]]:
     if len(inputs) > settings.PREDICT_MAX_INPUTS:
         raise ApplicationError(f"At most {settings.PREDICT_MAX_INPUTS} inputs per request.")
     wanted = {e["item_id"] for e in inputs if isinstance(e, dict) and bounded_id(e.get("item_id"))}
-    texts = dict(Item.objects.filter(project=project, erased_at__isnull=True, pk__in=wanted).values_list("pk", "text")
+    texts = dict(Item.objects.filter(in_processing(), project=project, pk__in=wanted).values_list("pk", "text")
                  ) if wanted else {}
     resolved: list[tuple[str, int | None]] = []
     for index, entry in enumerate(inputs):

@@ -13,6 +13,7 @@ from pathlib import Path
 from apps.feedback.selectors import latest_human_answers
 from apps.items.images import image_open
 from apps.items.models import Item, Split
+from apps.items.selectors import in_processing
 from apps.projects.models import Task
 
 from .ml import dataset_content_hash
@@ -46,7 +47,7 @@ def dataset_version_snapshot(*, project, image_dir: Path | None = None) -> Snaps
     if detection and image_dir is None:
         raise ValueError("a detection snapshot needs an image_dir to copy the images into")
     human = latest_human_answers(project=project)
-    items = Item.objects.filter(project=project, erased_at__isnull=True).order_by("id")
+    items = Item.objects.filter(in_processing(), project=project).order_by("id")
     manifest, training, holdout, hashed_holdout = [], [], [], []
     counts: dict[str, int] = {label: 0 for label in project.labels}
     from_feedback = 0
