@@ -27,7 +27,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["audit_events_export_list"];
+        get: operations["audit_events_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -190,7 +190,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The version's model card as a download: readable Markdown (default) or JSON. */
+        /** @description The version's model card as a download: readable Markdown (default), printable self-contained HTML, or JSON. */
         get: operations["model_versions_model_card_retrieve"];
         put?: never;
         post?: never;
@@ -264,6 +264,158 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/access/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Art. 15/20: build a subject's (or an annotator's) archive, downloadable once */
+        post: operations["privacy_access_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/erasures/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Art. 17: erase a subject's content everywhere the platform keeps it; queue retraining */
+        post: operations["privacy_erasures_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/items/{item_id}/rectify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Art. 16: correct a text item's content */
+        post: operations["privacy_items_rectify_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subject requests, newest first */
+        get: operations["privacy_requests_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{request_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["privacy_requests_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{request_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The archive, once, for the person who requested it; then it is deleted */
+        get: operations["privacy_requests_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/restrictions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Art. 18: restrict a subject (items kept, out of queues, predictions and training) */
+        post: operations["privacy_restrictions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/restrictions/lift/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a restriction */
+        post: operations["privacy_restrictions_lift_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processing-records/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GDPR Art. 30: the records of every project the caller may see (admins: all; auditors: theirs). */
+        get: operations["processing_records_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/": {
         parameters: {
             query?: never;
@@ -294,6 +446,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["projects_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/change-envelope/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description {"envelope": the project's envelope of pre-determined changes (AI Act Annex IV 2(f)), or null}.
+         *     Read: ml_engineers, admins and auditors of the project; set: ml_engineers and admins (audited).
+         */
+        get: operations["projects_change_envelope_retrieve"];
+        /**
+         * @description {"envelope": the project's envelope of pre-determined changes (AI Act Annex IV 2(f)), or null}.
+         *     Read: ml_engineers, admins and auditors of the project; set: ml_engineers and admins (audited).
+         */
+        put: operations["projects_change_envelope_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects/{slug}/export/": {
@@ -392,6 +568,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{slug}/monitoring/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["projects_monitoring_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/monitoring/annotators/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["projects_monitoring_annotators_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/monitoring/check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["projects_monitoring_check_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/monitoring/policy/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["projects_monitoring_policy_partial_update"];
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/predict/": {
         parameters: {
             query?: never;
@@ -402,6 +642,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["projects_predict_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/processing-record/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GDPR Art. 30: one project's record of processing (admins, and auditors of the project). */
+        get: operations["projects_processing_record_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -473,6 +730,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{slug}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a stopped project's model again */
+        post: operations["projects_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/stop/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the project's model: predictions, scoring and training are refused (503) until it is started again */
+        post: operations["projects_stop_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/training-runs/": {
         parameters: {
             query?: never;
@@ -509,6 +800,41 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessRequestInputRequest: {
+            /** @description a data subject: everything about them */
+            subject_ref?: string;
+            /** @description an annotator's user id: everything they did */
+            user?: number;
+        };
+        AnnotatorIndicatorOutput: {
+            annotator: string;
+            answers: number;
+            accepted: number;
+            /**
+             * Format: double
+             * @description answers accepting the prediction as is / answers
+             */
+            accept_rate: number;
+            corrected: number;
+            /** Format: double */
+            correction_rate: number;
+            /** @description answers to predictions below 0.5 confidence */
+            uncertain_answers: number;
+            /** Format: double */
+            uncertain_accept_rate: number | null;
+            /**
+             * Format: double
+             * @description median of answer time - prediction time
+             */
+            median_seconds: number | null;
+        };
+        AnnotatorsOutput: {
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            annotators: components["schemas"]["AnnotatorIndicatorOutput"][];
+        };
         AuditEventOutput: {
             readonly seq: number;
             /** Format: date-time */
@@ -524,6 +850,29 @@ export interface components {
             readonly details: unknown;
             readonly prev_hash: string;
             readonly hash: string;
+        };
+        /** @description The JSON export: its manifest (CSV: the first line, `# hitl-audit-export {...}`) and the events. */
+        AuditExportOutput: {
+            /** @description hitl-audit-export */
+            format: string;
+            version: number;
+            /** Format: date-time */
+            exported_at: string;
+            /** @description the audit.exported event that records this export */
+            export_event_seq: number;
+            filters: {
+                [key: string]: unknown;
+            };
+            count: number;
+            first_seq: number | null;
+            last_seq: number | null;
+            /** @description no event between first_seq and last_seq was left out */
+            contiguous: boolean;
+            /** @description the event just before the first one exported (seq 0: genesis) */
+            anchor: components["schemas"]["ChainPoint"] | null;
+            /** @description the chain's last event when the export started */
+            head: components["schemas"]["ChainPoint"];
+            events: components["schemas"]["AuditEventOutput"][];
         };
         AuditVerifyOutput: {
             ok: boolean;
@@ -553,6 +902,10 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        ChainPoint: {
+            seq: number;
+            hash: string;
+        };
         ChampionSummary: {
             id: number;
             number: number;
@@ -563,6 +916,30 @@ export interface components {
              * @description the champion's holdout value of that metric
              */
             value: number | null;
+        };
+        ChangeEnvelopeBody: {
+            /** @description null: the project declares no envelope */
+            envelope: components["schemas"]["ChangeEnvelopeOutput"] | null;
+        };
+        ChangeEnvelopeInputRequest: {
+            /** @description default: the project's labels now */
+            labels?: string[];
+            /** @description default: the family params.yaml trains now */
+            model_family?: string;
+            /** @description {"C": {"min": 0.5, "max": 8}, "img_size": {"max": 640}} */
+            param_ranges?: unknown;
+        };
+        ChangeEnvelopeOutput: {
+            task: string;
+            labels: string[];
+            model_family: string;
+            param_ranges: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            updated_at: string;
+            updated_by: string | null;
         };
         CredentialsInputRequest: {
             username: string;
@@ -601,6 +978,35 @@ export interface components {
             boxes?: unknown[] | null;
             comment?: string;
         };
+        FlagOutput: {
+            readonly id: number;
+            model_version: number;
+            readonly kind: components["schemas"]["FlagOutputKindEnum"];
+            /**
+             * Format: double
+             * @description the measured value when raised (p-value, PSI, rate)
+             */
+            readonly value: number;
+            /** Format: double */
+            readonly threshold: number;
+            /** @description the test's statistics and the window */
+            readonly details: unknown;
+            /** Format: date-time */
+            readonly raised_at: string;
+            /** Format: date-time */
+            readonly cleared_at: string | null;
+            readonly clear_reason: string;
+            /** @description the retraining this flag queued, if any */
+            readonly training_run: number | null;
+        };
+        /**
+         * @description * `correction_rate` - Correction Rate
+         *     * `disagreement_rate` - Disagreement Rate
+         *     * `label_shift` - Label Shift
+         *     * `input_shift` - Input Shift
+         * @enum {string}
+         */
+        FlagOutputKindEnum: "correction_rate" | "disagreement_rate" | "label_shift" | "input_shift";
         /**
          * @description * `yolo` - yolo
          *     * `coco` - coco
@@ -723,8 +1129,35 @@ export interface components {
             /** Format: date-time */
             rolled_back_at?: string | null;
             model_card?: unknown;
+            /** @description sha256 of the registered model artifact, recorded at registration and checked before serving (AI Act Art. 15(5)); empty for versions registered before it was recorded */
+            artifact_sha256?: string;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        MonitoringCheckOutput: {
+            raised: components["schemas"]["FlagOutput"][];
+            cleared: components["schemas"]["FlagOutput"][];
+            training_run: number | null;
+        };
+        MonitoringOutput: {
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            days: number;
+            /** @description the input feature whose shift is measured */
+            feature: string;
+            /** Format: double */
+            confident_threshold: number;
+            /** @description per model version: window totals with the shift tests, and daily buckets (see docs/monitoring.md) */
+            versions: {
+                [key: string]: unknown;
+            }[];
+            /** @description open flags */
+            flags: components["schemas"]["FlagOutput"][];
+            /** @description flags open in the window or cleared during it */
+            recent_flags: components["schemas"]["FlagOutput"][];
+            policy: components["schemas"]["Policy"];
         };
         /**
          * @description * `deleted` - deleted
@@ -732,6 +1165,10 @@ export interface components {
          * @enum {string}
          */
         OutcomeEnum: "deleted" | "retired";
+        OversightReasonInputRequest: {
+            /** @description why: recorded in the audit log */
+            reason: string;
+        };
         PaginatedAuditEventOutputList: {
             count: number;
             /** Format: uri */
@@ -772,6 +1209,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["ReviewEntryOutput"][];
         };
+        PaginatedSubjectRequestOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["SubjectRequestOutput"][];
+        };
         PaginatedTrainingRunOutputList: {
             count: number;
             /** Format: uri */
@@ -779,6 +1224,43 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["TrainingRunOutput"][];
+        };
+        PatchedPolicyRequest: {
+            window_days?: number;
+            min_predictions?: number;
+            min_answers?: number;
+            /**
+             * Format: double
+             * @description share of answers that corrected the model
+             */
+            max_correction_rate?: number;
+            /**
+             * Format: double
+             * @description flagged answers (detection) / confident predictions corrected (text), per answer
+             */
+            max_disagreement_rate?: number;
+            /**
+             * Format: double
+             * @description text: a correction of a prediction at least this confident counts as a disagreement
+             */
+            confident_threshold?: number;
+            /**
+             * Format: double
+             * @description shift needs a chi-square p-value below this (labels: goodness of fit; input feature: homogeneity)
+             */
+            shift_p_value?: number;
+            /**
+             * Format: double
+             * @description and total variation distance at least this
+             */
+            label_shift_min_distance?: number;
+            /**
+             * Format: double
+             * @description population stability index of the input feature
+             */
+            input_psi_threshold?: number;
+            /** @description queue a training run when a flag is raised */
+            retrain_on_flag?: boolean;
         };
         PatchedProjectDetailInputRequest: {
             retrain_min_feedback?: number;
@@ -795,7 +1277,51 @@ export interface components {
             retention_days?: number | null;
             purpose?: string;
             lawful_basis?: string;
+            controller?: string;
+            data_categories?: string;
+            data_subject_categories?: string;
+            recipients?: string;
+            international_transfers?: string;
+            /** @description blank: the platform's description of what it does */
+            security_measures?: string;
             labels?: string[];
+        };
+        Policy: {
+            window_days?: number;
+            min_predictions?: number;
+            min_answers?: number;
+            /**
+             * Format: double
+             * @description share of answers that corrected the model
+             */
+            max_correction_rate?: number;
+            /**
+             * Format: double
+             * @description flagged answers (detection) / confident predictions corrected (text), per answer
+             */
+            max_disagreement_rate?: number;
+            /**
+             * Format: double
+             * @description text: a correction of a prediction at least this confident counts as a disagreement
+             */
+            confident_threshold?: number;
+            /**
+             * Format: double
+             * @description shift needs a chi-square p-value below this (labels: goodness of fit; input feature: homogeneity)
+             */
+            shift_p_value?: number;
+            /**
+             * Format: double
+             * @description and total variation distance at least this
+             */
+            label_shift_min_distance?: number;
+            /**
+             * Format: double
+             * @description population stability index of the input feature
+             */
+            input_psi_threshold?: number;
+            /** @description queue a training run when a flag is raised */
+            retrain_on_flag?: boolean;
         };
         PredictBatchAccepted: {
             batch: components["schemas"]["BatchOutput"];
@@ -839,6 +1365,13 @@ export interface components {
             retention_days?: number | null;
             purpose?: string;
             lawful_basis?: string;
+            controller?: string;
+            data_categories?: string;
+            data_subject_categories?: string;
+            recipients?: string;
+            international_transfers?: string;
+            /** @description blank: the platform's description of what it does */
+            security_measures?: string;
             slug: string;
             name: string;
             task: components["schemas"]["TaskEnum"];
@@ -884,8 +1417,24 @@ export interface components {
             readonly retention_days: number | null;
             readonly purpose: string;
             readonly lawful_basis: string;
+            /** @description Art. 30(1)(a): controller (and DPO) name and contact details */
+            readonly controller: string;
+            /** @description Art. 30(1)(c): categories of personal data */
+            readonly data_categories: string;
+            /** @description Art. 30(1)(c): categories of data subjects */
+            readonly data_subject_categories: string;
+            /** @description Art. 30(1)(d): recipients to whom the data are disclosed */
+            readonly recipients: string;
+            /** @description Art. 30(1)(e): transfers to third countries and safeguards */
+            readonly international_transfers: string;
+            /** @description Art. 30(1)(g), 32: measures beyond (or instead of) what the platform does; blank: the platform's description */
+            readonly security_measures: string;
             /** Format: date-time */
             readonly created_at: string;
+            /** Format: date-time */
+            readonly stopped_at: string | null;
+            readonly stopped_role: string;
+            readonly stop_reason: string;
             readonly champion: components["schemas"]["ChampionSummary"] | null;
             /** @description entries in the annotators' review queue */
             readonly queue_count: number;
@@ -923,6 +1472,14 @@ export interface components {
         ReasonInputRequest: {
             /** @default  */
             reason: string;
+        };
+        RectifyInputRequest: {
+            /** @description the corrected text */
+            text: string;
+        };
+        RectifyOutput: {
+            id: number;
+            content_hash: string;
         };
         RejectInputRequest: {
             reason: string;
@@ -963,16 +1520,70 @@ export interface components {
          *     * `reviewer` - reviewer
          *     * `ml_engineer` - ml_engineer
          *     * `auditor` - auditor
+         *     * `privacy_officer` - privacy_officer
          *     * `admin` - admin
          * @enum {string}
          */
-        RolesEnum: "annotator" | "reviewer" | "ml_engineer" | "auditor" | "admin";
+        RolesEnum: "annotator" | "reviewer" | "ml_engineer" | "auditor" | "privacy_officer" | "admin";
         /**
          * @description * `pool` - pool
          *     * `holdout` - holdout
          * @enum {string}
          */
         SplitEnum: "pool" | "holdout";
+        StopStateOutput: {
+            slug: string;
+            stopped: boolean;
+            /** Format: date-time */
+            stopped_at: string | null;
+            /** @description role of who stopped it; empty while running */
+            stopped_role: string;
+            stop_reason: string;
+        };
+        SubjectInputRequest: {
+            /** @description the pseudonymous data-subject id items carry */
+            subject_ref: string;
+        };
+        SubjectRequestOutput: {
+            readonly id: number;
+            readonly kind: components["schemas"]["SubjectRequestOutputKindEnum"];
+            readonly status: components["schemas"]["SubjectRequestOutputStatusEnum"];
+            /** @description keyed HMAC of the subject_ref (never the reference itself) */
+            readonly subject_hash: string;
+            /** @description access: the annotator whose actions are exported */
+            readonly subject_user: number | null;
+            requested_by?: string;
+            /** @description counts and ids: what the request reached */
+            readonly result: unknown;
+            readonly archive_sha256: string;
+            readonly archive_bytes: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly downloaded_at: string | null;
+            readonly download_url: string | null;
+            /** @description Erasure: the deletions outside the database and how they went. */
+            readonly cleanups: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `access` - Access
+         *     * `erasure` - Erasure
+         *     * `rectification` - Rectification
+         *     * `restriction` - Restriction
+         *     * `restriction_lifted` - Restriction Lifted
+         * @enum {string}
+         */
+        SubjectRequestOutputKindEnum: "access" | "erasure" | "rectification" | "restriction" | "restriction_lifted";
+        /**
+         * @description * `done` - Done
+         *     * `ready` - Ready
+         *     * `downloaded` - Downloaded
+         *     * `withdrawn` - Withdrawn
+         * @enum {string}
+         */
+        SubjectRequestOutputStatusEnum: "done" | "ready" | "downloaded" | "withdrawn";
         /**
          * @description * `text_classification` - Text Classification
          *     * `object_detection` - Object Detection
@@ -1136,7 +1747,7 @@ export interface operations {
             };
         };
     };
-    audit_events_export_list: {
+    audit_events_export_retrieve: {
         parameters: {
             query: {
                 /** @description exact action name, e.g. auth.login */
@@ -1163,7 +1774,7 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
-                    "application/json": components["schemas"]["AuditEventOutput"][];
+                    "application/json": components["schemas"]["AuditExportOutput"];
                 };
             };
             /** @description An unknown format, or a bad since/until. */
@@ -1710,7 +2321,7 @@ export interface operations {
     model_versions_model_card_retrieve: {
         parameters: {
             query?: {
-                format?: "json" | "md";
+                format?: "html" | "json" | "md";
             };
             header?: never;
             path: {
@@ -1726,12 +2337,13 @@ export interface operations {
                 };
                 content: {
                     "text/markdown": string;
+                    "text/html": string;
                     "application/json": {
                         [key: string]: unknown;
                     };
                 };
             };
-            /** @description A format other than md or json. */
+            /** @description A format other than md, html or json. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2078,6 +2690,621 @@ export interface operations {
             };
         };
     };
+    privacy_access_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AccessRequestInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AccessRequestInputRequest"];
+                "multipart/form-data": components["schemas"]["AccessRequestInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No items carry this subject_ref (never imported, or already erased). No such user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_erasures_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SubjectInputRequest"];
+                "multipart/form-data": components["schemas"]["SubjectInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No items carry this subject_ref (never imported, or already erased). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_items_rectify_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectifyInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RectifyInputRequest"];
+                "multipart/form-data": components["schemas"]["RectifyInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectifyOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another item of the project already has this text. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_requests_list: {
+        parameters: {
+            query?: {
+                kind?: "access" | "erasure" | "rectification" | "restriction" | "restriction_lifted";
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSubjectRequestOutputList"];
+                };
+            };
+            /** @description An unknown kind. A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_requests_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestOutput"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_requests_download_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already downloaded (or withdrawn by an erasure). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_restrictions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SubjectInputRequest"];
+                "multipart/form-data": components["schemas"]["SubjectInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No items carry this subject_ref (never imported, or already erased). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    privacy_restrictions_lift_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SubjectInputRequest"];
+                "multipart/form-data": components["schemas"]["SubjectInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectRequestOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No items carry this subject_ref (never imported, or already erased). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    processing_records_retrieve: {
+        parameters: {
+            query?: {
+                /** @description json: the record as data; md: a Markdown document */
+                format?: "json" | "md";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "text/markdown": string;
+                };
+            };
+            /** @description A format other than json or md. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     projects_list: {
         parameters: {
             query?: never;
@@ -2265,6 +3492,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_change_envelope_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeEnvelopeBody"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_change_envelope_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ChangeEnvelopeInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ChangeEnvelopeInputRequest"];
+                "multipart/form-data": components["schemas"]["ChangeEnvelopeInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeEnvelopeBody"];
                 };
             };
             /** @description Invalid input. */
@@ -2935,6 +4291,257 @@ export interface operations {
             };
         };
     };
+    projects_monitoring_retrieve: {
+        parameters: {
+            query?: {
+                /** @description the window: the last N UTC days, today included (default: the policy's window_days) */
+                days?: number;
+                /** @description only this model version number */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringOutput"];
+                };
+            };
+            /** @description days or version out of range or not an integer. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_monitoring_annotators_retrieve: {
+        parameters: {
+            query?: {
+                /** @description the window: the last N UTC days, today included (default: the policy's window_days) */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotatorsOutput"];
+                };
+            };
+            /** @description days or version out of range or not an integer. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_monitoring_check_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringCheckOutput"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_monitoring_policy_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPolicyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPolicyRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPolicyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     projects_predict_create: {
         parameters: {
             query?: never;
@@ -3034,6 +4641,69 @@ export interface operations {
             };
             /** @description The request body's Content-Type is not one the operation takes. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_processing_record_retrieve: {
+        parameters: {
+            query?: {
+                /** @description json: the record as data; md: a Markdown document */
+                format?: "json" | "md";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "text/markdown": string;
+                };
+            };
+            /** @description A format other than json or md. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3293,6 +4963,186 @@ export interface operations {
                 };
             };
             /** @description Conflict: no champion, or nothing to roll back to. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OversightReasonInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OversightReasonInputRequest"];
+                "multipart/form-data": components["schemas"]["OversightReasonInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StopStateOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not stopped. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_stop_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OversightReasonInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OversightReasonInputRequest"];
+                "multipart/form-data": components["schemas"]["OversightReasonInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StopStateOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already stopped. */
             409: {
                 headers: {
                     [name: string]: unknown;
