@@ -5,7 +5,7 @@ import type { operations } from "@/lib/api/schema";
 
 import type { AuditFilters } from "../filters";
 
-type ExportQuery = operations["audit_events_export_list"]["parameters"]["query"];
+type ExportQuery = operations["audit_events_export_retrieve"]["parameters"]["query"];
 export type ExportFormat = ExportQuery["format"];
 
 export function auditExportUrl(format: ExportFormat, filters: AuditFilters): string {
