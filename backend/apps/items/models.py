@@ -12,7 +12,9 @@ class Split(models.TextChoices):
 
 
 class Item(models.Model):
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="items")
+    # No index of its own: (project, content_hash) and (project, split) start with it (one index fewer to write for
+    # every item a predict request creates or points at a new prediction).
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="items", db_index=False)
     text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, help_text="sha256 of the text or of the image bytes")
     label = models.CharField(max_length=64, null=True, blank=True, help_text="imported label, if any")
