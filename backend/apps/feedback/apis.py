@@ -29,6 +29,7 @@ class QueueEntryOutput(serializers.Serializer):
     boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
     model_version = serializers.IntegerField(source="model_version.number")
     scored_by_champion = serializers.BooleanField()
+    contested = serializers.BooleanField(help_text="someone contested this prediction: a human decision is owed")
     item_width = serializers.IntegerField(source="item.width", allow_null=True)
     item_height = serializers.IntegerField(source="item.height", allow_null=True)
     created_at = serializers.DateTimeField()

@@ -49,3 +49,34 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review of feedback {self.feedback_id}"
+
+
+class ContestStatus(models.TextChoices):
+    OPEN = "open"  # at the top of the project's review queue until a reviewer decides it
+    DECIDED = "decided"
+
+
+class Contest(models.Model):
+    """An objection to a prediction (GDPR Art. 21, 22(3)): a person asks for a human to decide instead of the model.
+    The reason is free text given on the subject's behalf; the decision is a reviewer's answer (a Feedback)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="contests")
+    prediction = models.ForeignKey("predictions.Prediction", on_delete=models.PROTECT, related_name="contests")
+    item = models.ForeignKey("items.Item", on_delete=models.PROTECT, related_name="contests")
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=ContestStatus.choices, default=ContestStatus.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decision = models.OneToOneField(Feedback, null=True, blank=True, on_delete=models.PROTECT, related_name="contest")
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prediction"], condition=models.Q(status="open"),
+                                               name="one_open_contest_per_prediction")]
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return f"contest {self.pk} of prediction {self.prediction_id} ({self.status})"

@@ -1,11 +1,11 @@
 """Feedback reads: the review queue (uncertainty sampling) and the latest human answer per item."""
-from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from apps.items.selectors import in_processing
 from apps.predictions.models import Prediction
 from apps.training.models import ModelStatus, ModelVersion
 
-from .models import Feedback, FeedbackStatus, Verdict
+from .models import Contest, ContestStatus, Feedback, FeedbackStatus, Verdict
 
 
 def review_queue(*, project) -> QuerySet[Prediction]:
@@ -16,13 +16,15 @@ def review_queue(*, project) -> QuerySet[Prediction]:
     """
     champion = ModelVersion.objects.filter(project=project, status=ModelStatus.CHAMPION).values_list("pk", flat=True)
     answered = Feedback.objects.filter(item=OuterRef("item"))
+    contested = Contest.objects.filter(item=OuterRef("item"), status=ContestStatus.OPEN)
     return (
         Prediction.objects.filter(in_processing("latest_for__"), project=project, latest_for__split="pool")
-        .exclude(Exists(answered))
+        .annotate(contested=Exists(contested))
+        .filter(Q(contested=True) | ~Exists(answered))  # a contested item comes back even if it was answered
         .annotate(scored_by_champion=Case(When(model_version_id__in=Subquery(champion), then=Value(True)),
                                           default=Value(False), output_field=BooleanField()))
         .select_related("item", "model_version")
-        .order_by("confidence", "id")
+        .order_by("-contested", "confidence", "id")  # contests first (GDPR Art. 22(3)), then least confident
     )
 
 

@@ -36,6 +36,14 @@ export function QueueHeader({ left, answered, entry, champion }: Props) {
           </dd>
         </div>
       )}
+      {entry?.contested && (
+        <div>
+          <dt>Contested</dt>
+          <dd data-testid="contested">
+            <Badge tone="warn">someone objected to this prediction: a reviewer decides it</Badge>
+          </dd>
+        </div>
+      )}
     </dl>
   );
 }

@@ -223,6 +223,12 @@ describe("review queue (text)", () => {
     expect(screen.getByTestId("scored-by")).toHaveTextContent(/^v1 older than the champion v2/);
   });
 
+  it("marks a contested prediction", async () => {
+    setup([textEntry(1, { contested: true }), textEntry(2)], textProject);
+    await showsText(textEntry(1).text);
+    expect(screen.getByTestId("contested")).toHaveTextContent("someone objected to this prediction");
+  });
+
   it("shows the scoring progress while a scoring job runs and reloads the queue when it ends", async () => {
     const fake = fakeQueue([]);
     fake.state.scoring = { id: 7, status: "running", done: 1200, total: 2550, model_version: 3, trigger: "promotion", error: "", created_at: "2026-11-29T10:00:00Z", finished_at: null };

@@ -134,6 +134,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contests/{contest_id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A reviewer's decision on a contest */
+        post: operations["contests_decide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/{feedback_id}/review/": {
         parameters: {
             query?: never;
@@ -242,6 +259,23 @@ export interface paths {
         get: operations["prediction_batches_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions/{prediction_id}/contest/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Contest a prediction: a human decides instead (top of the review queue) */
+        post: operations["predictions_contest_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -465,6 +499,22 @@ export interface paths {
          *     Read: ml_engineers, admins and auditors of the project; set: ml_engineers and admins (audited).
          */
         put: operations["projects_change_envelope_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/contests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["projects_contests_list"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -941,9 +991,43 @@ export interface components {
             updated_at: string;
             updated_by: string | null;
         };
+        ContestInputRequest: {
+            /** @description the objection, as given on the subject's behalf */
+            reason: string;
+        };
+        ContestOutput: {
+            id: number;
+            prediction_id: number;
+            item_id: number;
+            predicted_label: string;
+            model_version: number;
+            reason: string;
+            status: components["schemas"]["ContestOutputStatusEnum"];
+            decision_id: number | null;
+            decision_note: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
+        };
+        /**
+         * @description * `open` - Open
+         *     * `decided` - Decided
+         * @enum {string}
+         */
+        ContestOutputStatusEnum: "open" | "decided";
         CredentialsInputRequest: {
             username: string;
             password: string;
+        };
+        DecideInputRequest: {
+            /** @description text: the decided label */
+            label?: string;
+            /** @description detection: the decided boxes (omit to accept the model's) */
+            boxes?: {
+                [key: string]: unknown;
+            }[] | null;
+            note?: string;
         };
         FeedbackOutput: {
             id: number;
@@ -1464,6 +1548,8 @@ export interface components {
             }[] | null;
             model_version: number;
             scored_by_champion: boolean;
+            /** @description someone contested this prediction: a human decision is owed */
+            contested: boolean;
             item_width: number | null;
             item_height: number | null;
             /** Format: date-time */
@@ -2084,6 +2170,87 @@ export interface operations {
             };
         };
     };
+    contests_decide_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DecideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DecideInputRequest"];
+                "multipart/form-data": components["schemas"]["DecideInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     feedback_review_create: {
         parameters: {
             query?: never;
@@ -2600,6 +2767,87 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    predictions_contest_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prediction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContestInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContestInputRequest"];
+                "multipart/form-data": components["schemas"]["ContestInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3670,6 +3918,56 @@ export interface operations {
             };
             /** @description The request body's Content-Type is not one the operation takes. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_contests_list: {
+        parameters: {
+            query?: {
+                status?: "all" | "decided" | "open";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContestOutput"][];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

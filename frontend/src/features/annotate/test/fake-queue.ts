@@ -15,6 +15,7 @@ export type Entry = {
   boxes: { label: string; confidence: number; x: number; y: number; w: number; h: number }[] | null;
   model_version: number;
   scored_by_champion: boolean;
+  contested: boolean;
   item_width: number | null;
   item_height: number | null;
   created_at: string;
@@ -43,6 +44,7 @@ export function textEntry(n: number, overrides: Partial<Entry> = {}): Entry {
     boxes: null,
     model_version: 2,
     scored_by_champion: true,
+    contested: false,
     item_width: null,
     item_height: null,
     created_at: "2026-11-29T10:00:00Z",
@@ -64,6 +66,7 @@ export function imageEntry(n: number, overrides: Partial<Entry> = {}): Entry {
     ],
     model_version: 1,
     scored_by_champion: true,
+    contested: false,
     item_width: 160,
     item_height: 120,
     created_at: "2026-11-29T10:00:00Z",
