@@ -317,11 +317,13 @@ TRAINING_HEARTBEAT_SECONDS = float(os.environ.get("TRAINING_HEARTBEAT_SECONDS", 
 TRAINING_STALE_SECONDS = float(os.environ.get("TRAINING_STALE_SECONDS", 600))
 TRAINING_REAPER_SECONDS = float(os.environ.get("TRAINING_REAPER_SECONDS", 60))
 TRAINING_MAX_DELIVERIES = int(os.environ.get("TRAINING_MAX_DELIVERIES", 5))  # a task that keeps killing its worker
+RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", 1000))  # items purged per transaction (apps.privacy.retention)
 CELERY_BEAT_SCHEDULE |= {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": OUTBOX_FLUSH_SECONDS},
     "training-reaper": {"task": "training.reap_stale_runs", "schedule": TRAINING_REAPER_SECONDS},
     "privacy-erasure-cleanup": {"task": "privacy.erasure_cleanup_pending", "schedule": 900.0},
     "monitoring-check": {"task": "monitoring.check_all", "schedule": 3600.0},  # post-market monitoring flags
+    "privacy-retention-purge": {"task": "privacy.retention_purge", "schedule": 86400.0},  # GDPR Art. 5(1)(e)
 }
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")

@@ -140,7 +140,7 @@ def _codes_for(path: str, method: str, operation: dict) -> dict[int, str]:
 
 
 def errors_document(result, generator, request, public):
-    """Postprocessing hook: every operation lists the 4xx it can answer, each with its JSON error body."""
+    """Postprocessing hook: every operation lists the 4xx it can answer, each (and any 5xx) with its JSON error body."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = _ERROR
     schemas["ValidationError"] = _VALIDATION_ERROR
@@ -150,7 +150,7 @@ def errors_document(result, generator, request, public):
             for code, description in _codes_for(path, method, operation).items():
                 responses.setdefault(str(code), {"description": description})
             for code, response in responses.items():
-                if code.startswith("4") and "content" not in response:
+                if code.startswith(("4", "5")) and "content" not in response:
                     response["content"] = _error_ref(int(code))
             operation["responses"] = dict(sorted(responses.items()))
     return result

@@ -1,6 +1,6 @@
 """Contests (GDPR Art. 21, 22(3)): POST /predictions/{id}/contest/, GET /projects/{slug}/contests/,
 POST /contests/{id}/decide/ (apps.feedback.contests)."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,7 +43,8 @@ class DecideInput(serializers.Serializer):
 
 
 class ContestOpenApi(APIView):
-    @extend_schema(request=ContestInput, responses={201: ContestOutput},
+    @extend_schema(request=ContestInput, responses={201: ContestOutput, 409: OpenApiResponse(
+                       description="Already contested and open, or the item was erased.")},
                    summary="Contest a prediction: a human decides instead (top of the review queue)")
     def post(self, request, prediction_id):
         prediction = (Prediction.objects.select_related("project", "item", "model_version")
@@ -59,7 +60,7 @@ class ContestOpenApi(APIView):
 
 class ContestListApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=["open", "decided", "all"])],
-                   responses=ContestOutput(many=True))
+                   responses={200: ContestOutput(many=True), 400: OpenApiResponse(description="A bad status.")})
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_REVIEW | CAN_READ_AUDIT | CAN_CONTEST)
         status = request.query_params.get("status", "open")
@@ -70,7 +71,8 @@ class ContestListApi(APIView):
 
 
 class ContestDecideApi(APIView):
-    @extend_schema(request=DecideInput, responses=ContestOutput, summary="A reviewer's decision on a contest")
+    @extend_schema(request=DecideInput, responses={200: ContestOutput, 409: OpenApiResponse(
+        description="Already decided.")}, summary="A reviewer's decision on a contest")
     def post(self, request, contest_id):
         contest = Contest.objects.select_related("project").filter(pk=contest_id).first()
         if contest is None:

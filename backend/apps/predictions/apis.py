@@ -2,7 +2,7 @@
 uploaded `files`; more than PREDICT_SYNC_MAX_IMAGES go to a Celery batch (202) to poll."""
 from django.conf import settings
 from django.http import JsonResponse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -72,7 +72,9 @@ class PredictApi(APIView):
         request={"application/json": PREDICT_INPUT_SCHEMA, "multipart/form-data": PREDICT_UPLOAD_SCHEMA},
         responses={200: inline_serializer("PredictOutput", {"model_version": serializers.IntegerField(),
                                                              "predictions": PredictionOutput(many=True)}),
-                   202: inline_serializer("PredictBatchAccepted", {"batch": BatchOutput()})},
+                   202: inline_serializer("PredictBatchAccepted", {"batch": BatchOutput()}),
+                   503: OpenApiResponse(description="The project is stopped (POST /projects/{slug}/start/ resumes "
+                                                    "it), or a service it needs is down.")},
     )
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_PREDICT)

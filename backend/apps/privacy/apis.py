@@ -1,5 +1,6 @@
 """Data-subject rights endpoints (privacy officers and admins): access archives, erasure, rectification,
 restriction, and the list of requests. Thin: validate, call a service or selector, serialize."""
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -140,7 +141,8 @@ class RectifyApi(APIView):
         class Meta:
             ref_name = "RectifyInput"
 
-        text = serializers.CharField(trim_whitespace=False, help_text="the corrected text")
+        text = serializers.CharField(trim_whitespace=False, max_length=settings.TEXT_MAX_CHARS,
+                                     help_text="the corrected text")
 
     class OutputSerializer(serializers.Serializer):
         class Meta:

@@ -89,6 +89,9 @@ def _retrain(projects: set[int], actor) -> dict[str, int | str]:
 
     runs: dict[str, int | str] = {}
     for project in Project.objects.filter(pk__in=projects, model_versions__status=ModelStatus.CHAMPION).distinct():
+        if project.stopped_at is not None:  # a stopped model retrains nothing (apps.projects.oversight): say so
+            runs[project.slug] = "stopped: retrain after starting it"
+            continue
         try:
             with transaction.atomic():
                 runs[project.slug] = training_run_start(project=project, trigger=Trigger.MANUAL, actor=actor).pk
@@ -100,10 +103,21 @@ def _retrain(projects: set[int], actor) -> dict[str, int | str]:
 @transaction.atomic
 def subject_erase(*, subject_ref: str, actor) -> SubjectRequest:
     ref = subject_ref_clean(subject_ref)
-    items = list(Item.objects.select_for_update().filter(subject_ref=ref).order_by("id")
-                 .values("id", "project_id", "project__slug", "split", "storage_key", "content_hash", "created_at"))
+    items = list(Item.objects.select_for_update().filter(subject_ref=ref).order_by("id").values(*ITEM_FIELDS))
     if not items:
         raise NotFound("No items carry this subject_ref (already erased, or never imported).")
+    erasure = SubjectRequest.objects.create(kind=RequestKind.ERASURE, subject_hash=subject_hash(ref),
+                                            requested_by=actor, result={})
+    return items_erase(items=items, request=erasure, actor=actor, action="privacy.erased")
+
+
+ITEM_FIELDS = ("id", "project_id", "project__slug", "split", "storage_key", "content_hash", "created_at")
+
+
+def items_erase(*, items: list[dict], request: SubjectRequest, actor, action: str) -> SubjectRequest:
+    """Erase `items` (rows of ITEM_FIELDS, locked by the caller's transaction) for `request`: the database part now,
+    the copies outside it after the commit; one `action` event per project. Subject erasure and the retention
+    purge (apps.privacy.retention) both come here."""
     ids = [i["id"] for i in items]
     token = uuid.uuid4().hex
     markers = {i: f"{ERASED_PREFIX}{i}:{token}" for i in ids}
@@ -117,8 +131,7 @@ def subject_erase(*, subject_ref: str, actor) -> SubjectRequest:
               "feedback": feedback.count(), "comments_blanked": feedback.exclude(comment="").update(comment=""),
               "notes_blanked": Review.objects.filter(feedback__item_id__in=ids).exclude(notes="").update(notes=""),
               "images": sum(1 for i in items if i["storage_key"])}
-    erasure = SubjectRequest.objects.create(kind=RequestKind.ERASURE, subject_hash=subject_hash(ref),
-                                            requested_by=actor, result={})
+    erasure = request
     ErasedDatasetVersion.objects.bulk_create(
         [ErasedDatasetVersion(erasure=erasure, dataset_version_id=pk, items=n) for pk, n in sorted(held.items())])
     trained = list(ModelVersion.objects.filter(training_run__dataset_version_id__in=held)
@@ -127,7 +140,7 @@ def subject_erase(*, subject_ref: str, actor) -> SubjectRequest:
                                             for mv, dv, _ in trained])
     retraining = _retrain({project for _, _, project in trained}, actor)
     keys = sorted({i["storage_key"] for i in items if i["storage_key"]})
-    withdrawn = access_archives_withdraw(subject_hash_value=erasure.subject_hash)
+    withdrawn = access_archives_withdraw(subject_hash_value=erasure.subject_hash) if erasure.subject_hash else []
     keys += withdrawn
     ErasureCleanup.objects.bulk_create([ErasureCleanup(erasure=erasure, kind=CleanupKind.OBJECT, target=k) for k in keys]
                                        + [ErasureCleanup(erasure=erasure, kind=CleanupKind.FILES)])
@@ -139,7 +152,7 @@ def subject_erase(*, subject_ref: str, actor) -> SubjectRequest:
                       "retraining": retraining}
     erasure.save(update_fields=["result"])
     audit_events_record_many([
-        AuditEntry(action="privacy.erased", actor=actor, project=slug, obj=erasure,
+        AuditEntry(action=action, actor=actor, project=slug, obj=erasure,
                    details={"subject": erasure.subject_hash, "items": [i["id"] for i in items if i["project__slug"] == slug],
                             **{k: v for k, v in erasure.result.items() if k not in ("item_ids", "projects")}})
         for slug in sorted(per_project)])

@@ -14,6 +14,7 @@ class RequestKind(models.TextChoices):
     RECTIFICATION = "rectification"  # Art. 16
     RESTRICTION = "restriction"  # Art. 18
     RESTRICTION_LIFTED = "restriction_lifted"
+    RETENTION = "retention"  # Art. 5(1)(e): content past its project's retention_days, purged by apps.privacy.retention
 
 
 class RequestStatus(models.TextChoices):

@@ -24,3 +24,11 @@ def erasure_cleanup_pending_task() -> int:
     for erasure_id in erasures:
         erasure_cleanup_run(erasure_id=erasure_id)
     return len(erasures)
+
+
+@shared_task(name="privacy.retention_purge", acks_late=True, soft_time_limit=3600, time_limit=3700)
+def retention_purge_task() -> int:
+    """Beat, daily: item content past its project's retention_days (apps.privacy.retention)."""
+    from .retention import retention_purge
+
+    return sum(request.result.get("items", 0) for request in retention_purge())

@@ -63,8 +63,9 @@ def stopped_message(project: Project) -> str:
             f"(POST /api/v1/projects/{project.slug}/start/).")
 
 
-def project_ensure_running(project: Project) -> None:
-    """Refuse (503) anything the model would do for a stopped project."""
+def project_ensure_running(project: Project, *, status: int = STOPPED_STATUS) -> None:
+    """Refuse anything the model would do for a stopped project: 503 for a prediction (the service is stopped),
+    409 for a training request (it conflicts with the project's state)."""
     if project.stopped_at is not None:
-        raise ApplicationError(stopped_message(project), status=STOPPED_STATUS, extra={
+        raise ApplicationError(stopped_message(project), status=status, extra={
             "stopped_at": project.stopped_at.isoformat(), "stopped_by_role": project.stopped_role})

@@ -83,7 +83,8 @@ class TrainingRunListStartApi(APIView):
         return paginated_response(request=request, view=self, queryset=training_run_list(project=project),
                                   serializer_class=TrainingRunOutput)
 
-    @extend_schema(request=TrainingRunStartInput, responses={202: TrainingRunOutput})
+    @extend_schema(request=TrainingRunStartInput, responses={202: TrainingRunOutput, 409: OpenApiResponse(
+        description="A run is already active, or the project is stopped (POST /projects/{slug}/start/).")})
     def post(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_TRAIN)
         overrides = training_overrides_validate(task=project.task, body=request.data)

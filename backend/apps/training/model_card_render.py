@@ -8,6 +8,7 @@ import html
 import re
 
 from apps.audit.selectors import audit_event_list
+from apps.privacy.selectors import erasures_for_model_version
 
 from .model_card_changes import model_card_changes
 from .model_card_sections import cell_text, model_card_sections
@@ -24,7 +25,8 @@ def model_card_document(*, model_version) -> dict:
         "rolled_back_at": version.rolled_back_at.isoformat() if version.rolled_back_at else None,
         "created_at": version.created_at.isoformat()},
         "integrity": {"artifact_sha256": version.artifact_sha256 or None},
-        "changes": model_card_changes(model_version=version), "decisions": _decisions(version)}
+        "changes": model_card_changes(model_version=version), "decisions": _decisions(version),
+        "erased_data": erasures_for_model_version(version)}
 
 
 def _decisions(version) -> list[dict]:

@@ -74,6 +74,16 @@ def _data(doc: dict) -> list:
                     [[PROVENANCE_NAMES.get(k, k), n, f"{100 * n / total:.1f}%"] for k, n in provenance.items()]))
     else:
         out.append(_p(f"Provenance mix of the training labels: {NR}."))
+    out.append(_h(3, "Erased data"))
+    erased = doc.get("erased_data")
+    if erased:
+        out += [_p(("b", "Trained on erased data"), ": items of this version's training set were erased afterwards "
+                   "(GDPR Art. 17). The model may still reflect them; a retraining without them was queued."),
+                ("table", ["erasure", "erased at", "dataset version", "items"],
+                 [[e["erasure"], e["erased_at"], e["dataset_version"], e["items"]] for e in erased])]
+    else:
+        out.append(_p("No item of this version's training set has been erased." if "erased_data" in doc
+                      else f"Erasures: {NR}."))
     return out
 
 

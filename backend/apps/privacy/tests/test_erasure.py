@@ -82,3 +82,23 @@ def test_who_may_erase_and_bad_input(project, users, client_for, officer):
     detail = api.get(f"/api/v1/privacy/requests/{done.json()['id']}/")
     assert detail.status_code == 200 and detail.json()["kind"] == "erasure"
     assert api.get("/api/v1/privacy/requests/999999/").status_code == 404
+
+
+def test_the_card_of_a_version_trained_on_erased_data_says_so(project, users, officer, client_for):
+    from apps.core.tests.fixtures import train_inline
+    from apps.projects.oversight import project_stop
+
+    items_import(project=project, rows=[{"text": TEXT, "label": "shipping", "subject_ref": REF}],
+                 actor=users["engineer"])
+    version = train_inline(project, users["engineer"])
+    api = client_for(users["auditor"])
+    before = api.get(f"/api/v1/model-versions/{version.pk}/model-card/?format=md").content.decode()
+    assert "No item of this version's training set has been erased." in before
+    project_stop(project=project, actor=users["engineer"], reason="erasure under way")  # a stopped model
+    erasure = subject_erase(subject_ref=REF, actor=officer)  # ... is erased from too, and not retrained
+    assert erasure.result["retraining"] == {project.slug: "stopped: retrain after starting it"}
+    after = api.get(f"/api/v1/model-versions/{version.pk}/model-card/?format=md").content.decode()
+    assert "**Trained on erased data**" in after and "No item of this version's" not in after
+    card = api.get(f"/api/v1/model-versions/{version.pk}/model-card/?format=json").json()
+    assert [e["erasure"] for e in card["erased_data"]] == [erasure.pk]
+    assert audit_chain_verify().ok

@@ -39,7 +39,7 @@ def test_stopped_means_no_prediction_scoring_or_training_until_started(project, 
     assert body["stopped_by_role"] == "ml_engineer" and body["stopped_at"]
     assert Prediction.objects.count() == before
     runs = TrainingRun.objects.count()
-    assert engineer.post("/api/v1/projects/stoppable/training-runs/", {}, format="json").status_code == 503
+    assert engineer.post("/api/v1/projects/stoppable/training-runs/", {}, format="json").status_code == 409
     assert training_retrain_if_due(project_id=project.pk) is None
     assert TrainingRun.objects.count() == runs
     project.refresh_from_db()

@@ -1659,9 +1659,10 @@ export interface components {
          *     * `rectification` - Rectification
          *     * `restriction` - Restriction
          *     * `restriction_lifted` - Restriction Lifted
+         *     * `retention` - Retention
          * @enum {string}
          */
-        SubjectRequestOutputKindEnum: "access" | "erasure" | "rectification" | "restriction" | "restriction_lifted";
+        SubjectRequestOutputKindEnum: "access" | "erasure" | "rectification" | "restriction" | "restriction_lifted" | "retention";
         /**
          * @description * `done` - Done
          *     * `ready` - Ready
@@ -2224,6 +2225,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Already decided. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2837,6 +2847,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Already contested and open, or the item was erased. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is too large. */
             413: {
                 headers: {
@@ -3189,7 +3208,7 @@ export interface operations {
     privacy_requests_list: {
         parameters: {
             query?: {
-                kind?: "access" | "erasure" | "rectification" | "restriction" | "restriction_lifted";
+                kind?: "access" | "erasure" | "rectification" | "restriction" | "restriction_lifted" | "retention";
                 /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
                 limit?: number;
                 /** @description Index of the first result (default 0). */
@@ -3946,6 +3965,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContestOutput"][];
+                };
+            };
+            /** @description A bad status. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
                 };
             };
             /** @description Not authenticated. */
@@ -4946,6 +4974,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The project is stopped (POST /projects/{slug}/start/ resumes it), or a service it needs is down. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     projects_processing_record_retrieve: {
@@ -5592,7 +5629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: a training run is already queued or running. */
+            /** @description A run is already active, or the project is stopped (POST /projects/{slug}/start/). */
             409: {
                 headers: {
                     [name: string]: unknown;
