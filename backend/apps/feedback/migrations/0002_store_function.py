@@ -4,8 +4,7 @@
 seven round trips: the serving-generation check (SQLSTATE HL001, nothing written, if the caller's caches are stale),
 last-use times of tokens, every answer (ids drawn first, so that each one's id is known by its position), the
 retrain checks for the outbox (at most one unsent per key, as outbox_enqueue), and one `feedback.submitted` event per
-answer, hashed in SQL from the canonical text built in Python (see predictions.0004 and
-apps.audit.hashing.event_text_template) after taking the chain's lock.
+answer (hitl_audit_append_filled, audit.0006).
 """
 from django.db import migrations
 
@@ -17,13 +16,6 @@ DECLARE
     v_now timestamptz := now();
     v_n integer := jsonb_array_length(p_rows);
     v_ids bigint[];
-    v_seq bigint;
-    v_prev varchar;
-    v_at timestamptz;
-    v_iso text;
-    v_event jsonb;
-    v_id text;
-    v_hash text;
 BEGIN
     IF (SELECT value FROM core_servinggeneration WHERE id = 1) IS DISTINCT FROM p_generation THEN
         RAISE EXCEPTION 'the serving generation moved' USING ERRCODE = 'HL001';
@@ -42,30 +34,7 @@ BEGIN
     SELECT o->>0, o->1, o->>2, v_now, NULL, 0, '' FROM jsonb_array_elements(p_outbox) o
     ON CONFLICT DO NOTHING;
 
-    PERFORM pg_advisory_xact_lock(p_lock_key);
-    SELECT e.seq, e.hash, e.created_at INTO v_seq, v_prev, v_at FROM audit_auditevent e ORDER BY e.seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-        v_seq := 0;
-        v_prev := repeat('0', 64);
-    END IF;
-    v_at := GREATEST(clock_timestamp(), v_at);
-    v_iso := to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"');
-    -- each event: [position of its answer, text template, details, actor_ref, actor_role, action, object_type,
-    --              project_slug, request_id]
-    FOR v_event IN SELECT value FROM jsonb_array_elements(p_events) LOOP
-        v_seq := v_seq + 1;
-        v_id := v_ids[(v_event->>0)::integer + 1]::text;
-        v_hash := encode(sha256(convert_to(
-            replace(replace(replace(replace(v_event->>1,
-                E'\\x01object_id\\x01', v_id), E'\\x01seq\\x01', v_seq::text), E'\\x01created_at\\x01', v_iso),
-                E'\\x01prev\\x01', v_prev),
-            'UTF8')), 'hex');
-        INSERT INTO audit_auditevent (seq, created_at, actor_ref, actor_role, action, object_type, object_id,
-                                      project_slug, request_id, details, prev_hash, hash)
-        VALUES (v_seq, v_at, v_event->>3, v_event->>4, v_event->>5, v_event->>6, v_id, v_event->>7, v_event->>8,
-                (v_event->>2)::jsonb, v_prev, v_hash);
-        v_prev := v_hash;
-    END LOOP;
+    PERFORM hitl_audit_append_filled(p_lock_key, p_events, v_ids, 0);  -- audit.0006
     RETURN QUERY SELECT o - 1, v_ids[o], v_now FROM generate_series(1, v_n) o;
 END
 $$ LANGUAGE plpgsql VOLATILE
@@ -84,5 +53,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("feedback", "0001_initial"), ("predictions", "0004_store_function"), ("core", "0001_outbox")]
+    dependencies = [("feedback", "0001_initial"), ("predictions", "0004_store_function"), ("core", "0001_outbox"),
+                    ("audit", "0006_append_filled_function")]
     operations = [migrations.RunPython(install, uninstall)]

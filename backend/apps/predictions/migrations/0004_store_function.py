@@ -3,10 +3,8 @@
 `hitl_predictions_store` does, as its own transaction (the caller runs it in autocommit): the serving-generation
 check (the caller's caches must be current, else SQLSTATE HL001 and nothing is written), last-use times of tokens,
 the items of new texts (upsert by content hash, in hash order), every prediction (ids drawn first so that each row's
-id is known by its position), the items' latest-prediction pointers, and the audit events: it takes the chain's
-lock, reads the head and fills each event's precomputed canonical text (apps.audit.hashing.event_text_template)
-with what only the database knows (head hash, seq, time, row ids), hashing it with sha256() as the Python recorder
-does. PL/pgSQL, because in READ COMMITTED each statement in it takes a new snapshot: the head is read after the
+id is known by its position), the items' latest-prediction pointers, and the audit events (hitl_audit_append_filled, audit.0006: the chain's
+lock, the head, and each event's canonical text built in Python, filled with what only the database knows). PL/pgSQL, because in READ COMMITTED each statement in it takes a new snapshot: the head is read after the
 lock is granted (see audit.0005), and items a concurrent batch committed are seen after the upsert waited for it.
 One round trip per batch instead of nine: the serving thread never waits for the interpreter's lock between
 statements while holding the chain's lock.
@@ -24,16 +22,6 @@ DECLARE
     v_items bigint[];
     v_ids bigint[];
     v_created integer;
-    v_seq bigint;
-    v_prev varchar;
-    v_at timestamptz;
-    v_iso text;
-    v_event jsonb;
-    v_first text;
-    v_list text;
-    v_count text;
-    v_details text;
-    v_hash text;
 BEGIN
     IF (SELECT value FROM core_servinggeneration WHERE id = 1) IS DISTINCT FROM p_generation THEN
         RAISE EXCEPTION 'the serving generation moved' USING ERRCODE = 'HL001';
@@ -76,34 +64,7 @@ BEGIN
            v_now, p_actor, v_items[r.ord], p_version, p_project, NULL
     FROM jsonb_array_elements(p_rows) WITH ORDINALITY r(v, ord);
 
-    PERFORM pg_advisory_xact_lock(p_lock_key);
-    SELECT e.seq, e.hash, e.created_at INTO v_seq, v_prev, v_at FROM audit_auditevent e ORDER BY e.seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-        v_seq := 0;
-        v_prev := repeat('0', 64);
-    END IF;
-    v_at := GREATEST(clock_timestamp(), v_at);  -- after the lock: times never go backwards along the chain
-    v_iso := to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"');
-    -- each event: [start, end, carries items_created, text template, details template, actor_ref, actor_role,
-    --              action, object_type, project_slug, request_id]; it covers the predictions at start <= pos < end
-    FOR v_event IN SELECT value FROM jsonb_array_elements(p_events) LOOP
-        v_seq := v_seq + 1;
-        v_first := v_ids[(v_event->>0)::integer + 1]::text;
-        SELECT string_agg(x::text, ',' ORDER BY x) INTO v_list
-        FROM unnest(v_ids[(v_event->>0)::integer + 1:(v_event->>1)::integer]) x;
-        v_count := CASE WHEN (v_event->>2)::boolean THEN v_created ELSE 0 END::text;
-        v_details := replace(replace(v_event->>4, E'\\x01ids\\x01', v_list), E'\\x01items_created\\x01', v_count);
-        v_hash := encode(sha256(convert_to(
-            replace(replace(replace(replace(replace(replace(v_event->>3,
-                E'\\x01ids\\x01', v_list), E'\\x01items_created\\x01', v_count), E'\\x01object_id\\x01', v_first),
-                E'\\x01seq\\x01', v_seq::text), E'\\x01created_at\\x01', v_iso), E'\\x01prev\\x01', v_prev),
-            'UTF8')), 'hex');
-        INSERT INTO audit_auditevent (seq, created_at, actor_ref, actor_role, action, object_type, object_id,
-                                      project_slug, request_id, details, prev_hash, hash)
-        VALUES (v_seq, v_at, v_event->>5, v_event->>6, v_event->>7, v_event->>8, v_first, v_event->>9,
-                v_event->>10, v_details::jsonb, v_prev, v_hash);
-        v_prev := v_hash;
-    END LOOP;
+    PERFORM hitl_audit_append_filled(p_lock_key, p_events, v_ids, v_created);  -- audit.0006
     RETURN QUERY SELECT o - 1, v_ids[o], v_items[o] FROM generate_series(1, v_n) o;
 END
 $$ LANGUAGE plpgsql VOLATILE
@@ -124,5 +85,5 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("predictions", "0003_fewer_indexes"), ("audit", "0005_chain_head_function"),
                     ("core", "0002_serving_generation"), ("items", "0002_item_latest_prediction"),
-                    ("accounts", "0002_api_tokens")]
+                    ("accounts", "0002_api_tokens"), ("audit", "0006_append_filled_function")]
     operations = [migrations.RunPython(install, uninstall)]

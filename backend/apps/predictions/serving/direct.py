@@ -96,8 +96,8 @@ def store_answers(served: list[tuple[Job, object]], *, generation: int, tokens: 
             actor_ref=actor_ref, actor_role=actor_role, action="feedback.submitted", object_type="feedback.feedback",
             project_slug=answer.project.slug, request_id=job.request_id, details=feedback_details(answer),
             listed=False)
-        events.append((position, text, details, actor_ref, actor_role, "feedback.submitted", "feedback.feedback",
-                       answer.project.slug, job.request_id))
+        events.append((position, position + 1, False, text, details, actor_ref, actor_role, "feedback.submitted",
+                       "feedback.feedback", answer.project.slug, job.request_id))
     params = [generation, tokens, json.dumps(rows, ensure_ascii=False), json.dumps(outbox, ensure_ascii=False),
               CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
     try:
