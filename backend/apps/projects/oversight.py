@@ -5,7 +5,8 @@ While a project is stopped its model answers nothing: predict requests get 503 "
 view, and the serving fast path, which hands such a request to the view), queue scoring and prediction batches do
 not run, and no training run starts — a request gets 409, the feedback policy and monitoring start none.
 Answers and reviews of predictions made before the stop are still taken: they are human work, and nothing retrains
-from them until the project is started. Both transitions are audited (`project.stopped`, `project.started`) in their transaction.
+from them until the project is started. Both transitions are audited (`project.stopped`, `project.started`) in
+their transaction.
 """
 from django.db import transaction
 from django.utils import timezone
