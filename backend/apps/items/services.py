@@ -211,8 +211,9 @@ def item_remove(*, item: Item, actor) -> dict:
 
     item = Item.objects.select_for_update().get(pk=item.pk)
     predictions, feedback = item.predictions.count(), item.feedback.count()
-    details = {"content_hash": item.content_hash, "file_name": item.file_name, "split": item.split,
-               "predictions": predictions, "feedback": feedback}
+    # No content hash or file name: the audit log is append-only and must not keep what an erasure removes (a short
+    # text's sha256 is guessable; a photo's file name can name its subject).
+    details = {"split": item.split, "predictions": predictions, "feedback": feedback}
     key, item_id, project = item.storage_key, item.pk, item.project
     if predictions or feedback:
         Item.objects.filter(pk=item_id).update(erased_at=timezone.now(), content_hash=f"removed:{item_id}",
