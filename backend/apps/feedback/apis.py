@@ -5,7 +5,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import CAN_GIVE_FEEDBACK, CAN_READ_AUDIT, CAN_REVIEW
+from apps.accounts.roles import CAN_GIVE_FEEDBACK, CAN_READ_AUDIT, CAN_REVIEW, has_any_role
 from apps.audit.services import personal_data_read_record
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import LABEL_MAX, NOTE_MAX
@@ -54,7 +54,8 @@ class ReviewQueueApi(APIView):
     @paginated_schema(QueueEntryOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
-        response = paginated_response(request=request, view=self, queryset=review_queue(project=project),
+        queue = review_queue(project=project, reopen_contested=has_any_role(request.user, CAN_REVIEW))
+        response = paginated_response(request=request, view=self, queryset=queue,
                                       serializer_class=QueueEntryOutput)
         personal_data_read_record(actor=request.user, project=project, via="feedback.queue",
                                   item_ids=[row["item_id"] for row in response.data["results"]])

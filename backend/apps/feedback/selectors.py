@@ -8,8 +8,9 @@ from apps.training.models import ModelStatus, ModelVersion
 from .models import Contest, ContestStatus, Feedback, FeedbackStatus, Verdict
 
 
-def review_queue(*, project) -> QuerySet[Prediction]:
-    """Each unanswered pool item's latest prediction, least confident first.
+def review_queue(*, project, reopen_contested: bool = False) -> QuerySet[Prediction]:
+    """Each unanswered pool item's latest prediction, least confident first; contested ones (GDPR Art. 22(3)) first
+    of all, and with `reopen_contested` (a reviewer's queue, who can decide them) even if they were answered.
 
     The item's `latest_prediction` pointer (kept by items_latest_prediction_mark) makes this one join rather than a
     latest-per-item subquery; `scored_by_champion` says whether the serving champion made that prediction.
@@ -20,7 +21,7 @@ def review_queue(*, project) -> QuerySet[Prediction]:
     return (
         Prediction.objects.filter(in_processing("latest_for__"), project=project, latest_for__split="pool")
         .annotate(contested=Exists(contested))
-        .filter(Q(contested=True) | ~Exists(answered))  # a contested item comes back even if it was answered
+        .filter(Q(contested=True) | ~Exists(answered) if reopen_contested else ~Exists(answered))
         .annotate(scored_by_champion=Case(When(model_version_id__in=Subquery(champion), then=Value(True)),
                                           default=Value(False), output_field=BooleanField()))
         .select_related("item", "model_version")

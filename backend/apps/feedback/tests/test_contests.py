@@ -28,9 +28,11 @@ def test_a_contest_jumps_the_queue_until_a_reviewer_decides(trained_project, use
     opened = annotator.post(f"/api/v1/predictions/{confident['id']}/contest/",
                             {"reason": "the customer says this was not about billing"}, format="json")
     assert opened.status_code == 201 and opened.json()["status"] == "open"
-    queue = annotator.get("/api/v1/projects/tickets/queue/").json()["results"]
+    queue = reviewer.get("/api/v1/projects/tickets/queue/").json()["results"]  # a reviewer, who can decide it
     assert queue[0]["prediction_id"] == confident["id"] and queue[0]["contested"]
     assert not any(e["contested"] for e in queue[1:])
+    queue = annotator.get("/api/v1/projects/tickets/queue/").json()["results"]  # they answered it already
+    assert confident["id"] not in [e["prediction_id"] for e in queue]
     again = annotator.post(f"/api/v1/predictions/{confident['id']}/contest/", {"reason": "twice"}, format="json")
     assert again.status_code == 409
 
@@ -43,7 +45,7 @@ def test_a_contest_jumps_the_queue_until_a_reviewer_decides(trained_project, use
     assert decided.status_code == 200 and decided.json()["status"] == "decided"
     decision = Feedback.objects.get(pk=decided.json()["decision_id"])
     assert (decision.verdict, decision.resolved_label, decision.annotator) == ("correct", other, users["reviewer"])
-    queue = annotator.get("/api/v1/projects/tickets/queue/").json()["results"]
+    queue = reviewer.get("/api/v1/projects/tickets/queue/").json()["results"]
     assert confident["id"] not in [e["prediction_id"] for e in queue]
     assert reviewer.post(f"/api/v1/contests/{contest_id}/decide/", {"label": other},
                          format="json").status_code == 409
