@@ -43,34 +43,47 @@ def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None
             rows.append((content_hash(text), text, output.label, output.confidence, output.probabilities,
                          job.latency_ms, len(job.texts), job.request_id))
             owners.append(job)
-    actor_ref, actor_role = actor_fields(actor)
+    who = actor_fields(actor)  # (actor_ref, actor_role), once for the group
     events = []
     for start in range(0, len(rows), EVENT_IDS):
         end = min(start + EVENT_IDS, len(rows))
         details = {"count": end - start, "model_version": version.number, "latency_ms": round(first.latency_ms, 3),
                    "request_ids": sorted({row[7] for row in rows[start:end]}), "group_commit": True}
-        text, details_text = event_text_template(
-            actor_ref=actor_ref, actor_role=actor_role, action="predictions.created",
-            object_type="predictions.prediction", project_slug=project.slug, request_id=first.request_id,
-            details=details)
-        events.append((start, end, start == 0, text, details_text, actor_ref, actor_role, "predictions.created",
-                       "predictions.prediction", project.slug, first.request_id))
-    params = [generation, project.pk, actor.pk, version.pk, tokens, json.dumps(rows, ensure_ascii=False),
-              CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(_SQL, params)
-            stored = cursor.fetchall()
-    except DatabaseError as exc:
-        if getattr(exc.__cause__, "pgcode", None) == GENERATION_MOVED:
-            raise GenerationMoved from exc
-        raise
+        events.append(_event(start, end, start == 0, actor=who, action="predictions.created",
+                             object_type="predictions.prediction", project_slug=project.slug,
+                             request_id=first.request_id, details=details))
+    stored = _store(_SQL, [generation, project.pk, actor.pk, version.pk, tokens, json.dumps(rows, ensure_ascii=False),
+                           CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)])
     answered: dict[int, list[dict]] = {id(job): [] for job in group}
-    for (_position, prediction_id, item_id), row, job in zip(sorted(stored), rows, owners, strict=True):
+    for (_position, prediction_id, item_id), row, job in zip(stored, rows, owners, strict=True):
         answered[id(job)].append({"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
                                   "probabilities": row[4]})
     for job in group:
         job.response = (200, {"model_version": version.number, "predictions": answered[id(job)]})
+
+
+def _event(start: int, end: int, carries_items_created: bool, *, actor: tuple[str, str], action: str,
+           object_type: str, project_slug: str, request_id: str, details: dict, listed: bool = True) -> tuple:
+    """An event as hitl_audit_append_filled (audit.0006) takes it: it covers the rows at start <= pos < end, its
+    canonical text and details built here with holes for what only the database knows."""
+    actor_ref, actor_role = actor
+    text, details_text = event_text_template(actor_ref=actor_ref, actor_role=actor_role, action=action,
+                                             object_type=object_type, project_slug=project_slug,
+                                             request_id=request_id, details=details, listed=listed)
+    return (start, end, carries_items_created, text, details_text, actor_ref, actor_role, action, object_type,
+            project_slug, request_id)
+
+
+def _store(sql: str, params: list) -> list[tuple]:
+    """Run one store function; its rows by position. GenerationMoved if the caches it was called with are stale."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return sorted(cursor.fetchall())
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "pgcode", None) == GENERATION_MOVED:
+            raise GenerationMoved from exc
+        raise
 
 
 def log_failure(group: list[Job]) -> None:
@@ -91,23 +104,13 @@ def store_answers(served: list[tuple[Job, object]], *, generation: int, tokens: 
     for position, (job, answer) in enumerate(served):
         rows.append((answer.project.pk, answer.prediction.pk, answer.item_id, answer.annotator.pk, answer.verdict,
                      answer.label, answer.resolved_label, answer.comment))
-        actor_ref, actor_role = actor_fields(answer.annotator)
-        text, details = event_text_template(
-            actor_ref=actor_ref, actor_role=actor_role, action="feedback.submitted", object_type="feedback.feedback",
-            project_slug=answer.project.slug, request_id=job.request_id, details=feedback_details(answer),
-            listed=False)
-        events.append((position, position + 1, False, text, details, actor_ref, actor_role, "feedback.submitted",
-                       "feedback.feedback", answer.project.slug, job.request_id))
-    params = [generation, tokens, json.dumps(rows, ensure_ascii=False), json.dumps(outbox, ensure_ascii=False),
-              CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(_ANSWERS_SQL, params)
-            stored = sorted(cursor.fetchall())
-    except DatabaseError as exc:
-        if getattr(exc.__cause__, "pgcode", None) == GENERATION_MOVED:
-            raise GenerationMoved from exc
-        raise
+        events.append(_event(position, position + 1, False, actor=actor_fields(answer.annotator),
+                             action="feedback.submitted", object_type="feedback.feedback",
+                             project_slug=answer.project.slug, request_id=job.request_id,
+                             details=feedback_details(answer), listed=False))
+    stored = _store(_ANSWERS_SQL, [generation, tokens, json.dumps(rows, ensure_ascii=False),
+                                   json.dumps(outbox, ensure_ascii=False), CHAIN_LOCK_KEY,
+                                   json.dumps(events, ensure_ascii=False)])
     for (_position, answer_id, created_at), (job, answer) in zip(stored, served, strict=True):
         answer.pk, answer.created_at = answer_id, created_at
         job.response = (201, dict(FeedbackOutput(answer).data))
