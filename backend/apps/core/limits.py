@@ -63,3 +63,17 @@ def query_value(request, name: str, default: str | None = None, *, max_length: i
 def query_schema(*, max_length: int = QUERY_VALUE_MAX) -> dict:
     """The OpenAPI schema of a free-text query parameter read with `query_value`."""
     return {"type": "string", "maxLength": max_length}
+
+
+def note_text(value, *, name: str, missing: str, required: bool = True, limit: int = NOTE_MAX) -> str:
+    """A free-text note a service records (a reason, a decision's note), stripped: `missing` (400) when required and
+    absent or blank, a 400 naming `name` past `limit` characters; "" for an optional one not given."""
+    from apps.core.exceptions import ApplicationError
+
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ApplicationError(missing)
+    if len(value) > limit:
+        raise ApplicationError(f"{name}: at most {limit} characters.")
+    return value.strip()

@@ -11,20 +11,14 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
-from apps.core.limits import NOTE_MAX
+from apps.core.limits import note_text
 
 from .models import Contest, ContestStatus, Verdict
 from .services import feedback_submit
 
 
 def _text(value, name: str, *, required: bool) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ApplicationError(f"Give a {name}: it is recorded with the contest.")
-    if len(value) > NOTE_MAX:
-        raise ApplicationError(f"{name}: at most {NOTE_MAX} characters.")
-    return value.strip()
+    return note_text(value, name=name, missing=f"Give a {name}: it is recorded with the contest.", required=required)
 
 
 @transaction.atomic

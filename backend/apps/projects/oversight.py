@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.accounts.roles import primary_role
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
-from apps.core.limits import NOTE_MAX
+from apps.core.limits import note_text
 
 from .models import Project
 
@@ -22,11 +22,7 @@ STOPPED_STATUS = 503
 
 
 def _reason(reason) -> str:
-    if not isinstance(reason, str) or not reason.strip():
-        raise ApplicationError("Say why (reason): it is recorded with the stop or the start.")
-    if len(reason) > NOTE_MAX:
-        raise ApplicationError(f"reason: at most {NOTE_MAX} characters.")
-    return reason.strip()
+    return note_text(reason, name="reason", missing="Say why (reason): it is recorded with the stop or the start.")
 
 
 @transaction.atomic
