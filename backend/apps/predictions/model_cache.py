@@ -10,6 +10,7 @@ rollback made by any process is picked up by every serving process on its next r
 import threading
 
 from apps.core.exceptions import Conflict
+from apps.projects.oversight import project_ensure_running
 from apps.training.ml import load_model_version
 from apps.training.models import ModelVersion
 from apps.training.selectors import champion_get
@@ -22,8 +23,6 @@ _models: dict[int, tuple[tuple[str, int], object]] = {}
 
 def serving_model(project) -> tuple[ModelVersion, object]:
     """The champion and its loaded model; 503 while the project is stopped, 409 before its first promotion."""
-    from apps.projects.oversight import project_ensure_running
-
     project_ensure_running(project)
     champion = champion_get(project=project)
     if champion is None:
