@@ -49,7 +49,7 @@ def detection_items_resolve(*, project, item_ids: list) -> list[Item]:
     return [items[i] for i in item_ids]
 
 
-def _image_paths(items: list[Item], stack: contextlib.ExitStack) -> list[Path]:
+def image_paths(items: list[Item], stack: contextlib.ExitStack) -> list[Path]:
     """A file YOLO can read for each item: the stored file itself on local storage, else a copy in a folder that
     `stack` removes."""
     folder, paths = None, []
@@ -67,7 +67,7 @@ def _image_paths(items: list[Item], stack: contextlib.ExitStack) -> list[Path]:
 def detection_infer(*, model_version, model, items: list[Item], labels: list[str]) -> tuple[list[list[dict]], float]:
     """Boxes for each item's image and the model time in ms."""
     with contextlib.ExitStack() as stack:
-        paths = _image_paths(items, stack)
+        paths = image_paths(items, stack)
         started = time.perf_counter()
         outputs = predict_boxes(model, paths, labels, img_size=serving_img_size(model_version))
         return outputs, (time.perf_counter() - started) * 1000

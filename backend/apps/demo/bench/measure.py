@@ -85,6 +85,12 @@ def feedback(plat, project, user, token: str, *, count: int, connections: int, d
     return step
 
 
+def _timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
 def audit_append(*, count: int, threads: int = 4) -> dict:
     """Events/s through the append service: one event per transaction (what a Django view's write costs), and in
     batches from concurrent threads, as the fast path's group commit appends (apps.audit.bench)."""
@@ -112,7 +118,6 @@ def detection(plat, project, model, token: str, *, images: int, batch: int) -> d
     items = list(Item.objects.filter(project=project, split="pool").order_by("id")[:images])
     url, headers = f"{plat.base}/api/v1/projects/{project.slug}/predict/", {"Authorization": f"Token {token}"}
     chunks = [items[i:i + batch] for i in range(0, len(items), batch)]
-    seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for item in items:
@@ -126,22 +131,17 @@ def detection(plat, project, model, token: str, *, images: int, batch: int) -> d
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda item: post_json(url, {"inputs": [{"item_id": item.pk}]}, headers),
                           (items * 8)[:16]))
-        started = time.perf_counter()
-        for path in paths:
-            predict_boxes(model, [path], project.labels)
-        seconds["in_process_single"] = time.perf_counter() - started
-        started = time.perf_counter()
-        for i in range(0, len(paths), batch):
-            predict_boxes(model, paths[i:i + batch], project.labels)
-        seconds["in_process_batched"] = time.perf_counter() - started
-    started = time.perf_counter()
-    for item in items:
-        post_json(url, {"inputs": [{"item_id": item.pk}]}, headers)
-    seconds["api_single"] = time.perf_counter() - started
-    started = time.perf_counter()
-    for chunk in chunks:
-        post_json(url, {"inputs": [{"item_id": i.pk} for i in chunk]}, headers)
-    seconds["api_batched"] = time.perf_counter() - started
+        # Interleaved, request by request, so that both sides see the same load on a shared machine.
+        seconds = {"in_process_single": 0.0, "api_single": 0.0, "in_process_batched": 0.0, "api_batched": 0.0}
+        for item, path in zip(items, paths, strict=True):
+            seconds["in_process_single"] += _timed(lambda path=path: predict_boxes(model, [path], project.labels))
+            seconds["api_single"] += _timed(lambda item=item: post_json(url, {"inputs": [{"item_id": item.pk}]},
+                                                                         headers))
+        for start, chunk in zip(range(0, len(paths), batch), chunks, strict=True):
+            seconds["in_process_batched"] += _timed(lambda start=start: predict_boxes(
+                model, paths[start:start + batch], project.labels))
+            seconds["api_batched"] += _timed(lambda chunk=chunk: post_json(
+                url, {"inputs": [{"item_id": i.pk} for i in chunk]}, headers))
     rate = {k: round(len(items) / v, 2) for k, v in seconds.items()}
     size = f"{items[0].width}x{items[0].height}" if items else None
     return {"images": len(items), "batch": batch, "image_size": size, "images_per_s": rate,

@@ -180,14 +180,14 @@ def test_detection_reads_stored_images_in_place_or_from_a_copy(shapes, users, cl
     """YOLO reads a local store's files where they lie; from S3 it gets copies, gone when the prediction ends."""
     import contextlib
 
-    from apps.predictions.detection import _image_paths
+    from apps.predictions.detection import image_paths
 
     images = {"a.png": shapes_image(1)[0], "b.jpg": png(40, 30, seed=2, fmt="JPEG")}
     response = upload(client_for(users["engineer"]), images)
     assert response.status_code == 201, response.content
     items = list(Item.objects.filter(pk__in=response.json()["items"]).order_by("pk"))
     with contextlib.ExitStack() as stack:
-        paths = _image_paths(items, stack)
+        paths = image_paths(items, stack)
         assert [p.read_bytes() for p in paths] == list(images.values())
         assert [p.suffix for p in paths] == [".png", ".jpg"]  # YOLO knows the format by the suffix
         in_place = [default_storage.path(i.storage_key) for i in items] if storage == "local" else None

@@ -34,7 +34,7 @@ class ServingAccess:
     def __init__(self):
         self.generation: int | None = None
         self._callers: dict[str, Caller | None] = {}
-        self._projects: dict[tuple[int, str, frozenset], Project | None] = {}
+        self._projects: dict[tuple[int, str, frozenset, str], Project | None] = {}
         self._champions: dict[int, tuple[ModelVersion, object] | None] = {}
 
     def refresh(self) -> None:
@@ -59,13 +59,14 @@ class ServingAccess:
         caller = self._callers[digest]
         return caller if caller is not None and caller.expires_at > now else None
 
-    def project(self, caller: Caller, slug: str, roles: frozenset[str]) -> Project | None:
-        """The text project `slug` if the caller holds one of `roles` in it, else None (the view says 404, 403 or
-        why)."""
-        key = (caller.user.pk, slug, roles)
+    def project(self, caller: Caller, slug: str, roles: frozenset[str],
+                task: str = Task.TEXT_CLASSIFICATION) -> Project | None:
+        """The project `slug` of `task` if the caller holds one of `roles` in it, else None (the view says 404, 403
+        or why)."""
+        key = (caller.user.pk, slug, roles, task)
         if key not in self._projects:
             # a stopped project (apps.projects.oversight) is the view's to refuse, with its 503
-            project = Project.objects.filter(slug=slug, task=Task.TEXT_CLASSIFICATION, stopped_at__isnull=True).first()
+            project = Project.objects.filter(slug=slug, task=task, stopped_at__isnull=True).first()
             allowed = project is not None and has_any_role(caller.user, roles) and (
                 is_global_admin(caller.user) or Membership.objects.filter(project=project, user=caller.user).exists())
             self._projects[key] = project if allowed else None

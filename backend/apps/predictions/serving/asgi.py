@@ -3,7 +3,8 @@ the fast path will not answer itself) to Django, which runs as WSGI in a thread 
 
 The fast path answers only what it can answer exactly as the Django view does, with `Authorization: Token <key>` and
 a JSON body: `POST /api/v1/projects/<slug>/predict/` with plain texts (`{"text": ...}` or
-`{"inputs": [{"text": ...}, ...]}`) in a text project the caller may predict in, with a champion; and
+`{"inputs": [{"text": ...}, ...]}`) in a text project the caller may predict in, with a champion, or with image
+items (`{"inputs": [{"item_id": ...}, ...]}`, up to PREDICT_SYNC_MAX_IMAGES) in such a detection project; and
 `POST /api/v1/predictions/<id>/feedback/` with `{"verdict", "label"?, "comment"?}` on a text prediction the caller
 may answer. Any other request, and any refusal (bad JSON, a bad text, 401, 403, 404, 409), is
 replayed to Django unchanged — one set of rules, one set of error messages. Responses carry the same headers as
@@ -23,6 +24,7 @@ from apps.core.strings import text_problem
 from apps.feedback.models import Verdict
 from apps.items.services import normalize_text
 
+from .detect import DetectJob
 from .feedback import FeedbackJob
 from .group_commit import group_commit
 from .jobs import DELEGATE
@@ -51,9 +53,13 @@ def _json_object(body: bytes) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _predict_job(slug: str, body: bytes, key: str, request_id: str) -> PredictJob | None:
-    texts = _texts(_json_object(body))
-    return PredictJob(key=key, request_id=request_id, slug=slug, texts=texts) if texts else None
+def _predict_job(slug: str, body: bytes, key: str, request_id: str) -> PredictJob | DetectJob | None:
+    data = _json_object(body)
+    if texts := _texts(data):
+        return PredictJob(key=key, request_id=request_id, slug=slug, texts=texts)
+    if item_ids := _item_ids(data):  # a detection project's images (in a text project the view answers)
+        return DetectJob(key=key, request_id=request_id, slug=slug, item_ids=item_ids)
+    return None
 
 
 def _feedback_job(prediction_id: int, body: bytes, key: str, request_id: str) -> FeedbackJob | None:
@@ -95,6 +101,16 @@ def _texts(data: dict | None) -> list[str] | None:
         except ValueError:
             return None
     return texts
+
+
+def _item_ids(data: dict | None) -> list[int] | None:
+    """`{"inputs": [{"item_id": n}, ...]}` with at most PREDICT_SYNC_MAX_IMAGES ids in range, else None."""
+    entries = data.get("inputs") if data is not None and set(data) == {"inputs"} else None
+    if not isinstance(entries, list) or not 0 < len(entries) <= settings.PREDICT_SYNC_MAX_IMAGES:
+        return None
+    ids = [entry.get("item_id") if isinstance(entry, dict) and set(entry) == {"item_id"} else None
+           for entry in entries]
+    return ids if all(type(i) is int and 0 < i <= ID_MAX for i in ids) else None
 
 
 def _token(headers: dict[bytes, bytes]) -> str | None:

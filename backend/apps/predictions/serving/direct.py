@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 GENERATION_MOVED = "HL001"
 EVENT_IDS = 1000  # prediction ids per event: a caller's batch of more gets more events, every id is listed
 _SQL = "SELECT pos, prediction_id, item_id FROM hitl_predictions_store(%s, %s, %s, %s, %s, %s, %s, %s)"
+_DETECTIONS_SQL = "SELECT pos, prediction_id, item_id FROM hitl_detections_store(%s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 class GenerationMoved(Exception):
@@ -35,31 +36,58 @@ class GenerationMoved(Exception):
 def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None:
     """Store one (project, caller) group's predictions and set each job's response; raises GenerationMoved, or
     DatabaseError when the view should answer (nothing of the group is stored either way)."""
-    first = group[0]
-    project, actor, version = first.project, first.caller.user, first.champion[0]
     rows, owners = [], []
     for job in group:
         for text, output in zip(job.texts, job.outputs, strict=True):
             rows.append((content_hash(text), text, output.label, output.confidence, output.probabilities,
                          job.latency_ms, len(job.texts), job.request_id))
             owners.append(job)
+    stored = _store(_SQL, _group_params(group, rows, [row[7] for row in rows], generation=generation, tokens=tokens))
+    _respond(group, owners, [{"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
+                              "probabilities": row[4]}
+                             for (_position, prediction_id, item_id), row in zip(stored, rows, strict=True)])
+
+
+def store_detections(group: list[Job], *, generation: int, tokens: list[int]) -> None:
+    """store_group for box predictions on images already stored as items (hitl_detections_store, predictions.0005):
+    each job has `items` and, per item, `outputs` (its boxes) and `confidences`."""
+    rows, owners = [], []
+    for job in group:
+        for item, boxes, confidence in zip(job.items, job.outputs, job.confidences, strict=True):
+            rows.append((item.pk, boxes, confidence, job.latency_ms, len(job.items), job.request_id))
+            owners.append(job)
+    stored = _store(_DETECTIONS_SQL, _group_params(group, rows, [row[5] for row in rows], generation=generation,
+                                                   tokens=tokens))
+    _respond(group, owners, [{"id": prediction_id, "item_id": item_id, "confidence": row[2], "boxes": row[1]}
+                             for (_position, prediction_id, item_id), row in zip(stored, rows, strict=True)])
+
+
+def _group_params(group: list[Job], rows: list[tuple], request_ids: list[str], *, generation: int,
+                  tokens: list[int]) -> list:
+    """The store function's arguments: the rows, and an event per EVENT_IDS of them under the group's caller."""
+    first = group[0]
+    project, actor, version = first.project, first.caller.user, first.champion[0]
     who = actor_fields(actor)  # (actor_ref, actor_role), once for the group
     events = []
     for start in range(0, len(rows), EVENT_IDS):
         end = min(start + EVENT_IDS, len(rows))
         details = {"count": end - start, "model_version": version.number, "latency_ms": round(first.latency_ms, 3),
-                   "request_ids": sorted({row[7] for row in rows[start:end]}), "group_commit": True}
+                   "request_ids": sorted(set(request_ids[start:end])), "group_commit": True}
         events.append(_event(start, end, start == 0, actor=who, action="predictions.created",
                              object_type="predictions.prediction", project_slug=project.slug,
                              request_id=first.request_id, details=details))
-    stored = _store(_SQL, [generation, project.pk, actor.pk, version.pk, tokens, json.dumps(rows, ensure_ascii=False),
-                           CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)])
+    return [generation, project.pk, actor.pk, version.pk, tokens, json.dumps(rows, ensure_ascii=False),
+            CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
+
+
+def _respond(group: list[Job], owners: list[Job], answers: list[dict]) -> None:
+    """Each job's response: its own predictions, in its request's order."""
     answered: dict[int, list[dict]] = {id(job): [] for job in group}
-    for (_position, prediction_id, item_id), row, job in zip(stored, rows, owners, strict=True):
-        answered[id(job)].append({"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
-                                  "probabilities": row[4]})
+    for job, answer in zip(owners, answers, strict=True):
+        answered[id(job)].append(answer)
+    number = group[0].champion[0].number
     for job in group:
-        job.response = (200, {"model_version": version.number, "predictions": answered[id(job)]})
+        job.response = (200, {"model_version": number, "predictions": answered[id(job)]})
 
 
 def _event(start: int, end: int, carries_items_created: bool, *, actor: tuple[str, str], action: str,

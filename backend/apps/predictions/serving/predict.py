@@ -41,28 +41,31 @@ class PredictJob(Job):
 
     @staticmethod
     def serve_direct(jobs: list["PredictJob"], access, at) -> None:
-        """PostgreSQL: each (project, caller) group stored by one statement of its own, outside any transaction
-        (direct.py). If the serving generation moved, the caches are refreshed and what is left is authorized,
-        predicted and stored again (three tries); a job left without a response goes to the view."""
-        pending = jobs
-        for _attempt in range(3):
-            if access.generation is None:
-                access.refresh()
-            served = [job for job in pending if _authorize(job, access, at)]
-            _predict(served)
-            groups = list(_groups(served).values())
-            for index, group in enumerate(groups):
-                try:
-                    direct.store_group(group, generation=access.generation,
-                                       tokens=access.stale_tokens([group[0].caller], at))
-                except direct.GenerationMoved:
-                    access.generation = None
-                    pending = [job for rest in groups[index:] for job in rest]
-                    break
-                except DatabaseError:
-                    direct.log_failure(group)
-            else:
-                return
+        serve_groups_direct(jobs, access, at, authorize=_authorize, predict=_predict, store=direct.store_group)
+
+
+def serve_groups_direct(jobs: list[Job], access, at, *, authorize, predict, store) -> None:
+    """PostgreSQL: each (project, caller) group stored by one statement of its own, outside any transaction
+    (direct.py). If the serving generation moved, the caches are refreshed and what is left is authorized, predicted
+    and stored again (three tries); a job left without a response goes to the view."""
+    pending = jobs
+    for _attempt in range(3):
+        if access.generation is None:
+            access.refresh()
+        served = [job for job in pending if authorize(job, access, at)]
+        predict(served)
+        groups = list(by_caller(served).values())
+        for index, group in enumerate(groups):
+            try:
+                store(group, generation=access.generation, tokens=access.stale_tokens([group[0].caller], at))
+            except direct.GenerationMoved:
+                access.generation = None
+                pending = [job for rest in groups[index:] for job in rest]
+                break
+            except DatabaseError:
+                direct.log_failure(group)
+        else:
+            return
 
 
 def _authorize(job: PredictJob, access, at) -> bool:
@@ -88,9 +91,9 @@ def _predict(jobs: list[PredictJob]) -> None:
             start += len(job.texts)
 
 
-def _groups(jobs: list[PredictJob]) -> dict[tuple[int, int], list[PredictJob]]:
+def by_caller(jobs: list[Job]) -> dict[tuple[int, int], list[Job]]:
     """The jobs by (project, caller): each group's predictions are logged under one actor."""
-    groups: dict[tuple[int, int], list[PredictJob]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[Job]] = defaultdict(list)
     for job in jobs:
         groups[(job.project.pk, job.caller.user.pk)].append(job)
     return groups
@@ -99,7 +102,7 @@ def _groups(jobs: list[PredictJob]) -> dict[tuple[int, int], list[PredictJob]]:
 def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
     """Items and predictions of the batch (a few statements whatever its size); each job's response."""
     rows, owners, spans = [], [], []
-    for group in _groups(jobs).values():
+    for group in by_caller(jobs).values():
         project, actor = group[0].project, group[0].caller.user
         item_ids, created = item_ids_for_texts(project=project, texts=[t for job in group for t in job.texts],
                                                actor=actor)
