@@ -289,7 +289,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Bounded waits on the broker: a request that queues work while Redis is down is answered within seconds
 # (the work waits in the outbox, apps.core.outbox), never after kombu's default retries.
 CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", 2))
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+# Redis takes a socket timeout; the embedded SQLAlchemy broker (make run) passes options to create_engine, which
+# refuses unknown ones, so it gets none.
+CELERY_BROKER_TRANSPORT_OPTIONS = ({"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+                                   if CELERY_BROKER_URL.startswith(("redis", "rediss")) else {})
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
