@@ -16,7 +16,7 @@ from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import bounded_id
 from apps.core.queueing import send_or_fail
-from apps.core.request_context import current_request_id
+from apps.core.request_context import current_request_id, current_request_started
 from apps.items.images import image_local_path, image_open
 from apps.items.models import Item
 from apps.training.ml_detection import predict_boxes, serving_img_size
@@ -76,6 +76,7 @@ def detection_infer(*, model_version, model, items: list[Item], labels: list[str
 def detection_predict(*, project, items: list[Item], actor, batch: PredictionBatch | None = None, champion=None):
     """Predict, then store every prediction with its audit event in one transaction. `champion`: the serving version
     the caller has just read (the view, to refuse early), so it is not asked for twice."""
+    received = current_request_started()  # outside a request (a Celery batch's chunk): now
     if champion is None:
         model_version, model = serving_model(project)
     else:
@@ -87,7 +88,7 @@ def detection_predict(*, project, items: list[Item], actor, batch: PredictionBat
         predictions = predictions_record([
             Prediction(project=project, item=item, model_version=model_version, boxes=boxes,
                        confidence=image_confidence(boxes), latency_ms=latency_ms, batch_size=len(items),
-                       request_id=request_id, actor=actor, batch=batch)
+                       request_id=request_id, actor=actor, batch=batch, started_at=received)
             for item, boxes in zip(items, outputs, strict=True)])
         audit_event_record(action="predictions.created", actor=actor, project=project,
                            object_type="predictions.prediction", object_id=predictions[0].pk, request_id=request_id,

@@ -18,7 +18,10 @@ class Prediction(models.Model):
     batch_size = models.PositiveIntegerField(default=1)
     request_id = models.CharField(max_length=80)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, help_text="when it was logged (the end of its request)")
+    started_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                      help_text="when the request (or scoring chunk) that asked for it was received; "
+                                                "empty on predictions logged before it was recorded")
 
     batch = models.ForeignKey("PredictionBatch", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="predictions", db_index=False)

@@ -172,7 +172,7 @@ def _claim(job_id: int) -> QueueScoring | None:
 def _infer(job: QueueScoring, model, items: list) -> list[Prediction]:
     """Unsaved Prediction rows for `items` from the job's champion (no actor: the system scored them)."""
     project, version = job.project, job.model_version
-    started = time.perf_counter()
+    received, started = timezone.now(), time.perf_counter()
     if _detection(project):
         from .detection import detection_infer, image_confidence
 
@@ -185,7 +185,7 @@ def _infer(job: QueueScoring, model, items: list) -> list[Prediction]:
         latency_ms = (time.perf_counter() - started) * 1000
         fields = [{"label": o.label, "confidence": o.confidence, "probabilities": o.probabilities} for o in outputs]
     return [Prediction(project=project, item=item, model_version=version, latency_ms=latency_ms,
-                       batch_size=len(items), request_id=job.request_id, actor=None, **f)
+                       batch_size=len(items), request_id=job.request_id, actor=None, started_at=received, **f)
             for item, f in zip(items, fields, strict=True)]
 
 

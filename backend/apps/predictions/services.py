@@ -7,7 +7,7 @@ from django.db import transaction
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import bounded_id
-from apps.core.request_context import current_request_id
+from apps.core.request_context import current_request_id, current_request_started
 from apps.items.models import Item
 from apps.items.selectors import in_processing
 from apps.items.services import item_ids_for_texts, items_latest_prediction_mark, normalize_text
@@ -58,6 +58,7 @@ def predictions_create(*, project, inputs: list, actor) -> tuple[object, list[Pr
     A constant number of statements whatever the number of inputs (items resolved and created for the whole
     request, one multi-row INSERT of predictions, one UPDATE of the latest-prediction pointers), not one per text.
     """
+    received = current_request_started()
     resolved = _resolve_inputs(project, inputs)
     model_version, model = serving_model(project)
     started = time.perf_counter()
@@ -73,7 +74,7 @@ def predictions_create(*, project, inputs: list, actor) -> tuple[object, list[Pr
         predictions = predictions_record([
             Prediction(project=project, item_id=item_id, model_version=model_version, label=output.label,
                        confidence=output.confidence, probabilities=output.probabilities, latency_ms=latency_ms,
-                       batch_size=len(resolved), request_id=request_id, actor=actor)
+                       batch_size=len(resolved), request_id=request_id, actor=actor, started_at=received)
             for item_id, output in zip(item_ids, outputs, strict=True)])
         audit_event_record(action="predictions.created", actor=actor, project=project, object_type="predictions.prediction",
                            object_id=predictions[0].pk,

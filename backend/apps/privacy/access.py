@@ -49,7 +49,7 @@ def _time(value) -> str | None:
 def _prediction(p: Prediction) -> dict:
     return {"id": p.pk, "item": p.item_id, "model_version": p.model_version.number, "label": p.label,
             "confidence": p.confidence, "probabilities": p.probabilities, "boxes": p.boxes,
-            "created_at": _time(p.created_at)}
+            "started_at": _time(p.started_at), "created_at": _time(p.created_at)}
 
 
 def _review(r: Review) -> dict:

@@ -46,10 +46,10 @@ BEGIN
     END IF;
 
     INSERT INTO predictions_prediction (id, label, confidence, probabilities, boxes, latency_ms, batch_size,
-                                        request_id, created_at, actor_id, item_id, model_version_id, project_id,
-                                        batch_id)
+                                        request_id, started_at, created_at, actor_id, item_id, model_version_id,
+                                        project_id, batch_id)
     SELECT v_ids[r.ord], '', (r.v->>2)::float8, '{}'::jsonb, r.v->1, (r.v->>3)::float8, (r.v->>4)::integer, r.v->>5,
-           v_now, p_actor, v_items[r.ord], p_version, p_project, NULL
+           (r.v->>6)::timestamptz, v_now, p_actor, v_items[r.ord], p_version, p_project, NULL
     FROM jsonb_array_elements(p_rows) WITH ORDINALITY r(v, ord);
 
     PERFORM hitl_audit_append_filled(p_lock_key, p_events, v_ids, 0);  -- audit.0006
@@ -71,5 +71,5 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("predictions", "0004_store_function"), ("items", "0004_project_index_covered")]
+    dependencies = [("predictions", "0005_prediction_started_at"), ("items", "0004_project_index_covered")]
     operations = [migrations.RunPython(install, uninstall)]

@@ -90,7 +90,8 @@ def _store(group: list[DetectJob]) -> AuditEntry:
     project, actor, version = first.project, first.caller.user, first.champion[0]
     stored = predictions_record([
         Prediction(project=project, item=item, model_version=version, boxes=boxes, confidence=confidence,
-                   latency_ms=job.latency_ms, batch_size=len(job.items), request_id=job.request_id, actor=actor)
+                   latency_ms=job.latency_ms, batch_size=len(job.items), request_id=job.request_id, actor=actor,
+                   started_at=job.received_at)
         for job in group for item, boxes, confidence in zip(job.items, job.outputs, job.confidences, strict=True)])
     answers = iter(stored)
     for job in group:

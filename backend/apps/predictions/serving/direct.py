@@ -40,7 +40,7 @@ def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None
     for job in group:
         for text, output in zip(job.texts, job.outputs, strict=True):
             rows.append((content_hash(text), text, output.label, output.confidence, output.probabilities,
-                         job.latency_ms, len(job.texts), job.request_id))
+                         job.latency_ms, len(job.texts), job.request_id, job.received_at.isoformat()))
             owners.append(job)
     stored = _store(_SQL, _group_params(group, rows, [row[7] for row in rows], generation=generation, tokens=tokens))
     _respond(group, owners, [{"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
@@ -54,7 +54,8 @@ def store_detections(group: list[Job], *, generation: int, tokens: list[int]) ->
     rows, owners = [], []
     for job in group:
         for item, boxes, confidence in zip(job.items, job.outputs, job.confidences, strict=True):
-            rows.append((item.pk, boxes, confidence, job.latency_ms, len(job.items), job.request_id))
+            rows.append((item.pk, boxes, confidence, job.latency_ms, len(job.items), job.request_id,
+                         job.received_at.isoformat()))
             owners.append(job)
     stored = _store(_DETECTIONS_SQL, _group_params(group, rows, [row[5] for row in rows], generation=generation,
                                                    tokens=tokens))

@@ -1,6 +1,9 @@
 """What the group-commit threads serve: a request turned into a job, answered with (status, body) or handed back."""
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
 
 DELEGATE = object()  # a job's result when the Django view must answer it
 
@@ -10,6 +13,7 @@ class Job:
     key: str  # the API token's key
     request_id: str
     future: Future = field(default_factory=Future, repr=False)
+    received_at: datetime = field(default_factory=timezone.now)  # a prediction's start (its created_at: the end)
     caller: object = None  # access.Caller, once authorized
     response: tuple[int, dict] | None = None  # (status, body) once served; None: the view answers
 

@@ -113,7 +113,7 @@ def _store(jobs: list[PredictJob]) -> list[AuditEntry]:
                 rows.append(Prediction(
                     project=project, item_id=next(ids), model_version=job.champion[0], label=output.label,
                     confidence=output.confidence, probabilities=output.probabilities, latency_ms=job.latency_ms,
-                    batch_size=len(job.texts), request_id=job.request_id, actor=actor))
+                    batch_size=len(job.texts), request_id=job.request_id, actor=actor, started_at=job.received_at))
                 owners.append(job)
         spans.append((group, first, len(rows), created))
     stored = predictions_record(rows)

@@ -28,6 +28,7 @@ def test_predict_many_texts_and_items(trained_project, users, client_for):
     stored = Prediction.objects.get(pk=first["id"])
     assert stored.model_version.number == 1 and stored.actor == users["annotator"]
     assert stored.request_id == response["X-Request-ID"] and stored.latency_ms > 0
+    assert stored.started_at < stored.created_at  # the request's start and the log's end (AI Act Art. 12(3)(a))
     event = AuditEvent.objects.filter(action="predictions.created").last()
     assert event.details["count"] == 2 and event.request_id == response["X-Request-ID"]
 

@@ -80,6 +80,7 @@ def test_champion_scores_every_unanswered_pool_item_in_chunks(trained_project, u
     predictions = Prediction.objects.filter(project=trained_project)
     assert predictions.count() == expected and not predictions.exclude(request_id=job.request_id).exists()
     assert set(predictions.values_list("actor", flat=True)) == {None}  # the system scored them
+    assert not predictions.filter(started_at__isnull=True).exists()
     assert set(predictions.values_list("model_version__number", flat=True)) == {1}
     chunks = AuditEvent.objects.filter(action="predictions.created", details__queue_scoring=job.pk)
     assert chunks.count() == -(-expected // 10)  # one event per chunk, with the ids it logged

@@ -51,6 +51,8 @@ def test_boxes_and_rows_are_the_views(site, batcher, client_for):
         (item.pk, answer["boxes"], answer["confidence"], "", {}, 2, users["annotator"].pk)
         for item, answer in zip(pool[:2], fast.json()["predictions"], strict=True)]
     assert all(p.model_version.status == "champion" and p.latency_ms > 0 for p in stored)
+    view_rows = Prediction.objects.filter(pk__in=[p["id"] for p in view.json()["predictions"]])
+    assert all(p.started_at is not None and p.started_at <= p.created_at for p in [*stored, *view_rows])
     event = AuditEvent.objects.get(seq__gt=since, action="predictions.created", details__group_commit=True)
     assert event.details["ids"] == sorted(p.pk for p in stored) and event.details["items_created"] == 0
     assert verify_chain().ok

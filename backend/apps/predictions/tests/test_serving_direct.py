@@ -45,6 +45,7 @@ def test_items_of_new_texts_are_the_rows_the_view_would_write(site, batcher, cli
     predictions = [Prediction.objects.get(pk=r.json()["predictions"][0]["id"]) for r in (fast, view)]
     for item, prediction in zip(rows, predictions, strict=True):
         assert item.latest_prediction_id == prediction.pk
+        assert prediction.started_at is not None and prediction.started_at <= prediction.created_at  # Art. 12(3)(a)
         assert prediction.actor_id == users["annotator"].pk and prediction.model_version.status == "champion"
 
 
