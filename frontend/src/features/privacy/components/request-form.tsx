@@ -28,58 +28,60 @@ export function RequestForm() {
   const send = () => mutation.mutate(filing(), { onSuccess: () => setConfirming(false) });
 
   return (
-    <form
-      className="privacy-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!ready) return;
-        if (kind === "erasure") setConfirming(true);
-        else send();
-      }}
-    >
-      <Field label="Request" hint={chosen.hint}>
-        {(control) => (
-          <select
-            {...control}
-            value={kind}
-            onChange={(e) => {
-              mutation.reset();
-              setKind(e.target.value as FilingKind);
-            }}
-          >
-            {FILING_KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
-          </select>
+    <>
+      <form
+        className="privacy-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!ready) return;
+          if (kind === "erasure") setConfirming(true);
+          else send();
+        }}
+      >
+        <Field label="Request" hint={chosen.hint}>
+          {(control) => (
+            <select
+              {...control}
+              value={kind}
+              onChange={(e) => {
+                mutation.reset();
+                setKind(e.target.value as FilingKind);
+              }}
+            >
+              {FILING_KINDS.map((k) => (
+                <option key={k.value} value={k.value}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {kind === "access_user" ? (
+          <Field label="User id">
+            {(control) => <input {...control} type="number" min={1} value={userId} onChange={(e) => setUserId(e.target.value)} />}
+          </Field>
+        ) : kind === "rectification" ? (
+          <>
+            <Field label="Item id">
+              {(control) => <input {...control} type="number" min={1} value={itemId} onChange={(e) => setItemId(e.target.value)} />}
+            </Field>
+            <Field label="Corrected text" className="privacy-wide">
+              {(control) => <textarea {...control} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
+            </Field>
+          </>
+        ) : (
+          <Field label="Subject reference" hint="The pseudonymous id the subject's items carry (subject_ref); it is stored only as a keyed hash.">
+            {(control) => <input {...control} value={subject} maxLength={128} autoComplete="off" onChange={(e) => setSubject(e.target.value)} />}
+          </Field>
         )}
-      </Field>
-      {kind === "access_user" ? (
-        <Field label="User id">
-          {(control) => <input {...control} type="number" min={1} value={userId} onChange={(e) => setUserId(e.target.value)} />}
-        </Field>
-      ) : kind === "rectification" ? (
-        <>
-          <Field label="Item id">
-            {(control) => <input {...control} type="number" min={1} value={itemId} onChange={(e) => setItemId(e.target.value)} />}
-          </Field>
-          <Field label="Corrected text" className="privacy-wide">
-            {(control) => <textarea {...control} rows={3} value={text} onChange={(e) => setText(e.target.value)} />}
-          </Field>
-        </>
-      ) : (
-        <Field label="Subject reference" hint="The pseudonymous id the subject's items carry (subject_ref); it is stored only as a keyed hash.">
-          {(control) => <input {...control} value={subject} maxLength={128} autoComplete="off" onChange={(e) => setSubject(e.target.value)} />}
-        </Field>
-      )}
-      <div className="row privacy-wide">
-        <Button type="submit" variant={kind === "erasure" ? "danger" : "primary"} disabled={!ready || mutation.isPending}>
-          {mutation.isPending ? "Filing…" : "File the request"}
-        </Button>
-      </div>
-      {!confirming && <ErrorMessage error={mutation.error} />}
-      {mutation.data && <RequestOutcome result={mutation.data} />}
+        <div className="row privacy-wide">
+          <Button type="submit" variant={kind === "erasure" ? "danger" : "primary"} disabled={!ready || mutation.isPending}>
+            {mutation.isPending ? "Filing…" : "File the request"}
+          </Button>
+        </div>
+        {!confirming && <ErrorMessage error={mutation.error} />}
+        {mutation.data && <RequestOutcome result={mutation.data} />}
+      </form>
       {confirming && (
         <ConfirmDialog
           open
@@ -97,6 +99,6 @@ export function RequestForm() {
           <ErrorMessage error={mutation.error} />
         </ConfirmDialog>
       )}
-    </form>
+    </>
   );
 }
