@@ -91,6 +91,11 @@ export function MonitoringPage() {
             <div className="row">
               <h2 id="series-title">Model versions</h2>
               <span className="spacer" />
+              {versions.length === 1 && chosen && (
+                <span className="small muted">
+                  v{chosen.number} ({chosen.status})
+                </span>
+              )}
               {versions.length > 1 && (
                 <div className="row" role="group" aria-label="Model version">
                   {versions.map((v) => (
