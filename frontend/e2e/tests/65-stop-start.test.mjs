@@ -41,7 +41,7 @@ e2eTest("an ML engineer stops the model with a reason, everyone sees the banner,
   await banner.waitFor({ state: "detached" });
   await engineer.getByRole("button", { name: "Stop the model" }).waitFor();
   const prediction = await (await Api.as("annotator")).post("/projects/demo-text/predict/", { text: "I was charged twice" });
-  assert.ok(prediction.label, JSON.stringify(prediction));
+  assert.ok(prediction.predictions?.[0]?.label, JSON.stringify(prediction));
 
   const events = sql(
     "SELECT action, details->>'reason' AS reason FROM audit_auditevent WHERE action IN ('project.stopped', 'project.started') ORDER BY seq",
