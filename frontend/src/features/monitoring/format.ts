@@ -24,9 +24,3 @@ export function flagMeasure(flag: Flag): string {
   if (flag.kind === "input_shift") return `PSI ${formatNumber(flag.value)} ≥ ${formatNumber(flag.threshold)}`;
   return `p ${formatNumber(flag.value)} < ${formatNumber(flag.threshold)}`;
 }
-
-export function when(iso: string | null | undefined): string {
-  if (!iso) return "–";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
-}

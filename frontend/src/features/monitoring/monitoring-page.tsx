@@ -9,13 +9,13 @@ import { Button, ErrorMessage, Loading, Page } from "@/components/ui";
 import { Field } from "@/components/ui/field";
 import { can } from "@/lib/auth/roles";
 import { useMe } from "@/lib/auth/session";
+import { formatWhen } from "@/lib/dates";
 import { useProjectSlug } from "@/lib/project";
 
 import { useMonitoring, useMonitoringCheck, type VersionSeries } from "./api";
 import { AnnotatorsTable } from "./components/annotators-table";
 import { FlagsPanel } from "./components/flags-panel";
 import { VersionSeriesView } from "./components/version-series";
-import { when } from "./format";
 
 const WINDOWS = [7, 14, 30, 90];
 
@@ -82,7 +82,7 @@ export function MonitoringPage() {
       ) : (
         <>
           <p className="small muted">
-            {when(monitoring.data.since)} – {when(monitoring.data.until)} (UTC days). Thresholds: the project's monitoring
+            {formatWhen(monitoring.data.since)} – {formatWhen(monitoring.data.until)} (UTC days). Thresholds: the project's monitoring
             policy (window {monitoring.data.policy.window_days} days, at least {monitoring.data.policy.min_predictions}{" "}
             predictions and {monitoring.data.policy.min_answers} answers to judge).
           </p>

@@ -9,13 +9,10 @@ import { Button, ConfirmDialog, ErrorMessage } from "@/components/ui";
 import { can, ROLE_NAMES } from "@/lib/auth/roles";
 import { useMe } from "@/lib/auth/session";
 import type { Project } from "@/lib/project";
+import { formatWhen } from "@/lib/dates";
 
 import { useStopStart } from "./api";
 
-function when(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 export function StopControl({ project }: { project: Pick<Project, "slug" | "stopped_at" | "stopped_role" | "stop_reason"> }) {
   const { data: me } = useMe();
@@ -85,7 +82,7 @@ export function StopControl({ project }: { project: Pick<Project, "slug" | "stop
   return (
     <div className="alert alert-error stop-banner" role="status" aria-live="polite">
       <div>
-        <strong>The model is stopped</strong> — stopped by {role.toLowerCase()} at {when(project.stopped_at!)}:{" "}
+        <strong>The model is stopped</strong> — stopped by {role.toLowerCase()} at {formatWhen(project.stopped_at!, "medium")}:{" "}
         <q>{project.stop_reason || "no reason recorded"}</q>
         <div className="small">Predictions, queue scoring and training are refused until it is started again.</div>
       </div>

@@ -1,15 +1,11 @@
 // One contest: what was objected to (the prediction, its model version, the item), why, and either the
 // decision made or, for reviewers, the form to make it.
 import { Badge } from "@/components/ui";
+import { formatWhen } from "@/lib/dates";
 
 import { useItemText, type Contest } from "../api";
 import { DecideForm } from "./decide-form";
 
-function when(iso: string | null): string {
-  if (!iso) return "–";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 type Props = { slug: string; contest: Contest; labels: string[]; detection: boolean; canDecide: boolean };
 
@@ -23,7 +19,7 @@ export function ContestCard({ slug, contest, labels, detection, canDecide }: Pro
           Contest #{contest.id}
         </h2>
         <Badge tone={open ? "warn" : "good"}>{open ? "open: a human decision is owed" : "decided"}</Badge>
-        <span className="small muted">filed {when(contest.created_at)}</span>
+        <span className="small muted">filed {formatWhen(contest.created_at, "medium")}</span>
       </header>
       <dl className="contest-facts">
         <dt>Prediction</dt>
@@ -41,7 +37,7 @@ export function ContestCard({ slug, contest, labels, detection, canDecide }: Pro
           <>
             <dt>Decided</dt>
             <dd>
-              {when(contest.decided_at)}
+              {formatWhen(contest.decided_at, "medium")}
               {contest.decision_id != null && <> · answer #{contest.decision_id}</>}
               {contest.decision_note && <> · “{contest.decision_note}”</>}
             </dd>

@@ -3,9 +3,10 @@
 import { Link } from "react-router-dom";
 
 import { Badge } from "@/components/ui";
+import { formatWhen } from "@/lib/dates";
 
 import type { Flag } from "../api";
-import { FLAG_NAMES, flagMeasure, when } from "../format";
+import { FLAG_NAMES, flagMeasure } from "../format";
 
 function FlagRow({ flag }: { flag: Flag }) {
   const open = flag.cleared_at == null;
@@ -18,8 +19,8 @@ function FlagRow({ flag }: { flag: Flag }) {
         <span className="small mono">{flagMeasure(flag)}</span>
       </div>
       <div className="small muted">
-        raised {when(flag.raised_at)}
-        {flag.cleared_at && ` · cleared ${when(flag.cleared_at)}${flag.clear_reason ? `: ${flag.clear_reason}` : ""}`}
+        raised {formatWhen(flag.raised_at)}
+        {flag.cleared_at && ` · cleared ${formatWhen(flag.cleared_at)}${flag.clear_reason ? `: ${flag.clear_reason}` : ""}`}
         {flag.training_run != null && (
           <>
             {" "}

@@ -1,17 +1,13 @@
 // Every subject request, newest first: kind, status, the subject's keyed hash, who filed it, what it
 // reached, an erasure's deletions outside the database, and the access archive while it waits.
 import { StatusBadge } from "@/components/ui";
+import { formatWhen } from "@/lib/dates";
 
 import type { SubjectRequest } from "../api";
 import { KIND_NAMES } from "../kinds";
 import { DownloadLink } from "./download-link";
 import { ResultSummary } from "./result-summary";
 
-function when(iso: string | null): string {
-  if (!iso) return "–";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
-}
 
 function Cleanups({ cleanups }: { cleanups: SubjectRequest["cleanups"] }) {
   if (!cleanups.length) return null;
@@ -51,14 +47,14 @@ export function RequestsTable({ requests }: { requests: SubjectRequest[] }) {
               <td>
                 <StatusBadge status={request.status} />
               </td>
-              <td className="nowrap">{when(request.created_at)}</td>
+              <td className="nowrap">{formatWhen(request.created_at)}</td>
               <td className="mono small col-optional" title={request.subject_hash}>
                 {request.subject_user != null ? `user #${request.subject_user}` : request.subject_hash ? `${request.subject_hash.slice(0, 10)}…` : "–"}
               </td>
               <td className="col-optional">{request.requested_by ?? "system"}</td>
               <td>
                 <ResultSummary result={request.result} />
-                {request.downloaded_at && <div className="small muted">downloaded {when(request.downloaded_at)}</div>}
+                {request.downloaded_at && <div className="small muted">downloaded {formatWhen(request.downloaded_at)}</div>}
                 <Cleanups cleanups={request.cleanups} />
                 <DownloadLink request={request} />
               </td>
