@@ -21,7 +21,7 @@ from .envelope import change_envelope_get, change_envelope_set, envelope_as_dict
 from .model_card_render import model_card_document, model_card_html, model_card_markdown
 from .models import ModelVersion, TrainingRun, Trigger
 from .overrides import training_overrides_validate
-from .promotion import model_version_promote, model_version_reject, model_version_rollback
+from .promotion import model_version_promote, model_version_reject, model_version_rollback, version_outside_envelope
 from .selectors import learning_curve, model_version_list, training_run_list
 from .services import training_run_start
 
@@ -36,8 +36,13 @@ class TrainingRunOutput(serializers.ModelSerializer):
                   "dataset_version", "model_version", "created_at", "started_at", "finished_at"]
 
     def get_model_version(self, run) -> dict | None:
+        """{id, number, status, outside_envelope: what the gate found outside the project's envelope of
+        pre-determined changes (AI Act Annex IV 2(f)); [] inside or when none is declared}."""
         version = getattr(run, "model_version", None)
-        return {"id": version.pk, "number": version.number, "status": version.status} if version else None
+        if version is None:
+            return None
+        return {"id": version.pk, "number": version.number, "status": version.status,
+                "outside_envelope": version_outside_envelope(version)}
 
 
 class ModelVersionOutput(serializers.ModelSerializer):

@@ -102,7 +102,8 @@ def _hold_outside_envelope(project: Project, model_version: ModelVersion) -> Mod
     return model_version
 
 
-def _outside_envelope(model_version: ModelVersion) -> list[str]:
+def version_outside_envelope(model_version: ModelVersion) -> list[str]:
+    """What the gate found outside the project's envelope of pre-determined changes ([] inside or none declared)."""
     return list((model_version.gate.get("envelope") or {}).get("outside") or [])
 
 
@@ -123,8 +124,8 @@ def _switch(*, project: Project, new: ModelVersion, actor, reason: str, rollback
     _queue_rescore(project=project, old=old, actor=actor, rollback=rollback)
     details = {"from_version": old.number if old else None, "to_version": new.number,
                "registered_version": new.registered_version, "reason": reason}
-    if not rollback and _outside_envelope(new):
-        details["approved_outside_envelope"] = _outside_envelope(new)
+    if not rollback and version_outside_envelope(new):
+        details["approved_outside_envelope"] = version_outside_envelope(new)
     audit_event_record(action="model.rolled_back" if rollback else "model.promoted", actor=actor, project=project,
                        obj=new, details=details)
     return new
@@ -147,7 +148,7 @@ def model_version_promote(*, model_version: ModelVersion, actor, reason: str = "
     if model_version.status == ModelStatus.CHAMPION:
         raise Conflict(f"Version {model_version.number} is already the champion.")
     champion = champion_get(project=project)
-    outside = _outside_envelope(model_version)
+    outside = version_outside_envelope(model_version)
     if outside and not (reason.strip() and has_any_role(actor, frozenset({Role.ADMIN}))):
         raise ApplicationError(f"Version {model_version.number} is outside the project's envelope of pre-determined "
                                f"changes ({'; '.join(outside)}): only an admin can promote it, with a 'reason'.",

@@ -24,6 +24,7 @@ export function Layout() {
             Projects
           </NavLink>
           {can(roles, "readAudit") && <NavLink to="/audit">Audit log</NavLink>}
+          {can(roles, "handleSubjectRights") && <NavLink to="/privacy">Privacy requests</NavLink>}
           {can(roles, "manageProjects") && (
             <NavLink to="/admin-tools">{can(roles, "administer") ? "Admin" : "Manage projects"}</NavLink>
           )}

@@ -1,6 +1,7 @@
 import { Navigate, NavLink, Outlet } from "react-router-dom";
 
 import { Badge, ErrorMessage, Loading } from "@/components/ui";
+import { StopControl } from "@/features/oversight/stop-control";
 import { can, type Permission } from "@/lib/auth/roles";
 import { useMe } from "@/lib/auth/session";
 import { useProject, useProjectSlug } from "@/lib/project";
@@ -11,6 +12,8 @@ const TABS: { to: string; label: string; permission: Permission }[] = [
   { to: "upload", label: "Upload", permission: "importItems" },
   { to: "training", label: "Training", permission: "train" },
   { to: "versions", label: "Models", permission: "read" },
+  { to: "contests", label: "Contests", permission: "readContests" },
+  { to: "monitoring", label: "Monitoring", permission: "monitor" },
   { to: "settings", label: "Settings", permission: "manageProjects" },
 ];
 
@@ -28,6 +31,7 @@ export function ProjectLayout() {
         <p className="project-name">{project.name}</p>
         <Badge tone="info">{project.task === "object_detection" ? "object detection" : "text classification"}</Badge>
         <span className="muted small mono">{project.slug}</span>
+        <StopControl project={project} />
       </div>
       <nav className="project-nav" aria-label={`Project ${project.name}`}>
         {TABS.filter((tab) => can(roles, tab.permission)).map((tab) => (

@@ -27,6 +27,11 @@ export const routes: RouteObject[] = [
         children: [{ index: true, lazy: () => import("@/features/audit/audit-page").then((m) => ({ Component: m.AuditPage })) }],
       },
       {
+        path: "privacy",
+        element: <RequirePermission permission="handleSubjectRights" />,
+        children: [{ index: true, lazy: () => import("@/features/privacy/privacy-page").then((m) => ({ Component: m.PrivacyPage })) }],
+      },
+      {
         path: "admin-tools",
         // ML engineers create projects and manage members too; the Django admin part is for admins.
         element: <RequirePermission permission="manageProjects" />,
@@ -69,6 +74,21 @@ export const routes: RouteObject[] = [
             element: <RequirePermission permission="manageProjects" />,
             children: [
               { path: "settings", lazy: () => import("@/features/settings/settings-page").then((m) => ({ Component: m.SettingsPage })) },
+            ],
+          },
+          {
+            element: <RequirePermission permission="readContests" />,
+            children: [
+              { path: "contests", lazy: () => import("@/features/contests/contests-page").then((m) => ({ Component: m.ContestsPage })) },
+            ],
+          },
+          {
+            element: <RequirePermission permission="monitor" />,
+            children: [
+              {
+                path: "monitoring",
+                lazy: () => import("@/features/monitoring/monitoring-page").then((m) => ({ Component: m.MonitoringPage })),
+              },
             ],
           },
           { path: "versions", lazy: () => import("@/features/versions/versions-page").then((m) => ({ Component: m.VersionsPage })) },

@@ -4,6 +4,7 @@ export const users = {
   reviewer: { username: "reviewer", roles: ["reviewer"], is_staff: false, is_superuser: false },
   engineer: { username: "engineer", roles: ["ml_engineer"], is_staff: false, is_superuser: false },
   auditor: { username: "auditor", roles: ["auditor"], is_staff: false, is_superuser: false },
+  privacy: { username: "privacy", roles: ["privacy_officer"], is_staff: false, is_superuser: false },
   admin: { username: "admin", roles: ["admin"], is_staff: true, is_superuser: true },
 };
 
@@ -18,6 +19,9 @@ const policies = {
   purpose: "Route customer-support tickets to the right team (synthetic demo data).",
   lawful_basis: "legitimate_interests",
   created_at: "2026-11-23T11:46:51.586012Z",
+  stopped_at: null as string | null,
+  stopped_role: "",
+  stop_reason: "",
 };
 
 export const textProject = {

@@ -73,6 +73,8 @@ def test_out_of_envelope_candidate_waits_and_only_an_admin_with_a_reason_promote
     gate_event = AuditEvent.objects.filter(action="model.gate_decided", object_id=str(candidate.pk)).get()
     assert gate_event.details["envelope"]["outside"] == ["parameter C=16 is outside [1, 8]"]
     promote = f"/api/v1/model-versions/{candidate.pk}/promote/"
+    run = client_for(users["engineer"]).get(f"/api/v1/training-runs/{candidate.training_run_id}/").json()
+    assert run["model_version"]["outside_envelope"] == ["parameter C=16 is outside [1, 8]"]  # the training page says so
 
     engineer = client_for(users["engineer"]).post(promote, {"reason": "looks fine"}, format="json")
     assert engineer.status_code == 403 and "outside the project's envelope" in engineer.json()["detail"]

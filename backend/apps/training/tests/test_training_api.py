@@ -25,7 +25,7 @@ def test_run_detail_shows_progress_metrics_and_version(trained_project, users, c
     body = api.get(f"/api/v1/training-runs/{run.pk}/").json()
     assert body["status"] == "succeeded" and body["progress"]["stage"] == "done"
     assert body["kfold"]["k"] == 2 and len(body["kfold"]["folds"]) == 2
-    assert body["model_version"] == {"id": run.model_version.pk, "number": 1, "status": "champion"}
+    assert body["model_version"] == {"id": run.model_version.pk, "number": 1, "status": "champion", "outside_envelope": []}
     assert body["mlflow_run_id"]
     assert api.get("/api/v1/projects/tickets/training-runs/").json()["count"] == 1
 

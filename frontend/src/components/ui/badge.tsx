@@ -14,6 +14,11 @@ const STATUS_TONES: Record<string, Tone> = {
   rejected: "bad",
   failed: "bad",
   pending_review: "warn",
+  // Subject requests (privacy) and their cleanups.
+  done: "good",
+  ready: "info",
+  downloaded: "neutral",
+  withdrawn: "warn",
 };
 
 export function Badge({ tone, children }: { tone?: Tone; children: ReactNode }) {

@@ -14,6 +14,7 @@ import { prefetchFirstPage } from "./api/prefetch";
 import { isScoringActive, useQueueScoring } from "./api/scoring";
 import { AnswerStatus } from "./answer-status";
 import { formatCount } from "./format";
+import { ContestButton } from "./contest-button";
 import { QueueHeader } from "./queue-header";
 import { leftCount } from "./queue-state";
 import { ScoringBanner } from "./scoring-banner";
@@ -44,7 +45,14 @@ export function QueuePage() {
   const champion = project.data?.champion?.number ?? null;
 
   return (
-    <Page title="Review queue">
+    <Page
+      title="Review queue"
+      actions={
+        current && (
+          <ContestButton key={current.entry.prediction_id} predictionId={current.entry.prediction_id} contested={current.entry.contested} />
+        )
+      }
+    >
       <QueueHeader
         left={leftCount(state)}
         answered={state.history.length}

@@ -10,6 +10,7 @@ const GATE_SAID: Record<string, string> = {
   promoted: "promoted automatically",
   rejected: "rejected (the comparison failed)",
   needs_review: "not compared; needed a human decision",
+  outside_envelope: "outside the envelope of pre-determined changes: only an admin could approve it",
 };
 
 export type Decision = {
@@ -68,6 +69,13 @@ export function versionDecision(version: Pick<ModelVersion, "status" | "gate" | 
       // A candidate: the gate's decision is the current state.
       if (decision === "awaiting_approval") {
         return { title: "Passed the gate; waiting for a human approval", short: "awaiting approval", tone: "passed" };
+      }
+      if (decision === "outside_envelope") {
+        return {
+          title: "Outside the project's envelope of pre-determined changes: only an admin can approve it",
+          short: "outside the envelope",
+          tone: "failed",
+        };
       }
       if (decision === "needs_review") {
         return { title: "Not compared; needs a human decision", short: "needs review", tone: "neutral" };

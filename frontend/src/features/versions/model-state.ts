@@ -21,13 +21,18 @@ export function findRollbackTarget(versions: ModelVersion[], champion: ModelVers
   return servedBefore.sort((a, b) => (a.promoted_at! < b.promoted_at! ? 1 : -1))[0];
 }
 
+/** What the gate found outside the project's envelope of pre-determined changes ([] inside, or none declared). */
+export function outsideEnvelope(version: Pick<ModelVersion, "gate">): string[] {
+  return version.gate?.envelope?.outside ?? [];
+}
+
 /** A passing candidate, compared with the champion that still serves, is approved without a reason;
  *  anything else (rejected, needs review, archived, a stale comparison) needs one. */
 export function promotionNeedsReason(version: ModelVersion, champion: ModelVersion | undefined): boolean {
   const gate = version.gate;
   const passing = version.status === "candidate" && gate?.passed === true && gate.decision === "awaiting_approval";
   const stillCompared = champion != null && gate?.champion_version === champion.number;
-  return !(passing && stillCompared);
+  return !(passing && stillCompared) || outsideEnvelope(version).length > 0;
 }
 
 /** The promotion metric's value of a version, when it has one. */

@@ -8,7 +8,7 @@ import { sessionHandlers } from "@/test/handlers";
 import { renderAt } from "@/test/render";
 import { server } from "@/test/server";
 
-import { mockChartSize } from "./test-chart-size";
+import { mockChartSize } from "@/test/chart-size";
 import { detectionVersion, textVersions } from "./test-fixtures";
 
 function serveVersions(slug: string, versions: object[]) {

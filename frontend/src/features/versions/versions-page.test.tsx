@@ -8,7 +8,7 @@ import { sessionHandlers } from "@/test/handlers";
 import { renderAt } from "@/test/render";
 import { server } from "@/test/server";
 
-import { mockChartSize } from "./test-chart-size";
+import { mockChartSize } from "@/test/chart-size";
 import { textVersions } from "./test-fixtures";
 
 const PAGE = "/projects/demo-text/versions";
@@ -225,5 +225,36 @@ describe("versions page", () => {
     );
     renderAt(PAGE);
     expect(await screen.findByText("You are not a member of 'demo-text'.", {}, { timeout: 5000 })).toBeInTheDocument();
+  });
+  it("a candidate outside the envelope names what is outside; only an admin approves it, with a reason", async () => {
+    const outside = () => {
+      const versions = textVersions();
+      versions[0].gate = { ...versions[0].gate, decision: "outside_envelope", envelope: { outside: ["parameter C=16 is outside [1, 8]"] } };
+      return versions;
+    };
+    serve(outside(), users.engineer);
+    const first = renderAt(PAGE);
+    const gate = (await screen.findByText(/^Gate: Outside the project's envelope/, {}, { timeout: 5000 })).closest(".gate-box") as HTMLElement;
+    expect(within(gate).getByText("parameter C=16 is outside [1, 8]")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Approve/ })).not.toBeInTheDocument();
+    expect(screen.getByText("Outside the envelope: only an admin can approve v4.")).toBeInTheDocument();
+    first.unmount();
+
+    serve(outside(), users.admin);
+    let posted: unknown = null;
+    server.use(
+      http.post(apiUrl("/model-versions/14/promote/"), async ({ request }) => {
+        posted = await request.json();
+        return HttpResponse.json({ ...outside()[0], status: "champion", approved_by: "admin" });
+      }),
+    );
+    const { user } = renderAt(PAGE);
+    await user.click(await screen.findByRole("button", { name: "Approve outside the envelope & promote v4" }, { timeout: 5000 }));
+    const dialog = screen.getByRole("dialog", { name: "Approve and promote v4?" });
+    expect(dialog).toHaveTextContent("outside the project's envelope of pre-determined changes (parameter C=16 is outside [1, 8])");
+    expect(within(dialog).getByRole("button", { name: "Promote" })).toBeDisabled();
+    await user.type(within(dialog).getByLabelText(/Reason \(required\)/), "C=16 validated offline");
+    await user.click(within(dialog).getByRole("button", { name: "Promote" }));
+    await waitFor(() => expect(posted).toEqual({ reason: "C=16 validated offline" }));
   });
 });

@@ -1697,6 +1697,10 @@ export interface components {
             mlflow_run_id?: string;
             error?: string;
             dataset_version?: number | null;
+            /**
+             * @description {id, number, status, outside_envelope: what the gate found outside the project's envelope of
+             *     pre-determined changes (AI Act Annex IV 2(f)); [] inside or when none is declared}.
+             */
             readonly model_version: {
                 [key: string]: unknown;
             } | null;

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "@/lib/api/client";
 import type { components } from "@/lib/api/schema";
+import { projectKeys } from "@/lib/project";
 
 import { isActive, type Page, type TrainingRun } from "./types";
 
@@ -56,5 +57,22 @@ export function useStartTrainingRun(slug: string) {
       client.setQueryData(trainingKeys.one(run.id), run);
       return client.invalidateQueries({ queryKey: trainingKeys.all(slug) });
     },
+  });
+}
+
+/** An admin's approval of a version outside the envelope of pre-determined changes (AI Act Annex IV 2(f)):
+ *  POST /model-versions/{id}/promote/ with the reason. What it changed is read again. */
+export function useApproveOutsideEnvelope(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ versionId, reason }: { versionId: number; reason: string }) =>
+      unwrap(api.POST("/api/v1/model-versions/{version_id}/promote/", { params: { path: { version_id: versionId } }, body: { reason } })),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: trainingKeys.all(slug) }),
+        client.invalidateQueries({ queryKey: ["training-run"] }),
+        client.invalidateQueries({ queryKey: ["model-versions", slug] }),
+        client.invalidateQueries({ queryKey: projectKeys.all }),
+      ]),
   });
 }

@@ -29,7 +29,8 @@ export type TrainingRun = Omit<RunOutput, "status" | "progress" | "params" | "kf
   progress: RunProgress;
   params: Record<string, unknown>;
   kfold: RunKFold;
-  model_version: { id: number; number: number; status: string } | null;
+  /** `outside_envelope`: what the promotion gate found outside the project's envelope of pre-determined changes. */
+  model_version: { id: number; number: number; status: string; outside_envelope?: string[] } | null;
 };
 
 export type Page<T> = { count: number; next: string | null; previous: string | null; results: T[] };

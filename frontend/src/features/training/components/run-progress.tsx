@@ -9,6 +9,7 @@ import { ErrorMessage, Loading, ProgressBar, StatusBadge } from "@/components/ui
 import { projectKeys } from "@/lib/project";
 
 import { trainingKeys, useTrainingRun } from "../api/training-runs";
+import { EnvelopeNotice } from "./envelope-notice";
 import { formatDate, formatDuration, isActive, kfoldSummary, stageName, type TrainingRun } from "../api/types";
 
 function stepText(run: TrainingRun): string {
@@ -86,6 +87,7 @@ export function RunProgress({ slug, runId, metric }: { slug: string; runId: numb
           )}
         </div>
       )}
+      {run.status === "succeeded" && run.model_version && <EnvelopeNotice slug={slug} version={run.model_version} />}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // dataset columns are hidden (the run panel above shows trigger and duration) so the table fits a tablet.
 import { Link } from "react-router-dom";
 
-import { Button, ErrorMessage, Loading, Pager, StatusBadge } from "@/components/ui";
+import { Badge, Button, ErrorMessage, Loading, Pager, StatusBadge } from "@/components/ui";
 
 import { useTrainingRuns } from "../api/training-runs";
 import { formatDate, formatDuration, kfoldSummary, metricName } from "../api/types";
@@ -71,6 +71,12 @@ export function RunsTable({
                     <>
                       <Link to={`../versions/${run.model_version.id}`}>v{run.model_version.number}</Link>{" "}
                       <span className="small muted">{run.model_version.status}</span>
+                      {(run.model_version.outside_envelope ?? []).length > 0 && (
+                        <>
+                          {" "}
+                          <Badge tone="bad">outside the envelope</Badge>
+                        </>
+                      )}
                     </>
                   ) : (
                     "–"

@@ -42,6 +42,8 @@ export type Gate = {
   reason?: string;
   /** Set with `decision: "rejected_by_human"` (POST /model-versions/{id}/reject/). */
   rejected_reason?: string;
+  /** When the project declares an envelope of pre-determined changes (AI Act Annex IV 2(f)): what lies outside it. */
+  envelope?: { outside?: string[] };
 };
 
 export type ModelCard = {

@@ -3,9 +3,11 @@
 import { Link } from "react-router-dom";
 
 import { Button, StatusBadge } from "@/components/ui";
+import { useCan } from "@/lib/auth/session";
 
 import type { ModelVersion } from "../api/types";
 import { formatDate, formatMetric, metricName } from "../api/types";
+import { outsideEnvelope } from "../model-state";
 import { MetricComparison, PerClassComparison } from "./comparison-tables";
 import { GateBox } from "./gate-box";
 import { useModelActions } from "./model-actions";
@@ -22,7 +24,11 @@ type Props = {
 
 export function CandidatePanel({ slug, task, metricKeys, candidate, champion, rollbackTarget, canAct }: Props) {
   const actions = useModelActions(slug);
+  const isAdmin = useCan("administer");
   const metric = metricKeys[0];
+  // Outside the envelope of pre-determined changes (AI Act Annex IV 2(f)) only an admin approves, with a reason.
+  const outside = candidate ? outsideEnvelope(candidate) : [];
+  const mayPromote = outside.length === 0 || isAdmin;
   return (
     <section className="card" aria-labelledby="compare-title" id="compare">
       <h2 id="compare-title">
@@ -71,9 +77,13 @@ export function CandidatePanel({ slug, task, metricKeys, candidate, champion, ro
         <div className="row section-gap">
           {candidate && (
             <>
-              <Button variant="primary" onClick={() => actions.promote(candidate, champion)}>
-                Approve &amp; promote v{candidate.number}
-              </Button>
+              {mayPromote ? (
+                <Button variant="primary" onClick={() => actions.promote(candidate, champion)}>
+                  {outside.length ? `Approve outside the envelope & promote v${candidate.number}` : `Approve & promote v${candidate.number}`}
+                </Button>
+              ) : (
+                <span className="small muted">Outside the envelope: only an admin can approve v{candidate.number}.</span>
+              )}
               <Button variant="danger" onClick={() => actions.reject(candidate)}>
                 Reject v{candidate.number}
               </Button>

@@ -2,10 +2,11 @@
 // precision/recall/mAP.
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 
+import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "@/components/charts/axes";
+import { ChartFrame } from "@/components/charts/chart-frame";
+
 import type { EpochRow } from "../api/types";
 import { formatMetric, metricName } from "../api/types";
-import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "./axes";
-import { ChartFrame } from "./chart-frame";
 import { tickFormatterFor } from "./ticks";
 
 const LOSSES = ["box_loss", "cls_loss", "dfl_loss", "val_box_loss", "val_cls_loss", "val_dfl_loss"];

@@ -66,6 +66,25 @@ export function GateBox({ version, champion }: { version: ModelVersion; champion
             </dd>
           </>
         )}
+        {gate.envelope && (
+          <>
+            <dt>Envelope (Annex IV 2(f))</dt>
+            <dd>
+              {gate.envelope.outside?.length ? (
+                <>
+                  outside:
+                  <ul className="envelope-outside">
+                    {gate.envelope.outside.map((what) => (
+                      <li key={what}>{what}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                "inside the declared changes"
+              )}
+            </dd>
+          </>
+        )}
         {gate.reason && (
           <>
             <dt>Reason</dt>

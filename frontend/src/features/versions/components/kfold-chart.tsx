@@ -14,10 +14,11 @@ import {
   type LegendPayload,
 } from "recharts";
 
+import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "@/components/charts/axes";
+import { ChartFrame } from "@/components/charts/chart-frame";
+
 import type { KFoldSummary } from "../api/types";
 import { formatMetric, metricName } from "../api/types";
-import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "./axes";
-import { ChartFrame } from "./chart-frame";
 import { tickFormatterFor } from "./ticks";
 
 const COLOURS = ["#2453a6", "#8a5a00", "#1e7a3c", "#6b3fa0"];

@@ -5,7 +5,7 @@ import { ConfirmDialog, ErrorMessage } from "@/components/ui";
 
 import { useModelAction } from "../api/model-versions";
 import type { ModelVersion } from "../api/types";
-import { promotionNeedsReason } from "../model-state";
+import { outsideEnvelope, promotionNeedsReason } from "../model-state";
 
 type Pending =
   | { kind: "promote"; version: ModelVersion; needsReason: boolean }
@@ -62,7 +62,9 @@ export function useModelActions(slug: string) {
     >
       <p>
         {pending.kind === "promote" &&
-          (pending.needsReason
+          (outsideEnvelope(pending.version).length
+            ? `It lies outside the project's envelope of pre-determined changes (${outsideEnvelope(pending.version).join("; ")}): approving it is an admin's decision, recorded with your reason.`
+            : pending.needsReason
             ? "This version did not pass the gate against the serving champion, so promoting it overrides the gate: say why."
             : "It passed the gate. It will serve every new prediction, and the queue is rescored with it.")}
         {pending.kind === "reject" && "The champion keeps serving. The version can still be promoted later, with a reason."}

@@ -1,10 +1,11 @@
 // Per-class holdout scores: precision/recall/F1 for text, AP50/AP50-95 bars for detection.
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 
+import { AXIS_TICK, yAxisLabel } from "@/components/charts/axes";
+import { ChartFrame } from "@/components/charts/chart-frame";
+
 import type { VersionMetrics } from "../api/types";
 import { formatMetric } from "../api/types";
-import { AXIS_TICK, yAxisLabel } from "./axes";
-import { ChartFrame } from "./chart-frame";
 import { tickFormatterFor } from "./ticks";
 
 export function TextPerClassTable({ perClass }: { perClass: VersionMetrics["per_class"] }) {

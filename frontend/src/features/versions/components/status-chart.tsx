@@ -3,10 +3,11 @@
 // learning curve.
 import { CartesianGrid, Legend, Scatter, ScatterChart, Symbols, Tooltip, XAxis, YAxis } from "recharts";
 
+import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "@/components/charts/axes";
+import { ChartFrame } from "@/components/charts/chart-frame";
+
 import type { VersionStatus } from "../api/types";
 import { formatMetric } from "../api/types";
-import { AXIS_TICK, Y_AXIS_WIDTH, yAxisLabel } from "./axes";
-import { ChartFrame } from "./chart-frame";
 import { tickFormatterFor } from "./ticks";
 
 export type StatusPoint = { x: number; value: number; number: number; status: VersionStatus };

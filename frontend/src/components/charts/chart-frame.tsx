@@ -1,5 +1,8 @@
 // A chart with what makes it readable without seeing it: a caption, and the plotted numbers as a
-// table that screen readers find (and anyone can open). Imported by the lazy version pages only.
+// table that screen readers find (and anyone can open). Imported by lazy pages only (versions, monitoring),
+// so recharts stays out of the first bundle.
+import "./charts.css";
+
 import { useId, type ReactElement, type ReactNode } from "react";
 import { ResponsiveContainer } from "recharts";
 
