@@ -124,11 +124,13 @@ def predictions_purge(*, now: datetime | None = None, project: Project | None = 
     return done
 
 
-def _delete_rows(ids: list[int]) -> None:
-    """One DELETE of the rows by id: what pointed at them was cleared or excluded before."""
+def _delete_rows(rows) -> None:
+    """One DELETE of the rows `rows` selects (what pointed at them was cleared or excluded before): no model
+    instances, no per-row cascade collection."""
+    sql, params = rows.values("pk").query.sql_with_params()
     table = connection.ops.quote_name(Prediction._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({sql})", params)
 
 
 @transaction.atomic
@@ -138,13 +140,18 @@ def _purge_batch(*, project: Project, cutoff: datetime, after: int, upper: int, 
                .order_by("pk").values_list("pk", flat=True)[:batch])
     if not ids:
         return None
-    kept = (set(Feedback.objects.filter(prediction_id__in=ids).values_list("prediction_id", flat=True))
-            | set(Contest.objects.filter(prediction_id__in=ids).values_list("prediction_id", flat=True)))
-    gone = [pk for pk in ids if pk not in kept]
-    result = PurgeBatch(project=project.slug, cutoff=cutoff.isoformat(), deleted=len(gone), kept_answered=len(kept),
-                        first_id=ids[0], last_id=ids[-1])
-    if gone:
-        Item.objects.filter(latest_prediction_id__in=gone).update(latest_prediction=None)
+    # The due rows between the first and the last id are exactly `ids` (taken in id order), and locked: no answer
+    # can point at them until the commit. Ranges instead of lists of thousands of ids in every statement.
+    first, last = ids[0], ids[-1]
+    kept = (set(Feedback.objects.filter(prediction_id__gte=first, prediction_id__lte=last)
+                .values_list("prediction_id", flat=True))
+            | set(Contest.objects.filter(prediction_id__gte=first, prediction_id__lte=last)
+                  .values_list("prediction_id", flat=True))) & set(ids)
+    result = PurgeBatch(project=project.slug, cutoff=cutoff.isoformat(), deleted=len(ids) - len(kept),
+                        kept_answered=len(kept), first_id=first, last_id=last)
+    if result.deleted:
+        gone = _due(project=project, cutoff=cutoff).filter(pk__gte=first, pk__lte=last).exclude(pk__in=kept)
+        Item.objects.filter(project=project, latest_prediction__in=gone.values("pk")).update(latest_prediction=None)
         _delete_rows(gone)
         audit_event_record(action="logs.predictions_purged", actor=actor, project=project,
                            object_type="predictions.prediction",
