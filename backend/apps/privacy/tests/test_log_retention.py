@@ -123,3 +123,16 @@ def test_the_daily_beat_task_purges_and_keeps_projects_without_a_setting(logged,
     assert logs_purge_task() == 2  # 400 and 200 days old; the answered and contested stay, and the new one
     assert set(Prediction.objects.filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True)) == {
         rows[1].pk, rows[2].pk, rows[4].pk}
+
+
+def test_the_command_lists_in_a_dry_run_and_refuses_a_bad_date(logged, users):
+    project, now, rows = logged
+    project_update(project=project, actor=users["engineer"], log_retention_days=365)
+    out = StringIO()
+    call_command("logs_purge", "--dry-run", stdout=out)
+    assert '"predictions": 1, "kept_answered": 2' in out.getvalue()
+    assert Prediction.objects.filter(pk=rows[0].pk).exists()
+    with pytest.raises(CommandError, match="not an ISO 8601 date or date-time"):
+        call_command("logs_purge", "--before", "yesterday")
+    with pytest.raises(CommandError, match="--audit needs --before"):
+        call_command("logs_purge", "--audit")

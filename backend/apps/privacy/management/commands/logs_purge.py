@@ -3,31 +3,24 @@ project's log_retention_days (apps.privacy.log_retention), or, with --audit --be
 created before DATE (apps.audit.purge). A cut-off within LOG_RETENTION_FLOOR_DAYS is refused, and the refusal is
 recorded in the audit log; --dry-run lists what would go and changes nothing."""
 import json
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.audit.purge import audit_purge, audit_purge_report
 from apps.core.exceptions import ApplicationError
+from apps.core.timeparse import utc_datetime
 from apps.privacy.log_retention import log_floor_cutoff, predictions_purge, predictions_purge_report
 from apps.projects.models import Project
 
 
 def _cutoff(value: str | None) -> datetime | None:
     """--before: an ISO 8601 date (midnight UTC) or date-time (UTC if it names no zone)."""
-    if not value:
-        return None
     try:
-        parsed = parse_datetime(value)
-        if parsed is None and (day := parse_date(value)):
-            parsed = datetime.combine(day, time.min)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise CommandError(f"--before: not an ISO 8601 date or date-time: {value!r}.")
-    return (parsed if parsed.tzinfo else timezone.make_aware(parsed, UTC)).astimezone(UTC)
+        return utc_datetime(value, "--before", dates=True)
+    except ApplicationError as exc:
+        raise CommandError(exc.message) from None
 
 
 class Command(BaseCommand):
