@@ -19,8 +19,10 @@ def test_the_privacy_bench_measures_erasure_and_both_purges_and_leaves_nothing_b
     erasure = result["erasure"]
     assert erasure["result"]["items"] == 5 and erasure["erasure_db_seconds"] > 0
     logs = result["log_purge"]
-    # 20 answered items (every tenth) and the 5 erased subject's items: their first prediction is kept
-    assert logs["kept_answered"] == 25 and logs["deleted"] == 600 - 25 and logs["batches"] == 6
+    # every tenth item (by id: 20) and the subject's 5 items (one may be a tenth too) have their first prediction
+    # answered, which is kept
+    assert logs["kept_answered"] in (24, 25) and logs["deleted"] == 600 - logs["kept_answered"]
+    assert logs["batches"] == 6
     content = result["retention_purge"]
     assert content["batches"] == 3 and content["items"] == 120  # whole batches until past `purge_items`
     assert not Project.objects.filter(slug__startswith="bench-erasure-").exists()
