@@ -128,12 +128,16 @@ def _privacy_rows(pv: dict | None) -> list[list[str]]:
          f"{e['erasure_wall_seconds_with_cleanup']:.3f} s with the deletions)", "", "",
          "< 1 s at 100,000 / 1,000,000", met],
         [f"log purge past retention, batches of {logs['batch']:,} (predictions/s)",
-         f"{_f(logs['per_s'])} ({logs['deleted']:,} in {logs['batches']} batches, {logs['seconds']} s; "
+         f"{_f(logs['per_s'])} ({logs['deleted']:,} in {_batches(logs['batches'])}, {logs['seconds']} s; "
          f"{logs['kept_answered']:,} answered kept)", "", "", "bounded batches, reported", ""],
         [f"retention purge of item content, batches of {content['batch']:,} (items/s)",
-         f"{_f(content['per_s'])} ({content['items']:,} in {content['batches']} batches, "
+         f"{_f(content['per_s'])} ({content['items']:,} in {_batches(content['batches'])}, "
          f"{content['mean_batch_seconds']} s each)", "", "", "bounded batches, reported", ""],
     ]
+
+
+def _batches(count: int) -> str:
+    return f"{count:,} batch" + ("" if count == 1 else "es")
 
 
 def _retrain_rows(pl: dict) -> list[list[str]]:
