@@ -321,12 +321,17 @@ TRAINING_STALE_SECONDS = float(os.environ.get("TRAINING_STALE_SECONDS", 600))
 TRAINING_REAPER_SECONDS = float(os.environ.get("TRAINING_REAPER_SECONDS", 60))
 TRAINING_MAX_DELIVERIES = int(os.environ.get("TRAINING_MAX_DELIVERIES", 5))  # a task that keeps killing its worker
 RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", 1000))  # items purged per transaction (apps.privacy.retention)
+# AI Act Art. 19(1), 26(6): prediction and audit logs are kept at least this long (six months); no purge or project
+# setting goes below it (apps.privacy.log_retention). LOG_PURGE_BATCH: prediction rows deleted per transaction.
+LOG_RETENTION_FLOOR_DAYS = int(os.environ.get("LOG_RETENTION_FLOOR_DAYS", 183))
+LOG_PURGE_BATCH = int(os.environ.get("LOG_PURGE_BATCH", 5000))
 CELERY_BEAT_SCHEDULE |= {
     "outbox-flush": {"task": "core.outbox_flush", "schedule": OUTBOX_FLUSH_SECONDS},
     "training-reaper": {"task": "training.reap_stale_runs", "schedule": TRAINING_REAPER_SECONDS},
     "privacy-erasure-cleanup": {"task": "privacy.erasure_cleanup_pending", "schedule": 900.0},
     "monitoring-check": {"task": "monitoring.check_all", "schedule": 3600.0},  # post-market monitoring flags
     "privacy-retention-purge": {"task": "privacy.retention_purge", "schedule": 86400.0},  # GDPR Art. 5(1)(e)
+    "privacy-logs-purge": {"task": "privacy.logs_purge", "schedule": 86400.0},  # AI Act Art. 19, 26(6)
 }
 
 MLFLOW_TRACKING_URI = os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{VAR_DIR / 'mlflow' / 'mlflow.db'}")

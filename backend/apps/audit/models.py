@@ -34,3 +34,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """The anchor the chain verifies from once the events up to `through_seq` are purged (apps.audit.purge).
+
+    `anchor_hash` is the stored hash of event `through_seq`, which the first retained event links to. The same
+    values are in the `audit.purged` event (`event_seq`), which stays in the chain: the checkpoint cannot be
+    changed without breaking that event's hash. Append-only, like the events (migration 0007): events at or below
+    the highest `through_seq` are the only ones the database lets anyone delete."""
+
+    through_seq = models.BigIntegerField(unique=True)
+    anchor_hash = models.CharField(max_length=64)
+    cutoff = models.DateTimeField(help_text="events created before this were purged")
+    purged = models.BigIntegerField(help_text="events purged under this checkpoint")
+    event_seq = models.BigIntegerField(help_text="the audit.purged event that records this checkpoint")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["through_seq"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint through #{self.through_seq}"

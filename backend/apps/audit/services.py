@@ -172,6 +172,8 @@ def audit_export_start(*, actor, fmt: str, events: QuerySet[AuditEvent], filters
     """
     if fmt not in EXPORT_FORMATS:
         raise ApplicationError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}.")
+    from .purge import anchor_before  # it appends through this module
+
     with transaction.atomic():
         head_seq, head_hash = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
         events = events.filter(seq__lte=head_seq)
@@ -179,8 +181,7 @@ def audit_export_start(*, actor, fmt: str, events: QuerySet[AuditEvent], filters
         anchor = None
         if span["first"] is not None:
             before = span["first"] - 1
-            anchor_hash = (GENESIS_HASH if before == 0 else
-                           AuditEvent.objects.filter(seq=before).values_list("hash", flat=True).first() or "")
+            anchor_hash = anchor_before(before)  # also once the event before is purged (its checkpoint)
             anchor = {"seq": before, "hash": anchor_hash}
         contiguous = span["first"] is None or span["count"] == span["last"] - span["first"] + 1
         summary = {"count": span["count"], "first_seq": span["first"], "last_seq": span["last"],

@@ -87,12 +87,16 @@ def verify_range(lo: int = _FIRST, hi: int = _LAST, *, chunk_size: int = VERIFY_
     return RangeResult(first_seq, first_prev or "", good, last_seq, prev_hash or "")
 
 
-def join_ranges(results: list[RangeResult]) -> ChainReport:
-    """The report one pass over the ranges' rows, in order, would have made."""
-    count, head, expected = 0, GENESIS_HASH, 1
+def join_ranges(results: list[RangeResult], start: tuple[int, str | None] = (1, GENESIS_HASH)) -> ChainReport:
+    """The report one pass over the ranges' rows, in order, would have made. `start`: the first seq and the hash it
+    links to (after a purge, the checkpoint's anchor; a hash of None takes the first row's own link, while a
+    purge is still deleting, apps.audit.purge)."""
+    count, (expected, head) = 0, start
     for r in results:
         if r.first_seq is None:
             continue
+        if head is None:
+            expected, head = r.first_seq, r.first_prev
         if r.first_seq != expected:
             return ChainReport(False, count + 1, head, r.first_seq, f"sequence gap: expected {expected}")
         if r.first_prev != head:
@@ -114,14 +118,23 @@ def verify_chain(*, workers: int = 1, chunk_size: int = VERIFY_CHUNK_ROWS) -> Ch
     """One pass (workers=1), or the chain up to its current last seq in `workers` ranges verified by forked
     processes at once and joined. Events appended meanwhile are left for the next verification. Inside a
     transaction (whose uncommitted rows other processes cannot see) it is always one pass."""
+    from .purge import chain_start, checkpoint_problem
+
+    begin = chain_start()
+    start = (begin.seq, begin.prev_hash)
     if workers <= 1 or connection.in_atomic_block:
-        return join_ranges([verify_range(chunk_size=chunk_size)])
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    step = max(-(-last // workers), 1)
-    bounds = [(lo, min(lo + step - 1, last), chunk_size) for lo in range(1, last + 1, step)]
-    if len(bounds) <= 1:
-        return join_ranges([verify_range(chunk_size=chunk_size)])
-    bounds[0] = (_FIRST, *bounds[0][1:])  # rows renumbered to 0 or below belong to the first range
-    connections.close_all()
-    with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
-        return join_ranges(pool.map(_verify_range_in_worker, bounds))
+        report = join_ranges([verify_range(chunk_size=chunk_size)], start)
+    else:
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        step = max(-(-(last - begin.seq + 1) // workers), 1)
+        bounds = [(lo, min(lo + step - 1, last), chunk_size) for lo in range(begin.seq, last + 1, step)]
+        if len(bounds) <= 1:
+            report = join_ranges([verify_range(chunk_size=chunk_size)], start)
+        else:
+            bounds[0] = (_FIRST, *bounds[0][1:])  # rows renumbered below the start belong to the first range
+            connections.close_all()
+            with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
+                report = join_ranges(pool.map(_verify_range_in_worker, bounds), start)
+    if report.ok and begin.checkpoint is not None and (problem := checkpoint_problem(begin.checkpoint)):
+        return ChainReport(False, report.events, report.head_hash, *problem)
+    return report

@@ -22,9 +22,7 @@ POLICY_FIELDS = ("window_days", "min_predictions", "min_answers", "max_correctio
                  "retrain_on_flag")
 _RATES = ("max_correction_rate", "max_disagreement_rate", "confident_threshold", "shift_p_value",
           "label_shift_min_distance")
-# Training's Trigger has no "monitoring" value yet (adding one is a training migration); until it does, a run a flag
-# queues is recorded as a threshold trigger, and the flag and the audit event name the run.
-RETRAIN_TRIGGER = getattr(Trigger, "MONITORING", Trigger.FEEDBACK_THRESHOLD)
+RETRAIN_TRIGGER = Trigger.MONITORING  # a run a flag queues says so; the flag and its audit event name the run
 
 
 @transaction.atomic

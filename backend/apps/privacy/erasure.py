@@ -94,7 +94,7 @@ def _retrain(projects: set[int], actor) -> dict[str, int | str]:
             continue
         try:
             with transaction.atomic():
-                runs[project.slug] = training_run_start(project=project, trigger=Trigger.MANUAL, actor=actor).pk
+                runs[project.slug] = training_run_start(project=project, trigger=Trigger.ERASURE, actor=actor).pk
         except Conflict as exc:
             runs[project.slug] = f"active run {exc.extra.get('training_run')}"
     return runs

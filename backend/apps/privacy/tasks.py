@@ -32,3 +32,12 @@ def retention_purge_task() -> int:
     from .retention import retention_purge
 
     return sum(request.result.get("items", 0) for request in retention_purge())
+
+
+@shared_task(name="privacy.logs_purge", acks_late=True, soft_time_limit=3600, time_limit=3700)
+def logs_purge_task() -> int:
+    """Beat, daily: prediction logs past their project's log_retention_days, never below the floor
+    (apps.privacy.log_retention)."""
+    from .log_retention import predictions_purge
+
+    return sum(batch.deleted for batch in predictions_purge())

@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
+from apps.core.exceptions import ApplicationError
 
 from .models import Membership, ProcessingRecord, Project
 from .selectors import is_global_admin
-from .services import RECORD_FIELDS, project_update
+from .services import RECORD_FIELDS, log_retention_days_check, project_update
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,16 +24,33 @@ class ProjectAdmin(ReadOnlyAdmin):
     readonly_fields = ["labels", "created_at", "created_by"]
 
 
+class ProcessingRecordForm(forms.ModelForm):
+    class Meta:  # the admin's `fields` replace these
+        model = ProcessingRecord
+        fields = ["log_retention_days"]
+
+    def clean_log_retention_days(self):
+        """The API's check, shown on the field: below the floor the form says so instead of saving."""
+        days = self.cleaned_data.get("log_retention_days")
+        try:
+            log_retention_days_check(days)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return days
+
+
 @admin.register(ProcessingRecord)
 class ProcessingRecordAdmin(admin.ModelAdmin):
     """GDPR Art. 30: admins edit a project's record of processing here. The save goes through project_update, so
     each change is validated like the API's and lands with its project.updated audit event (before and after)."""
 
-    list_display = ["slug", "name", "lawful_basis", "retention_days"]
+    form = ProcessingRecordForm
+    list_display = ["slug", "name", "lawful_basis", "retention_days", "log_retention_days"]
     fields = ["slug", "name", "task", "controller", "purpose", "lawful_basis", "data_categories",
-              "data_subject_categories", "recipients", "international_transfers", "retention_days", "security_measures"]
+              "data_subject_categories", "recipients", "international_transfers", "retention_days",
+              "log_retention_days", "security_measures"]
     readonly_fields = ["slug", "name", "task"]
-    editable = ("controller", "purpose", "lawful_basis", "retention_days", *RECORD_FIELDS)
+    editable = ("controller", "purpose", "lawful_basis", "retention_days", "log_retention_days", *RECORD_FIELDS)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -54,7 +54,7 @@ class ProjectOutput(serializers.ModelSerializer):
         model = Project
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
                   "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
-                  "confident_removal_threshold", "retention_days", "purpose",
+                  "confident_removal_threshold", "retention_days", "log_retention_days", "purpose",
                   "lawful_basis", *RECORD_FIELDS, "created_at", "stopped_at", "stopped_role", "stop_reason",
                   "champion", "queue_count", "pending_reviews"]
         read_only_fields = fields  # output only: every field is always present (and so required in the schema)
@@ -88,6 +88,9 @@ class PolicyFields(serializers.Serializer):
     min_improvement = serializers.FloatField(min_value=-1, max_value=1, required=False)
     require_approval = serializers.BooleanField(required=False)
     retention_days = serializers.IntegerField(min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True)
+    log_retention_days = serializers.IntegerField(
+        min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True,
+        help_text="days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good")
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=PURPOSE_MAX)
     lawful_basis = serializers.CharField(required=False, allow_blank=True, max_length=LAWFUL_BASIS_MAX)
     # GDPR Art. 30 texts: admins only (the other policies: ml_engineers too).

@@ -27,6 +27,11 @@ class Project(models.Model):
     confident_removal_threshold = models.FloatField(default=0.75, help_text="removing a box this confident is flagged")
     # GDPR Art. 30 record of processing (rendered by apps.projects.records; blank texts get a stated default).
     retention_days = models.PositiveIntegerField(null=True, blank=True)
+    # AI Act Art. 19, 26(6): prediction logs older than this are purged (apps.privacy.log_retention); never below
+    # settings.LOG_RETENTION_FLOOR_DAYS; null keeps them for good.
+    log_retention_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="days prediction logs are kept (at least LOG_RETENTION_FLOOR_DAYS); blank: "
+                                         "for good")
     purpose = models.TextField(blank=True)
     lawful_basis = models.CharField(max_length=64, blank=True)
     controller = models.TextField(blank=True, max_length=RECORD_TEXT_MAX,

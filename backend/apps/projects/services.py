@@ -1,4 +1,5 @@
 """Project writes: create, change policies or extend labels, manage members; each audited."""
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -11,8 +12,8 @@ from .models import Membership, Project, Task
 RECORD_FIELDS = ("controller", "data_categories", "data_subject_categories", "recipients", "international_transfers",
                  "security_measures")
 POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
-                 "require_approval", "review_iou_threshold", "confident_removal_threshold", "retention_days", "purpose",
-                 "lawful_basis", *RECORD_FIELDS)
+                 "require_approval", "review_iou_threshold", "confident_removal_threshold", "retention_days",
+                 "log_retention_days", "purpose", "lawful_basis", *RECORD_FIELDS)
 PROMOTION_METRICS = {Task.TEXT_CLASSIFICATION: ("f1_macro", "accuracy"), Task.OBJECT_DETECTION: ("map50_95", "map50")}
 
 
@@ -37,6 +38,15 @@ def _validate_policies(task: str, policies: dict) -> None:
     for name in ("review_iou_threshold", "confident_removal_threshold"):
         if name in policies and not 0 < policies[name] <= 1:
             raise ApplicationError(f"{name} must be in (0, 1].")
+    log_retention_days_check(policies.get("log_retention_days"))
+
+
+def log_retention_days_check(days: int | None) -> None:
+    """AI Act Art. 19(1), 26(6): logs are kept at least LOG_RETENTION_FLOOR_DAYS; None keeps them for good."""
+    floor = settings.LOG_RETENTION_FLOOR_DAYS
+    if days is not None and days < floor:
+        raise ApplicationError(f"log_retention_days must be at least {floor} (the legal floor for keeping logs, "
+                               f"AI Act Art. 19 and 26(6)), or blank to keep them for good; got {days}.")
 
 
 @transaction.atomic

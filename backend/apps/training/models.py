@@ -32,6 +32,8 @@ class Trigger(models.TextChoices):
     BOOTSTRAP = "bootstrap"
     SIMULATION = "simulation"
     DVC = "dvc"
+    ERASURE = "erasure"  # a subject's data was erased (GDPR Art. 17): retrain without it
+    MONITORING = "monitoring"  # a post-market monitoring flag (AI Act Art. 72) asked for a retraining
 
 
 class TrainingRun(models.Model):

@@ -92,6 +92,7 @@ def rows(results: dict) -> list[list[str]]:
         out.append([f"audit_verify over {v['events']:,} events (s)",
                     f"{v['seconds']:.2f} s ({'ok' if v['ok'] else 'BROKEN'}; +{v['peak_rss_growth_mb']} MB peak)",
                     "", "", "< 10 s over 1,000,000", met])
+    out += _privacy_rows(results.get("privacy"))
     if d := results.get("detection"):
         for kind, label in (("single", "1 image/request"), ("batched", f"{d['batch']} images/request")):
             ratio, met = _ratio(d[f"ratio_{kind}"], 0.9)
@@ -110,6 +111,33 @@ def rows(results: dict) -> list[list[str]]:
         out.append(["audit chain verifies after the run", "yes" if results["chain_ok_after"] else "NO", "", "",
                     "yes", "yes" if results["chain_ok_after"] else "no"])
     return out
+
+
+def _privacy_rows(pv: dict | None) -> list[list[str]]:
+    """Issue 10's scale: one subject's erasure under 1 s of database time at 100,000 items and 1,000,000
+    predictions; the log and content purges in bounded batches (rates reported)."""
+    if not pv:
+        return []
+    e, logs, content = pv["erasure"], pv["log_purge"], pv["retention_purge"]
+    met = "yes" if e["erasure_db_seconds"] < 1 else "no"
+    if pv["items"] < 100_000 or pv["predictions"] < 1_000_000:
+        met += f" (over {pv['items']:,} / {pv['predictions']:,} only)"
+    return [
+        [f"erasure of 1 subject among {pv['items']:,} items, {pv['predictions']:,} predictions (database s)",
+         f"{e['erasure_db_seconds']:.3f} s ({e['erasure_statements']} statements; "
+         f"{e['erasure_wall_seconds_with_cleanup']:.3f} s with the deletions)", "", "",
+         "< 1 s at 100,000 / 1,000,000", met],
+        [f"log purge past retention, batches of {logs['batch']:,} (predictions/s)",
+         f"{_f(logs['per_s'])} ({logs['deleted']:,} in {_batches(logs['batches'])}, {logs['seconds']} s; "
+         f"{logs['kept_answered']:,} answered kept)", "", "", "bounded batches, reported", ""],
+        [f"retention purge of item content, batches of {content['batch']:,} (items/s)",
+         f"{_f(content['per_s'])} ({content['items']:,} in {_batches(content['batches'])}, "
+         f"{content['mean_batch_seconds']} s each)", "", "", "bounded batches, reported", ""],
+    ]
+
+
+def _batches(count: int) -> str:
+    return f"{count:,} batch" + ("" if count == 1 else "es")
 
 
 def _retrain_rows(pl: dict) -> list[list[str]]:

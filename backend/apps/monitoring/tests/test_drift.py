@@ -71,6 +71,7 @@ def test_a_raised_flag_queues_retraining_when_the_policy_says_so(trained_project
     result = monitoring_check(project=trained_project)
     assert result.training_run is not None
     assert TrainingRun.objects.filter(project=trained_project).count() == runs_before + 1
+    assert TrainingRun.objects.get(pk=result.training_run).trigger == "monitoring"
     assert all(f.training_run_id == result.training_run for f in MonitoringFlag.objects.all())
     event = AuditEvent.objects.filter(action="monitoring.flag_raised").first()
     assert event.details["training_run"] == result.training_run

@@ -134,6 +134,7 @@ def test_erasure_leaves_no_byte_of_the_subject_anywhere(s3, project, users, offi
     retrain = body["result"]["retraining"]
     assert set(retrain) == {"tickets", "shapes"}
     assert TrainingRun.objects.get(pk=retrain["tickets"]).status == "queued"
+    assert {TrainingRun.objects.get(pk=pk).trigger for pk in retrain.values()} == {"erasure"}
     assert audit_chain_verify().ok
 
     # The queued retraining trains without the subject, and writes none of their bytes.

@@ -1359,6 +1359,8 @@ export interface components {
             min_improvement?: number;
             require_approval?: boolean;
             retention_days?: number | null;
+            /** @description days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good */
+            log_retention_days?: number | null;
             purpose?: string;
             lawful_basis?: string;
             controller?: string;
@@ -1447,6 +1449,8 @@ export interface components {
             min_improvement?: number;
             require_approval?: boolean;
             retention_days?: number | null;
+            /** @description days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good */
+            log_retention_days?: number | null;
             purpose?: string;
             lawful_basis?: string;
             controller?: string;
@@ -1499,6 +1503,8 @@ export interface components {
              */
             readonly confident_removal_threshold: number;
             readonly retention_days: number | null;
+            /** @description days prediction logs are kept (at least LOG_RETENTION_FLOOR_DAYS); blank: for good */
+            readonly log_retention_days: number | null;
             readonly purpose: string;
             readonly lawful_basis: string;
             /** @description Art. 30(1)(a): controller (and DPO) name and contact details */
@@ -1742,9 +1748,11 @@ export interface components {
          *     * `bootstrap` - Bootstrap
          *     * `simulation` - Simulation
          *     * `dvc` - Dvc
+         *     * `erasure` - Erasure
+         *     * `monitoring` - Monitoring
          * @enum {string}
          */
-        TriggerEnum: "manual" | "feedback_threshold" | "bootstrap" | "simulation" | "dvc";
+        TriggerEnum: "manual" | "feedback_threshold" | "bootstrap" | "simulation" | "dvc" | "erasure" | "monitoring";
         /**
          * @description * `accept` - Accept
          *     * `correct` - Correct

@@ -8,28 +8,22 @@ streamed, for tools/verify_audit_export.py to check offline; the export is itsel
 """
 import json
 import os
-from datetime import UTC
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from apps.audit.export import audit_events_stream
 from apps.audit.selectors import audit_chain_verify, audit_event_list
 from apps.audit.services import EXPORT_FORMATS, audit_export_start
+from apps.core.exceptions import ApplicationError
+from apps.core.timeparse import utc_datetime
 
 
 def _time(value: str | None, name: str):
-    if not value:
-        return None
     try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise CommandError(f"{name}: not an ISO 8601 date-time: {value!r}.")
-    return (parsed if parsed.tzinfo else timezone.make_aware(parsed, UTC)).astimezone(UTC)
+        return utc_datetime(value, name)
+    except ApplicationError as exc:
+        raise CommandError(exc.message) from None
 
 
 class Command(BaseCommand):

@@ -24,10 +24,12 @@ from apps.projects.models import Project
 from apps.training.ml import text_model_folder
 
 FULL = {"duration": 10.0, "connections": "1,8,32", "batch_size": 1000, "batch_repeats": 5, "feedback_count": 15000,
-        "append_events": 5000, "verify_events": 1_000_000, "images": 32, "image_batch": 8}
+        "append_events": 5000, "verify_events": 1_000_000, "images": 32, "image_batch": 8,
+        "privacy_items": 100_000, "privacy_predictions_per_item": 10, "purge_items": 10_000}
 QUICK = {"duration": 1.0, "connections": "1,8,32", "batch_size": 100, "batch_repeats": 1, "feedback_count": 200,
-         "append_events": 200, "verify_events": 2000, "images": 4, "image_batch": 2}
-PIECES = ("text", "batch", "feedback", "detection", "audit")
+         "append_events": 200, "verify_events": 2000, "images": 4, "image_batch": 2,
+         "privacy_items": 2000, "privacy_predictions_per_item": 5, "purge_items": 1000}
+PIECES = ("text", "batch", "feedback", "detection", "audit", "privacy")
 
 
 class Command(BaseCommand):
@@ -96,6 +98,13 @@ class Command(BaseCommand):
             say(f"audit verify over {conf['verify_events']:,} events (topping the chain up first) ...")
             results["audit_verify"] = measure.audit_verify(events=conf["verify_events"])
             results["chain_ok_after"] = results["audit_verify"]["ok"]
+        if "privacy" in pieces:
+            say(f"erasure among {conf['privacy_items']:,} items, then the log and retention purges ...")
+            from apps.privacy.bench import privacy_bench
+
+            results["privacy"] = privacy_bench(items=conf["privacy_items"],
+                                               predictions_per_item=conf["privacy_predictions_per_item"],
+                                               purge_items=conf["purge_items"])
         overrides = " ".join(f"--{k.replace('_', '-')} {options[k]}" for k in FULL if options.get(k) is not None)
         if os.environ.get("MAKELEVEL"):  # run by make
             command = ("BENCH_QUICK=1 " if quick else "") + "make bench"
