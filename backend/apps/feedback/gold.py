@@ -91,3 +91,17 @@ def gold_list(*, project):
 
 def gold_item_ids(*, project) -> set[int]:
     return set(GoldItem.objects.filter(project=project).values_list("item_id", flat=True))
+
+
+def gold_summary(*, project, until=None) -> dict:
+    """The project's gold measure for a model card: gold items, scored answers (given before `until`) and agreement."""
+    from .models import Feedback
+
+    answers = Feedback.objects.filter(project=project, gold_agrees__isnull=False)
+    if until is not None:
+        answers = answers.filter(created_at__lte=until)
+    counts = answers.aggregate(n=Count("id"), agreed=Count("id", filter=Q(gold_agrees=True)),
+                               annotators=Count("annotator", distinct=True))
+    return {"items": GoldItem.objects.filter(project=project).count(), "answers": counts["n"],
+            "agreed": counts["agreed"], "annotators": counts["annotators"],
+            "agreement": round(counts["agreed"] / counts["n"], 4) if counts["n"] else None}

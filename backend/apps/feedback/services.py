@@ -75,7 +75,7 @@ def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: s
     fields = resolve_answer(prediction, verdict, label, boxes)
     # A gold item's answer is scored against its trusted label (and never trains); the annotator is not told.
     fields["gold_agrees"] = gold_answer_score(project=project, item_id=prediction.item_id,
-                                              resolved_label=fields["resolved_label"],
+                                              resolved_label=fields.get("resolved_label", ""),
                                               resolved_boxes=fields.get("resolved_boxes"))
     feedback = Feedback.objects.create(project=project, prediction=prediction, item_id=prediction.item_id,
                                        annotator=annotator, verdict=verdict, comment=comment, **fields)
