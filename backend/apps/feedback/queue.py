@@ -109,6 +109,8 @@ def annotator_queue(*, project, user, reopen_contested: bool = False) -> MixedQu
             .filter(Exists(GoldItem.objects.filter(item=OuterRef("item"))), in_processing("latest_for__"),
                     latest_for__split="pool")
             .filter(~Exists(answered)))
+    if reopen_contested:  # contested gold items are in a reviewer's ordinary queue already (review_queue)
+        gold = gold.filter(contested=False)
     gold = sorted(gold, key=lambda p: _draw("order", project.pk, user.pk, p.item_id))
     return MixedQueue(ordinary=ordinary, gold_predictions=gold,
                       slots=GoldSlots(project_id=project.pk, user_id=user.pk, rate=project.gold_rate))

@@ -22,16 +22,18 @@ def queue_annotated(*, project) -> QuerySet[Prediction]:
 def review_queue(*, project, reopen_contested: bool = False) -> QuerySet[Prediction]:
     """Each unanswered pool item's latest prediction, least confident first; contested ones (GDPR Art. 22(3)) first
     of all, and with `reopen_contested` (a reviewer's queue, who can decide them) even if they were answered.
-    Gold items are not in it: apps.feedback.queue mixes them into each person's queue.
+    Gold items are not in it (but for contested ones in a reviewer's queue): apps.feedback.queue mixes them into each
+    person's queue.
 
     The item's `latest_prediction` pointer (kept by items_latest_prediction_mark) makes this one join rather than a
     latest-per-item subquery; `scored_by_champion` says whether the serving champion made that prediction.
     """
     answered = Feedback.objects.filter(item=OuterRef("item"))
+    gold = Exists(GoldItem.objects.filter(item=OuterRef("item")))
     return (
         queue_annotated(project=project).filter(in_processing("latest_for__"), latest_for__split="pool")
         .filter(Q(contested=True) | ~Exists(answered) if reopen_contested else ~Exists(answered))
-        .filter(~Exists(GoldItem.objects.filter(item=OuterRef("item"))))
+        .filter(Q(contested=True) | ~gold if reopen_contested else ~gold)  # a contest is owed a decision, gold or not
         .order_by("-contested", "confidence", "id")  # contests first (GDPR Art. 22(3)), then least confident
     )
 
