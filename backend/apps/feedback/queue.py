@@ -4,9 +4,10 @@ The queue is review_queue (which holds no gold item) with gold slots placed amon
 into blocks of 1/gold_rate positions (block b starts at floor(b / rate)), and each block holds one gold slot at a
 position drawn from HMAC(SECRET_KEY, project:user:block). So a share `gold_rate` of the queue is gold, exactly and
 deterministically (tests compute the same positions with gold_slot_positions), without a pattern an annotator could
-learn or compute (the key is the server's). A slot takes the caller's next gold item not yet answered by them (in an
-order also drawn per user); slots after the last ordinary entry, or with no gold item left, are not shown. Gold
-entries are the same rows (Prediction with the same annotations) as ordinary ones: the response cannot tell them apart.
+learn or compute (the key is the server's). A slot takes the caller's next gold item: not yet answered by them, not
+marked by them, in an order also drawn per user. Slots after the last ordinary entry, or with no gold item left, are
+not shown. Gold entries are the same rows (Prediction with the same annotations) as ordinary ones: the response
+cannot tell them apart.
 
 Counting and paging are arithmetic on block numbers, so a page costs the ordinary queue's page plus one query for the
 caller's unanswered gold items.
@@ -106,8 +107,8 @@ def annotator_queue(*, project, user, reopen_contested: bool = False) -> MixedQu
     ordinary = review_queue(project=project, reopen_contested=reopen_contested)
     answered = Feedback.objects.filter(item=OuterRef("item"), annotator=user)
     gold = (queue_annotated(project=project)
-            .filter(Exists(GoldItem.objects.filter(item=OuterRef("item"))), in_processing("latest_for__"),
-                    latest_for__split="pool")
+            .filter(Exists(GoldItem.objects.filter(item=OuterRef("item")).exclude(marked_by=user)),
+                    in_processing("latest_for__"), latest_for__split="pool")  # whoever marked one knows it
             .filter(~Exists(answered)))
     if reopen_contested:  # contested gold items are in a reviewer's ordinary queue already (review_queue)
         gold = gold.filter(contested=False)
