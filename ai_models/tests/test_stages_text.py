@@ -123,7 +123,7 @@ def test_write_raw_contract(tmp_path: Path) -> None:
 def test_data_formatting_table_and_determinism(pipeline: dict[str, Any], tmp_path: Path) -> None:
     ws = pipeline["ws"]
     rows = read_csv(ws / "data/formatted/table.csv")
-    assert list(rows[0]) == ["item_id", "text", "label", "weight", "split"]
+    assert list(rows[0]) == ["item_id", "text", "label", "weight", "split", "provenance"]
     counts = pipeline["formatted"]["counts"]
     assert counts == {"train": 30, "val": 12, "holdout": 12}  # round(14 * 0.25) = 4 val rows per label
     assert pipeline["formatted"]["per_label"]["val"] == dict.fromkeys(LABELS, 4)

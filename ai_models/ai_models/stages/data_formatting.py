@@ -1,7 +1,9 @@
 """Stage data_formatting: ``data/raw`` -> the training format in ``data/formatted``.
 
-Text: ``table.csv`` with columns ``item_id,text,label,weight,split`` (``split`` is ``train``, ``val`` or
-``holdout``; train rows in ``train.jsonl`` order, then the holdout rows, whose weight is 1.0). The val rows are a
+Text: ``table.csv`` with columns ``item_id,text,label,weight,split,provenance`` (``split`` is ``train``, ``val`` or
+``holdout``; train rows in ``train.jsonl`` order, then the holdout rows, whose weight is 1.0; ``provenance`` is where
+the row's label came from as ``data/raw`` says — ``imported``, ``human_corrected``, ``accepted_as_is``,
+``reviewed`` — ``imported`` for holdout rows and ``unknown`` for raw rows that do not say). The val rows are a
 seeded, per-label (stratified) ``text_classification.val_fraction`` (default 0.2) of each label's rows; a label
 keeps at least one train row. The final model trains on train + val.
 
@@ -11,7 +13,9 @@ Detection: a YOLO dataset (``data.yaml``, ``images/{train,val}``, ``labels/{trai
 its val split). ``data.yaml`` holds the absolute dataset path (ultralytics needs it).
 
 Both write ``summary.json``: ``{"task", "labels", "seed", "val_fraction", "counts": {split: n},
-"per_label": {split: {label: n}}`` (examples for text, boxes for detection), ``"items": {split: [item_id...]}}``.
+"per_label": {split: {label: n}}`` (examples for text, boxes for detection), ``"items": {split: [item_id...]}``,
+``"provenance": {split: {kind: n}}, "provenance_by_item": {item_id: kind}}`` (train and val rows: an engineer can
+see each label's provenance for detection too, whose YOLO label files have no room for it).
 Same raw data and params give byte-identical files.
 
     python -m ai_models.stages.data_formatting --params params.yaml --raw data/raw --out data/formatted
@@ -40,7 +44,8 @@ from ai_models.stages.raw import RawData, detection_examples, read_raw
 TABLE = "table.csv"
 SUMMARY = "summary.json"
 HOLDOUT_DIR = "holdout"
-TABLE_COLUMNS = ("item_id", "text", "label", "weight", "split")
+TABLE_COLUMNS = ("item_id", "text", "label", "weight", "split", "provenance")
+UNKNOWN = "unknown"
 SPLITS = ("train", "val", "holdout")
 
 
@@ -70,8 +75,9 @@ def _format_text(raw: RawData, out: Path, params: dict[str, Any], seed: int) -> 
     val_fraction = text_val_fraction(params)
     val_ids = stratified_val_ids(raw.train, val_fraction=val_fraction, seed=seed)
     split = {r["item_id"]: ("val" if r["item_id"] in val_ids else "train") for r in raw.train}
-    rows = [(r["item_id"], r["text"], r["label"], float(r.get("weight", 1.0)), split[r["item_id"]]) for r in raw.train]
-    rows += [(r["item_id"], r["text"], r["label"], 1.0, "holdout") for r in raw.holdout]
+    rows = [(r["item_id"], r["text"], r["label"], float(r.get("weight", 1.0)), split[r["item_id"]],
+             r.get("provenance") or UNKNOWN) for r in raw.train]
+    rows += [(r["item_id"], r["text"], r["label"], 1.0, "holdout", "imported") for r in raw.holdout]
     write_csv(out / TABLE, TABLE_COLUMNS, rows)
     items = {name: [r[0] for r in rows if r[4] == name] for name in SPLITS}
     per_label = {name: _per_label(raw.labels, [[r[2]] for r in rows if r[4] == name]) for name in SPLITS}
@@ -118,6 +124,13 @@ def run(raw_dir: Path, out_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
     else:
         assert raw.task == DETECTION
         parts = _format_detection(raw, out, params)
+    kinds = {r["item_id"]: r.get("provenance") or UNKNOWN for r in raw.train}
+    kinds.update({r["item_id"]: "imported" for r in raw.holdout})
+    provenance: dict[str, dict[str, int]] = {}
+    for name in SPLITS:
+        provenance[name] = {}
+        for item_id in parts["items"][name]:
+            provenance[name][kinds[item_id]] = provenance[name].get(kinds[item_id], 0) + 1
     summary = {
         "task": raw.task,
         "labels": raw.labels,
@@ -126,6 +139,8 @@ def run(raw_dir: Path, out_dir: Path, params: dict[str, Any]) -> dict[str, Any]:
         "counts": {name: len(parts["items"][name]) for name in SPLITS},
         "per_label": parts["per_label"],
         "items": parts["items"],
+        "provenance": {name: dict(sorted(counts.items())) for name, counts in provenance.items()},
+        "provenance_by_item": {str(r["item_id"]): kinds[r["item_id"]] for r in raw.train},
     }
     write_json(out / SUMMARY, summary)
     return {k: summary[k] for k in ("task", "counts", "per_label")}

@@ -7,10 +7,12 @@ when the content changed)::
                      "content_hash", "holdout_hash", "counts", "feedback_weight",
                      "champion": null | {"number", "registered_model_name", "registered_version",
                                          "weights": "champion/<file>" (detection only)}}  (+ caller's extra keys)
-    train.jsonl     text:      {"item_id", "text", "label", "weight"}
+    train.jsonl     text:      {"item_id", "text", "label", "weight"[, "provenance"]}
                     detection: {"item_id", "image": "images/<sha256>.<ext>", "width", "height",
-                                "boxes": [{"label", "x", "y", "w", "h"}], "weight"}
-    holdout.jsonl   the same without "weight"
+                                "boxes": [{"label", "x", "y", "w", "h"}], "weight"[, "provenance"]}
+                    "provenance" (when the collector gives it): where the row's label came from, one of
+                    "imported", "human_corrected", "accepted_as_is", "reviewed" (AI Act Art. 15(4))
+    holdout.jsonl   the same without "weight" and "provenance" (holdout labels are the imported ones)
     images/         detection: image bytes, named by their sha256
     champion/       detection: the champion's weights, when the project has one
 
@@ -177,7 +179,8 @@ def write_raw(
     ``train`` rows: text ``{"item_id", "text", "label", "weight"}``; detection ``{"item_id", "image": path of
     the image file (absolute, or relative to ``out_dir``), "width", "height", "boxes", "weight"}`` — the bytes
     are stored as ``images/<sha256>.<ext>`` (hard link where possible). ``holdout`` rows: the same, weight
-    ignored. Rows are sorted by ``item_id``; keys beyond the contract are dropped. ``champion``:
+    ignored. Rows are sorted by ``item_id``; keys beyond the contract are dropped (an optional train
+    ``"provenance"`` is kept). ``champion``:
     ``{"number", "registered_model_name", "registered_version"}`` or None; for detection ``champion_weights``
     (a ``.pt``) is copied to ``champion/<its name>``. Hashes and counts default to values computed from the
     rows (:func:`ai_models.datasets.dataset_hash`); the backend passes its dataset version's. ``extra`` keys
@@ -215,6 +218,8 @@ def write_raw(
                 out = {"item_id": r["item_id"], "text": str(r["text"]), "label": str(r["label"])}
             if with_weight:
                 out["weight"] = float(r.get("weight", 1.0))
+                if r.get("provenance"):
+                    out["provenance"] = str(r["provenance"])
             return out
 
         train_rows = sorted((row_of(r, True) for r in train), key=lambda r: r["item_id"])

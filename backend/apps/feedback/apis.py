@@ -15,7 +15,8 @@ from apps.predictions.models import Prediction
 from apps.projects.selectors import project_get_for_user
 
 from .models import Feedback, FeedbackStatus, Verdict
-from .selectors import review_list, review_queue
+from .queue import annotator_queue
+from .selectors import review_list
 from .services import feedback_review, feedback_submit
 
 
@@ -54,7 +55,8 @@ class ReviewQueueApi(APIView):
     @paginated_schema(QueueEntryOutput)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
-        queue = review_queue(project=project, reopen_contested=has_any_role(request.user, CAN_REVIEW))
+        queue = annotator_queue(project=project, user=request.user,
+                                reopen_contested=has_any_role(request.user, CAN_REVIEW))
         response = paginated_response(request=request, view=self, queryset=queue,
                                       serializer_class=QueueEntryOutput)
         personal_data_read_record(actor=request.user, project=project, via="feedback.queue",

@@ -28,6 +28,8 @@ class Feedback(models.Model):
     status = models.CharField(max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.ACCEPTED,
                               db_index=True)
     comment = models.TextField(blank=True)
+    gold_agrees = models.BooleanField(null=True, blank=True, help_text="an answer to a gold item: whether it agreed "
+                                      "with the trusted label (never training data); null: not a gold item")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -80,3 +82,18 @@ class Contest(models.Model):
 
     def __str__(self) -> str:
         return f"contest {self.pk} of prediction {self.prediction_id} ({self.status})"
+
+
+class GoldItem(models.Model):
+    """A pool item with a trusted label, mixed unseen into annotators' queues to measure their accuracy (AI Act
+    Art. 14(4)(b), 15(4)). Its answers are scored, never trained on; the item itself leaves the training data."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="gold_items")
+    item = models.OneToOneField("items.Item", on_delete=models.CASCADE, related_name="gold")
+    label = models.CharField(max_length=64, blank=True, help_text="text: the trusted label")
+    boxes = models.JSONField(null=True, blank=True, help_text="images: the trusted boxes")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"gold item {self.item_id}"

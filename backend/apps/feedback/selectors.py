@@ -5,46 +5,69 @@ from apps.items.selectors import in_processing
 from apps.predictions.models import Prediction
 from apps.training.models import ModelStatus, ModelVersion
 
-from .models import Contest, ContestStatus, Feedback, FeedbackStatus, Verdict
+from .models import Contest, ContestStatus, Feedback, FeedbackStatus, GoldItem, Verdict
+
+
+def queue_annotated(*, project) -> QuerySet[Prediction]:
+    """The project's latest predictions with what a queue entry shows (`contested`, `scored_by_champion`)."""
+    champion = ModelVersion.objects.filter(project=project, status=ModelStatus.CHAMPION).values_list("pk", flat=True)
+    contested = Contest.objects.filter(item=OuterRef("item"), status=ContestStatus.OPEN)
+    return (Prediction.objects.filter(project=project)
+            .annotate(contested=Exists(contested),
+                      scored_by_champion=Case(When(model_version_id__in=Subquery(champion), then=Value(True)),
+                                              default=Value(False), output_field=BooleanField()))
+            .select_related("item", "model_version"))
 
 
 def review_queue(*, project, reopen_contested: bool = False) -> QuerySet[Prediction]:
     """Each unanswered pool item's latest prediction, least confident first; contested ones (GDPR Art. 22(3)) first
     of all, and with `reopen_contested` (a reviewer's queue, who can decide them) even if they were answered.
+    Gold items are not in it (but for contested ones in a reviewer's queue): apps.feedback.queue mixes them into each
+    person's queue.
 
     The item's `latest_prediction` pointer (kept by items_latest_prediction_mark) makes this one join rather than a
     latest-per-item subquery; `scored_by_champion` says whether the serving champion made that prediction.
     """
-    champion = ModelVersion.objects.filter(project=project, status=ModelStatus.CHAMPION).values_list("pk", flat=True)
     answered = Feedback.objects.filter(item=OuterRef("item"))
-    contested = Contest.objects.filter(item=OuterRef("item"), status=ContestStatus.OPEN)
+    gold = Exists(GoldItem.objects.filter(item=OuterRef("item")))
     return (
-        Prediction.objects.filter(in_processing("latest_for__"), project=project, latest_for__split="pool")
-        .annotate(contested=Exists(contested))
+        queue_annotated(project=project).filter(in_processing("latest_for__"), latest_for__split="pool")
         .filter(Q(contested=True) | ~Exists(answered) if reopen_contested else ~Exists(answered))
-        .annotate(scored_by_champion=Case(When(model_version_id__in=Subquery(champion), then=Value(True)),
-                                          default=Value(False), output_field=BooleanField()))
-        .select_related("item", "model_version")
+        .filter(Q(contested=True) | ~gold if reopen_contested else ~gold)  # a contest is owed a decision, gold or not
         .order_by("-contested", "confidence", "id")  # contests first (GDPR Art. 22(3)), then least confident
     )
 
 
-def latest_human_answers(*, project) -> dict[int, str | list[dict]]:
-    """item id -> the most recent usable human answer: a label (text) or boxes (detection).
+def answer_provenance(status: str, verdict: str) -> str:
+    """A training answer's provenance kind (AI Act Art. 15(4)): `reviewed` (a second reviewer decided),
+    `human_corrected` (a correction nobody had to review), `accepted_as_is` (the prediction accepted, unreviewed)."""
+    if status == FeedbackStatus.REVIEWED:
+        return "reviewed"
+    return "human_corrected" if verdict == Verdict.CORRECT else "accepted_as_is"
 
-    Reviewed feedback answers with its review; feedback still waiting for review is not used yet.
+
+def latest_human_answers_with_provenance(*, project) -> dict[int, tuple[str | list[dict], str]]:
+    """item id -> (the most recent usable human answer: a label (text) or boxes (detection), its provenance kind).
+
+    Reviewed feedback answers with its review; feedback still waiting for review is not used yet; answers to gold
+    items (scored against the trusted label, apps.feedback.gold) never are.
     """
     detection = project.task == "object_detection"
-    answers: dict[int, str | list[dict]] = {}
-    rows = (Feedback.objects.filter(project=project).exclude(status=FeedbackStatus.PENDING_REVIEW)
-            .select_related("review").order_by("created_at", "id"))
+    answers: dict[int, tuple[str | list[dict], str]] = {}
+    rows = (Feedback.objects.filter(project=project, gold_agrees__isnull=True)
+            .exclude(status=FeedbackStatus.PENDING_REVIEW).select_related("review").order_by("created_at", "id"))
     for feedback in rows.iterator(chunk_size=2000):
         if feedback.status == FeedbackStatus.REVIEWED:
             answer = feedback.review.boxes if detection else feedback.review.label
         else:
             answer = feedback.resolved_boxes if detection else feedback.resolved_label
-        answers[feedback.item_id] = answer
+        answers[feedback.item_id] = (answer, answer_provenance(feedback.status, feedback.verdict))
     return answers
+
+
+def latest_human_answers(*, project) -> dict[int, str | list[dict]]:
+    """item id -> the most recent usable human answer (latest_human_answers_with_provenance without the kind)."""
+    return {item_id: answer for item_id, (answer, _kind) in latest_human_answers_with_provenance(project=project).items()}
 
 
 def review_list(*, project, status: str | None = FeedbackStatus.PENDING_REVIEW) -> QuerySet[Feedback]:
@@ -61,7 +84,7 @@ def items_corrected_since(*, project, since) -> int:
     Items, not answers: fifty corrections of one prediction are one new answer for the training data, and must
     not start fifty items' worth of (expensive) retraining.
     """
-    qs = Feedback.objects.filter(project=project, verdict=Verdict.CORRECT)
+    qs = Feedback.objects.filter(project=project, verdict=Verdict.CORRECT, gold_agrees__isnull=True)
     if since:
         qs = qs.filter(created_at__gt=since)
     return qs.values("item_id").distinct().count()

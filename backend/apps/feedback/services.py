@@ -11,6 +11,7 @@ from apps.core.outbox import outbox_enqueue
 from apps.items.annotations import boxes_validate
 from apps.predictions.models import Prediction
 
+from .gold import gold_answer_score
 from .models import Feedback, FeedbackStatus, Review, Verdict
 
 
@@ -63,7 +64,8 @@ def feedback_details(feedback: Feedback) -> dict:
     return {"prediction": prediction.pk, "item": prediction.item_id, "verdict": feedback.verdict,
             "predicted": prediction.label, "label": feedback.resolved_label, "boxes": len(feedback.resolved_boxes or []),
             "flags": sorted({f["flag"] for f in feedback.flags}), "status": feedback.status,
-            "model_version": prediction.model_version.number}
+            "model_version": prediction.model_version.number,
+            **({"gold_agrees": feedback.gold_agrees} if feedback.gold_agrees is not None else {})}
 
 
 @transaction.atomic
@@ -71,11 +73,16 @@ def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: s
                     comment: str = "", allow_auto_retrain: bool = True) -> Feedback:
     project = prediction.project
     fields = resolve_answer(prediction, verdict, label, boxes)
+    # A gold item's answer is scored against its trusted label (and never trains); the annotator is not told.
+    fields["gold_agrees"] = gold_answer_score(project=project, item_id=prediction.item_id,
+                                              resolved_label=fields.get("resolved_label", ""),
+                                              resolved_boxes=fields.get("resolved_boxes"))
     feedback = Feedback.objects.create(project=project, prediction=prediction, item_id=prediction.item_id,
                                        annotator=annotator, verdict=verdict, comment=comment, **fields)
     audit_event_record(action="feedback.submitted", actor=annotator, project=project, obj=feedback,
                        details=feedback_details(feedback))
-    if allow_auto_retrain and verdict == Verdict.CORRECT and project.retrain_min_feedback:
+    is_gold = feedback.gold_agrees is not None
+    if allow_auto_retrain and verdict == Verdict.CORRECT and project.retrain_min_feedback and not is_gold:
         # In this transaction: the check is sent after the commit, or, if the broker is down, when it is back.
         outbox_enqueue(task="training.retrain_check", args=[project.pk],
                        dedupe_key=f"training.retrain_check:{project.pk}")

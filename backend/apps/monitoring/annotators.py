@@ -7,7 +7,10 @@ Per annotator, over the window's answers (feedback given in it):
   person who accepts what even the model doubts is the clearest sign of rubber-stamping);
 - median_seconds: the median of (answer time - prediction time) for the answered prediction. The platform stores no
   "item shown" time; the prediction is made when the item is requested or, for the review queue, when the champion
-  scores the pool, so this is an upper bound on the time spent, and fast answers are the signal it carries.
+  scores the pool, so this is an upper bound on the time spent, and fast answers are the signal it carries;
+- gold_answers, gold_agreed, gold_agreement: answers to gold items (trusted labels mixed unseen into the queue,
+  apps.feedback.gold), how many agreed with the trusted label, and that share (None without gold answers). A high
+  accept_rate with a low gold_agreement is automation bias measured, not suspected.
 Counted by the database (one GROUP BY annotator); the median is read with ORDER BY ... OFFSET, per annotator.
 """
 from datetime import datetime
@@ -41,7 +44,9 @@ def annotator_indicators(*, project, since: datetime, until: datetime, annotator
     rows = (answers.order_by().values("annotator_id", "annotator__username")
             .annotate(n=Count("id"), accepted=Count("id", filter=accepted),
                       corrected=Count("id", filter=Q(verdict=Verdict.CORRECT)),
-                      uncertain=Count("id", filter=uncertain), uncertain_accepted=Count("id", filter=uncertain & accepted))
+                      uncertain=Count("id", filter=uncertain), uncertain_accepted=Count("id", filter=uncertain & accepted),
+                      gold=Count("id", filter=Q(gold_agrees__isnull=False)),
+                      gold_agreed=Count("id", filter=Q(gold_agrees=True)))
             .order_by("annotator__username"))
     out = []
     for row in rows:
@@ -52,5 +57,7 @@ def annotator_indicators(*, project, since: datetime, until: datetime, annotator
                     "uncertain_answers": row["uncertain"],
                     "uncertain_accept_rate": (round(row["uncertain_accepted"] / row["uncertain"], 4)
                                               if row["uncertain"] else None),
-                    "median_seconds": _median_seconds(answers.filter(annotator_id=row["annotator_id"]))})
+                    "median_seconds": _median_seconds(answers.filter(annotator_id=row["annotator_id"])),
+                    "gold_answers": row["gold"], "gold_agreed": row["gold_agreed"],
+                    "gold_agreement": round(row["gold_agreed"] / row["gold"], 4) if row["gold"] else None})
     return out

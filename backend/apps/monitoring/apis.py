@@ -122,6 +122,10 @@ class AnnotatorIndicatorOutput(serializers.Serializer):
     uncertain_answers = serializers.IntegerField(help_text="answers to predictions below 0.5 confidence")
     uncertain_accept_rate = serializers.FloatField(allow_null=True)
     median_seconds = serializers.FloatField(allow_null=True, help_text="median of answer time - prediction time")
+    gold_answers = serializers.IntegerField(allow_null=True, help_text="answers to gold items (null in a person's "
+                                            "view of their own indicators: it would tell them which items were gold)")
+    gold_agreed = serializers.IntegerField(allow_null=True, help_text="of those, answers agreeing with the trusted label")
+    gold_agreement = serializers.FloatField(allow_null=True, help_text="gold_agreed / gold_answers")
 
 
 class AnnotatorsOutput(serializers.Serializer):
@@ -139,4 +143,6 @@ class MonitoringAnnotatorsApi(APIView):
         # Auditors, engineers and admins see everyone; an annotator or reviewer only their own indicators.
         only = None if has_any_role(request.user, CAN_MONITOR) else request.user
         rows = annotator_indicators(project=project, since=since, until=until, annotator=only)
+        if only is not None:  # watching a count move after each answer would reveal which items were gold
+            rows = [{**row, "gold_answers": None, "gold_agreed": None, "gold_agreement": None} for row in rows]
         return Response(AnnotatorsOutput({"since": since, "until": until, "annotators": rows}).data)

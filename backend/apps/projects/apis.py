@@ -54,7 +54,8 @@ class ProjectOutput(serializers.ModelSerializer):
         model = Project
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
                   "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
-                  "confident_removal_threshold", "retention_days", "log_retention_days", "purpose",
+                  "confident_removal_threshold", "gold_rate", "max_unreviewed_accept_share", "retention_days",
+                  "log_retention_days", "purpose",
                   "lawful_basis", *RECORD_FIELDS, "created_at", "stopped_at", "stopped_role", "stop_reason",
                   "champion", "queue_count", "pending_reviews"]
         read_only_fields = fields  # output only: every field is always present (and so required in the schema)
@@ -86,6 +87,11 @@ class PolicyFields(serializers.Serializer):
     review_iou_threshold = serializers.FloatField(min_value=0.01, max_value=1, required=False)
     confident_removal_threshold = serializers.FloatField(min_value=0.01, max_value=1, required=False)
     min_improvement = serializers.FloatField(min_value=-1, max_value=1, required=False)
+    gold_rate = serializers.FloatField(min_value=0, max_value=0.5, required=False,
+                                       help_text="share of each annotator's queue that is gold items")
+    max_unreviewed_accept_share = serializers.FloatField(
+        min_value=0, max_value=1, required=False, allow_null=True,
+        help_text="cap on the share of training labels that are unreviewed accepts; null = no cap")
     require_approval = serializers.BooleanField(required=False)
     retention_days = serializers.IntegerField(min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True)
     log_retention_days = serializers.IntegerField(

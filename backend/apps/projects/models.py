@@ -25,6 +25,11 @@ class Project(models.Model):
     # Second review of detection feedback (disagreement between model boxes and human boxes).
     review_iou_threshold = models.FloatField(default=0.5, help_text="a matched pair below this IoU is flagged")
     confident_removal_threshold = models.FloatField(default=0.75, help_text="removing a box this confident is flagged")
+    # Feedback loops (AI Act Art. 15(4)): gold items in annotators' queues, a cap on unreviewed accepts in training.
+    gold_rate = models.FloatField(default=0.05, help_text="share of an annotator's queue that is gold items (0 to 0.5)")
+    max_unreviewed_accept_share = models.FloatField(
+        null=True, blank=True, help_text="largest share of training labels that may be accepted-as-is answers nobody "
+                                         "reviewed (0 to 1); the excess is held back; null = no cap")
     # GDPR Art. 30 record of processing (rendered by apps.projects.records; blank texts get a stated default).
     retention_days = models.PositiveIntegerField(null=True, blank=True)
     # AI Act Art. 19, 26(6): prediction logs older than this are purged (apps.privacy.log_retention); never below

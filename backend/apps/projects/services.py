@@ -12,8 +12,9 @@ from .models import Membership, Project, Task
 RECORD_FIELDS = ("controller", "data_categories", "data_subject_categories", "recipients", "international_transfers",
                  "security_measures")
 POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
-                 "require_approval", "review_iou_threshold", "confident_removal_threshold", "retention_days",
-                 "log_retention_days", "purpose", "lawful_basis", *RECORD_FIELDS)
+                 "require_approval", "review_iou_threshold", "confident_removal_threshold", "gold_rate",
+                 "max_unreviewed_accept_share", "retention_days", "log_retention_days", "purpose", "lawful_basis",
+                 *RECORD_FIELDS)
 PROMOTION_METRICS = {Task.TEXT_CLASSIFICATION: ("f1_macro", "accuracy"), Task.OBJECT_DETECTION: ("map50_95", "map50")}
 
 
@@ -38,6 +39,11 @@ def _validate_policies(task: str, policies: dict) -> None:
     for name in ("review_iou_threshold", "confident_removal_threshold"):
         if name in policies and not 0 < policies[name] <= 1:
             raise ApplicationError(f"{name} must be in (0, 1].")
+    if "gold_rate" in policies and not 0 <= policies["gold_rate"] <= 0.5:
+        raise ApplicationError("gold_rate must be in [0, 0.5].")
+    cap = policies.get("max_unreviewed_accept_share")
+    if cap is not None and not 0 <= cap <= 1:
+        raise ApplicationError("max_unreviewed_accept_share must be in [0, 1], or null for no cap.")
     log_retention_days_check(policies.get("log_retention_days"))
 
 

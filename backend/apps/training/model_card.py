@@ -11,6 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
+from apps.feedback.gold import gold_summary
+
 from .models import DatasetVersion
 from .provenance import training_label_provenance, training_sources
 
@@ -43,7 +45,12 @@ def labelling_procedure(project) -> str:
     return ("Imported labels (as delivered by the project's data source), replaced for each item by the latest human "
             "answer: annotators accept or correct the model's prediction in the web app; " + review + ". "
             f"Human answers weigh {project.feedback_weight:g}x an imported label; feedback waiting for review is left "
-            "out; holdout items never train.")
+            "out; holdout items never train. Gold items (trusted labels mixed unseen into annotators' queues at a rate "
+            f"of {project.gold_rate:g}) measure annotators' accuracy and never train, nor do the answers given to them. "
+            + ("Unreviewed accepts of the model's answer may be at most "
+               f"{project.max_unreviewed_accept_share:g} of the training labels; the excess is held back."
+               if project.max_unreviewed_accept_share is not None else
+               "The share of unreviewed accepts of the model's answer in the training labels is not capped."))
 
 
 def human_oversight(project) -> list[str]:
@@ -55,6 +62,8 @@ def human_oversight(project) -> list[str]:
             "A candidate outside the project's declared envelope of pre-determined changes (labels, model family, "
             "parameter ranges) is promoted only by an admin, with a logged reason.",
             "Annotators see every prediction and can accept or correct it; disagreements go to a second reviewer.",
+            "Automation bias is measured per annotator (share accepted as is, time per answer, agreement with gold "
+            "items) in the monitoring API.",
             "Any version can be rejected, promoted with a reason or rolled back in one action; every decision is in "
             "the audit log.",
             "The served artifact is checked against its registration sha256 when it is loaded; a mismatch is refused."]
@@ -80,11 +89,14 @@ def _lineage_tags(run_id: str) -> dict:
 
 def _data(project, manifest: dict) -> dict:
     dataset = DatasetVersion.objects.filter(pk=manifest.get("dataset_version")).first()
+    counts = (dataset.counts if dataset else None) or {}
     return {"dataset_version": manifest.get("dataset_version"), "content_hash": manifest.get("content_hash"),
             "counts": manifest.get("counts"), "holdout_size": manifest.get("holdout_size"),
             "holdout_hash": manifest.get("holdout_hash"), "feedback_weight": manifest.get("feedback_weight"),
             "sources": training_sources(dataset_version=dataset) if dataset else None,
             "provenance": training_label_provenance(dataset_version=dataset) if dataset else None,
+            "accept_cap": counts.get("held_back"), "gold_excluded": counts.get("gold_excluded"),
+            "gold": gold_summary(project=project, until=dataset.created_at) if dataset else None,
             "labelling_procedure": labelling_procedure(project)}
 
 

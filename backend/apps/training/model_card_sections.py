@@ -74,6 +74,7 @@ def _data(doc: dict) -> list:
                     [[PROVENANCE_NAMES.get(k, k), n, f"{100 * n / total:.1f}%"] for k, n in provenance.items()]))
     else:
         out.append(_p(f"Provenance mix of the training labels: {NR}."))
+    out += _feedback_loop(data)
     out.append(_h(3, "Erased data"))
     erased = doc.get("erased_data")
     if erased:
@@ -84,6 +85,30 @@ def _data(doc: dict) -> list:
     else:
         out.append(_p("No item of this version's training set has been erased." if "erased_data" in doc
                       else f"Erasures: {NR}."))
+    return out
+
+
+def _feedback_loop(data: dict) -> list:
+    """The cap on unreviewed accepts and the gold measure (AI Act Art. 15(4)); "not recorded" on older cards."""
+    out = [_h(3, "Cap on unreviewed accepts")]
+    cap = data.get("accept_cap")
+    if not cap:
+        out.append(_p(f"Cap on unreviewed accept-as-is labels: {NR}."))
+    elif cap.get("cap") is None:
+        out.append(_p(f"No cap: all {cap.get('unreviewed_accepts', 0)} unreviewed accept-as-is labels trained."))
+    else:
+        out.append(_p(f"Unreviewed accept-as-is labels may be at most {cap['cap']:g} of the training labels; "
+                      f"{cap.get('rows', 0)} of {cap.get('unreviewed_accepts', 0)} were held back from this version."))
+    out.append(_h(3, "Gold items"))
+    gold = data.get("gold")
+    if not gold:
+        out.append(_p(f"Gold items: {NR}."))
+        return out
+    agreement = "-" if gold.get("agreement") is None else f"{100 * gold['agreement']:.1f}%"
+    out.append(_p(f"{gold.get('items', 0)} gold items (trusted labels mixed unseen into annotators' queues; "
+                  f"{data.get('gold_excluded') or 0} left out of this version's training data). Up to this version's "
+                  f"dataset: {gold.get('answers', 0)} answers to them by {gold.get('annotators', 0)} annotators, "
+                  f"{agreement} agreeing with the trusted label."))
     return out
 
 

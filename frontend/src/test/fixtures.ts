@@ -15,6 +15,8 @@ const policies = {
   require_approval: true,
   review_iou_threshold: 0.5,
   confident_removal_threshold: 0.75,
+  gold_rate: 0.05,
+  max_unreviewed_accept_share: null,
   retention_days: null,
   purpose: "Route customer-support tickets to the right team (synthetic demo data).",
   lawful_basis: "legitimate_interests",

@@ -44,10 +44,11 @@ def test_indicators_on_known_answers(answers, users, client_for):
     rows = {row["annotator"]: row for row in response.json()["annotators"]}
     assert rows["ann"] == {"annotator": "ann", "answers": 4, "accepted": 3, "accept_rate": 0.75, "corrected": 1,
                            "correction_rate": 0.25, "uncertain_answers": 2, "uncertain_accept_rate": 1.0,
-                           "median_seconds": 30.0}  # (20 + 40) / 2
+                           "median_seconds": 30.0,  # (20 + 40) / 2
+                           "gold_answers": 0, "gold_agreed": 0, "gold_agreement": None}
     assert rows["ann2"] == {"annotator": "ann2", "answers": 2, "accepted": 0, "accept_rate": 0.0, "corrected": 2,
                             "correction_rate": 1.0, "uncertain_answers": 0, "uncertain_accept_rate": None,
-                            "median_seconds": 6.0}
+                            "median_seconds": 6.0, "gold_answers": 0, "gold_agreed": 0, "gold_agreement": None}
 
 
 @pytest.mark.parametrize("who", ["engineer", "admin", "auditor"])

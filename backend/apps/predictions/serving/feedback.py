@@ -9,7 +9,7 @@ from apps.audit.services import AuditEntry
 from apps.core.exceptions import ApplicationError
 from apps.core.outbox import outbox_enqueue, outbox_flush_soon
 from apps.feedback.apis import FeedbackOutput
-from apps.feedback.models import Feedback, Verdict
+from apps.feedback.models import Feedback, GoldItem, Verdict
 from apps.feedback.services import feedback_details, resolve_answer
 from apps.projects.models import Task
 
@@ -74,10 +74,13 @@ def _answers(jobs: list[FeedbackJob], access, at) -> list[tuple[FeedbackJob, Fee
     """The jobs the caller may answer, each with its unsaved answer (the rest go to the view)."""
     predictions = Prediction.objects.select_related("project", "model_version").in_bulk(
         {job.prediction_id for job in jobs})
+    # Answers to gold items go to the view, which scores them (apps.feedback.gold); its response is the same.
+    gold = set(GoldItem.objects.filter(item_id__in={p.item_id for p in predictions.values()})
+               .values_list("item_id", flat=True))
     served = []
     for job in jobs:
         prediction = predictions.get(job.prediction_id)
-        fields = prediction and _authorize(job, prediction, access, at)
+        fields = prediction and prediction.item_id not in gold and _authorize(job, prediction, access, at)
         if fields:
             served.append((job, Feedback(project=prediction.project, prediction=prediction,
                                          item_id=prediction.item_id, annotator=job.caller.user, verdict=job.verdict,

@@ -130,3 +130,18 @@ def test_refusals_come_from_the_view(site, batcher):
     assert answer("not-a-token", [(shown["id"], {"verdict": "accept"})])[0].status_code == 401
     assert answer(token_create(user=users["annotator"]), [(10**15, {"verdict": "accept"})])[0].status_code == 404
     assert fast_answers(since).count() == 0
+
+
+def test_an_answer_to_a_gold_item_goes_to_the_view_and_is_scored(site, batcher):
+    from apps.feedback.gold import gold_mark
+
+    users, project = site
+    token = token_create(user=users["annotator"])
+    shown = predictions(token, 2, "gold")
+    gold_mark(project=project, item_id=shown[0]["item_id"], actor=users["reviewer"], label=shown[0]["label"])
+    responses = answer(token, [(p["id"], {"verdict": "accept"}) for p in shown])
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[0].json().keys() == responses[1].json().keys()  # the annotator cannot tell
+    stored = Feedback.objects.in_bulk([r.json()["id"] for r in responses])
+    assert [stored[r.json()["id"]].gold_agrees for r in responses] == [True, None]
+    assert verify_chain().ok

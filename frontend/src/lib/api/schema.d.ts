@@ -538,6 +538,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{slug}/gold/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's gold items, with how often annotators agreed with them */
+        get: operations["projects_gold_list"];
+        put?: never;
+        /** Mark a pool item gold with its trusted answer (or change the trusted answer); audited */
+        post: operations["projects_gold_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/gold/{item_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unmark a gold item; its scored answers stay scored */
+        delete: operations["projects_gold_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/import/": {
         parameters: {
             query?: never;
@@ -877,6 +912,15 @@ export interface components {
              * @description median of answer time - prediction time
              */
             median_seconds: number | null;
+            /** @description answers to gold items (null in a person's view of their own indicators: it would tell them which items were gold) */
+            gold_answers: number | null;
+            /** @description of those, answers agreeing with the trusted label */
+            gold_agreed: number | null;
+            /**
+             * Format: double
+             * @description gold_agreed / gold_answers
+             */
+            gold_agreement: number | null;
         };
         AnnotatorsOutput: {
             /** Format: date-time */
@@ -1101,6 +1145,30 @@ export interface components {
          * @enum {string}
          */
         FormatEnum: "yolo" | "coco" | "coco_zip" | "labelstudio" | "csv" | "jsonl";
+        GoldInputRequest: {
+            /** Format: int64 */
+            item_id: number;
+            /** @description text: the trusted label */
+            label?: string;
+            /** @description detection: the trusted boxes (an empty list: nothing here) */
+            boxes?: unknown[] | null;
+        };
+        GoldOutput: {
+            item_id: number;
+            /** @description text: the trusted label ('' for detection) */
+            label: string;
+            /** @description detection: trusted boxes */
+            boxes: {
+                [key: string]: unknown;
+            }[] | null;
+            marked_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description answers scored against this gold item */
+            answers: number;
+            /** @description of those, how many agreed with the trusted answer */
+            agreed: number;
+        };
         /** @description For the schema; apps.items.services validates each row (and names the bad ones). */
         ItemImportRowRequest: {
             text: string;
@@ -1261,6 +1329,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["AuditEventOutput"][];
         };
+        PaginatedGoldOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["GoldOutput"][];
+        };
         PaginatedItemOutputList: {
             count: number;
             /** Format: uri */
@@ -1357,6 +1433,16 @@ export interface components {
             confident_removal_threshold?: number;
             /** Format: double */
             min_improvement?: number;
+            /**
+             * Format: double
+             * @description share of each annotator's queue that is gold items
+             */
+            gold_rate?: number;
+            /**
+             * Format: double
+             * @description cap on the share of training labels that are unreviewed accepts; null = no cap
+             */
+            max_unreviewed_accept_share?: number | null;
             require_approval?: boolean;
             retention_days?: number | null;
             /** @description days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good */
@@ -1447,6 +1533,16 @@ export interface components {
             confident_removal_threshold?: number;
             /** Format: double */
             min_improvement?: number;
+            /**
+             * Format: double
+             * @description share of each annotator's queue that is gold items
+             */
+            gold_rate?: number;
+            /**
+             * Format: double
+             * @description cap on the share of training labels that are unreviewed accepts; null = no cap
+             */
+            max_unreviewed_accept_share?: number | null;
             require_approval?: boolean;
             retention_days?: number | null;
             /** @description days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good */
@@ -1502,6 +1598,16 @@ export interface components {
              * @description removing a box this confident is flagged
              */
             readonly confident_removal_threshold: number;
+            /**
+             * Format: double
+             * @description share of an annotator's queue that is gold items (0 to 0.5)
+             */
+            readonly gold_rate: number;
+            /**
+             * Format: double
+             * @description largest share of training labels that may be accepted-as-is answers nobody reviewed (0 to 1); the excess is held back; null = no cap
+             */
+            readonly max_unreviewed_accept_share: number | null;
             readonly retention_days: number | null;
             /** @description days prediction logs are kept (at least LOG_RETENTION_FLOOR_DAYS); blank: for good */
             readonly log_retention_days: number | null;
@@ -4050,6 +4156,197 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ValidationError"];
                 };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_gold_list: {
+        parameters: {
+            query?: {
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGoldOutputList"];
+                };
+            };
+            /** @description A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_gold_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoldInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GoldInputRequest"];
+                "multipart/form-data": components["schemas"]["GoldInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldOutput"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such item in the project (or it was erased). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body's Content-Type is not one the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_gold_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated. */
             401: {

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 
-from apps.feedback.models import Feedback
+from apps.feedback.models import Feedback, GoldItem
 from apps.feedback.selectors import review_queue
 from apps.items.models import Item
 from apps.predictions.models import Prediction
@@ -67,6 +67,26 @@ class Command(BaseCommand):
         except Rollback:
             pass
         self.stdout.write(json.dumps(results, indent=2))
+
+    def _gold(self, project, ids_unanswered: list[int], repeat: int) -> dict:
+        """A person's queue with 1 in 200 pool items gold (mixed in at 5%): the page and count as the API runs them."""
+        from django.contrib.auth.models import User
+
+        from apps.feedback.queue import annotator_queue
+
+        user = User.objects.create(username=f"bench-gold-{project.slug}")
+        gold = ids_unanswered[::2]
+        GoldItem.objects.bulk_create([GoldItem(project=project, item_id=i, label="a") for i in gold], batch_size=5000)
+        project.gold_rate = 0.05
+
+        def page(offset: int):
+            queue = annotator_queue(project=project, user=user)
+            return len(queue), queue[offset:offset + 50]
+
+        count, first = page(0)
+        assert len(first) == 50 and count == review_queue(project=project).count() + len(gold)
+        return {"gold_items": len(gold), "gold_queue_first_page_with_count_ms": _timed(lambda: page(0), repeat),
+                "gold_queue_page_at_offset_20000_with_count_ms": _timed(lambda: page(20000), repeat)}
 
     def _build(self, n: int, per_item: int) -> tuple[Project, list[ModelVersion]]:
         rng = random.Random(7)
@@ -119,6 +139,7 @@ class Command(BaseCommand):
                 scoring_candidates(project=project, model_version=older).count, repeat),
         }
         assert queue.count() == n - n // 20
+        results.update(self._gold(project, ids_unanswered=[p.item_id for p in queue[:n // 100]], repeat=repeat))
         if not skip_former:
             former = _former_queue(project)
             assert [p.pk for p in former[:50]] == [p.pk for p in queue[:50]]
