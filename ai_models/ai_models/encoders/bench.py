@@ -54,14 +54,16 @@ def throughput(n: int = 1000, singles: int = 100) -> dict[str, Any]:
     return out
 
 
-def compare(n_train: int = 4000, n_holdout: int = 1000, few: int = 300, seed: int = 11) -> dict[str, Any]:
+def compare(n_train: int = 4000, n_holdout: int = 1000, few: int = 300, seed: int = 11, few_seed: int = 3,
+            ) -> dict[str, Any]:
     from ai_models.params import TextParams
     from ai_models.text_classification import TextExample, evaluate, train_text_classifier
 
     rows = hard_corpus.generate(n_train + n_holdout, seed=seed)
     examples = [TextExample(r["text"], r["label"]) for r in rows]
     train, holdout = examples[:n_train], examples[n_train:]
-    subsets = {"all": train, str(few): random.Random(seed).sample(train, few)}
+    picked = sorted(random.Random(few_seed).sample(range(n_train), few))
+    subsets = {"all": train, str(few): [train[i] for i in picked]}
     labels = hard_corpus.labels()
     out: dict[str, Any] = {"corpus": {"labels": len(labels), "train": n_train, "holdout": n_holdout, "seed": seed}}
     for family in ("tfidf_lr", "embedding_lr"):
