@@ -63,7 +63,7 @@ $(DIST): $(NPM_STAMP) $(FRONTEND_INPUTS)
 	@touch $@
 
 # The venv is rebuilt only when the lock file or the ai_models package metadata change.
-$(VENV_STAMP): requirements.lock ai_models/pyproject.toml
+$(VENV_STAMP): requirements.lock requirements-models.txt ai_models/pyproject.toml
 	scripts/venv.sh
 	@touch $@
 

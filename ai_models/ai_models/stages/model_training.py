@@ -1,6 +1,7 @@
 """Stage model_training: the final model, on all training data, into ``models/final``.
 
-* text: a fresh TF-IDF + logistic-regression pipeline (vectorizer refit) on the ``train`` + ``val`` rows of
+* text: a fresh pipeline of the ``text_classification.model`` family (TF-IDF vectorizer refit, or the frozen
+  sentence encoder's embeddings) + logistic regression on the ``train`` + ``val`` rows of
   ``table.csv`` with their weights, saved with ``skops.io`` as ``model.skops`` (load it with
   :func:`load_text_model`; only types skops trusts by default, no pickle).
 * detection: :func:`~ai_models.object_detection.train_detector` for ``EPOCHS`` (``BATCH_SIZE``, ``IMG_SIZE``,
@@ -11,7 +12,8 @@
 
 Both write ``train_summary.json``: ``{"task", "labels", "params" (the task's params.yaml keys, defaults
 filled in), "init": "scratch" (text) | "yaml" | "champion", "init_weights", "epochs", "epochs_run",
-"per_epoch" ([] for text), "n_train", "n_val", "content_hash", "model_file"}``.
+"per_epoch" ([] for text), "n_train", "n_val", "content_hash", "model_file"}``, and for text ``"text_model"``:
+``{"model": family, "encoder": {"id", "fingerprint", "files_sha256"} | None}``.
 
     python -m ai_models.stages.model_training --params params.yaml --formatted data/formatted --raw data/raw \
       --out models/final
@@ -46,10 +48,12 @@ EpochCallback = Callable[[int, int, dict[str, float]], None]
 
 
 def load_text_model(path: Path) -> Any:
-    """A text model saved by this stage (``model.skops``)."""
+    """A text model saved by this stage (``model.skops``); of our own types only the embedding transformer is trusted."""
     import skops.io
 
-    return skops.io.load(Path(path))
+    from ai_models.text_classification import SKOPS_TRUSTED_TYPES
+
+    return skops.io.load(Path(path), trusted=SKOPS_TRUSTED_TYPES)
 
 
 def model_path(model_dir: Path, task: str) -> Path:
@@ -61,7 +65,7 @@ def _train_text(formatted_dir: Path, labels: list[str], out: Path, params: dict[
     import skops.io
 
     from ai_models.params import TextParams
-    from ai_models.text_classification import train_text_classifier
+    from ai_models.text_classification import model_metadata, train_text_classifier
 
     rows = [r for r in read_csv(Path(formatted_dir) / "table.csv") if r["split"] in ("train", "val")]
     model = train_text_classifier(text_examples(rows), labels, TextParams.from_params(params))
@@ -69,7 +73,7 @@ def _train_text(formatted_dir: Path, labels: list[str], out: Path, params: dict[
     if on_model is not None:
         on_model(model)
     return {"init": "scratch", "init_weights": None, "epochs": None, "epochs_run": None, "per_epoch": [],
-            "n_train": len(rows), "n_val": 0, "model_file": TEXT_MODEL}
+            "n_train": len(rows), "n_val": 0, "model_file": TEXT_MODEL, "text_model": model_metadata(model)}
 
 
 def _train_detection(

@@ -116,6 +116,17 @@ def _limitations(task: str, manifest: dict[str, Any], holdout: dict[str, Any], k
     return notes
 
 
+def _text_model_tags(text_model: dict[str, Any] | None) -> dict[str, str]:
+    """The text model family and, for embedding models, the encoder and its files' fingerprint as run tags."""
+    if not text_model:
+        return {}
+    tags = {"text_model": str(text_model.get("model"))}
+    if text_model.get("encoder"):
+        tags["encoder"] = str(text_model["encoder"]["id"])
+        tags["encoder_fingerprint"] = str(text_model["encoder"]["fingerprint"])
+    return tags
+
+
 def _model_card(task: str, manifest: dict[str, Any], summary: dict[str, Any], holdout: dict[str, Any],
                 kfold: dict[str, Any], registered_model_name: str) -> dict[str, Any]:
     def headline(metrics: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -124,7 +135,7 @@ def _model_card(task: str, manifest: dict[str, Any], summary: dict[str, Any], ho
     return {
         "model": {"registered_model_name": registered_model_name, "task": task, "labels": manifest.get("labels"),
                   "file": summary.get("model_file"), "init": summary.get("init"),
-                  "init_weights": summary.get("init_weights")},
+                  "init_weights": summary.get("init_weights"), "text_model": summary.get("text_model")},
         "data": {"project": manifest.get("project"), "content_hash": manifest.get("content_hash"),
                  "holdout_hash": manifest.get("holdout_hash"), "counts": manifest.get("counts"),
                  "feedback_weight": manifest.get("feedback_weight"), "n_train": summary.get("n_train"),
@@ -153,14 +164,17 @@ def _log_model(task: str, model_dir: Path, summary: dict[str, Any], registered_m
     if task == TEXT:
         import mlflow.sklearn
 
+        from ai_models.text_classification import SKOPS_TRUSTED_TYPES, model_metadata
         from ai_models.tracking import MODEL_ARTIFACT_NAME, SERIALIZATION_FORMAT, _pip_requirements
 
+        model = model if model is not None else load_text_model(model_path(model_dir, task))
         info = mlflow.sklearn.log_model(
-            model if model is not None else load_text_model(model_path(model_dir, task)),
+            model,
             name=MODEL_ARTIFACT_NAME,
             serialization_format=SERIALIZATION_FORMAT,
+            skops_trusted_types=SKOPS_TRUSTED_TYPES,
             registered_model_name=registered_model_name,
-            pip_requirements=_pip_requirements(),
+            pip_requirements=_pip_requirements(model_metadata(model)["encoder"] is not None),
         )
     else:
         import mlflow.pyfunc
@@ -229,6 +243,7 @@ def run(
         "dataset_hash": str(manifest.get("content_hash", "")),
         "holdout_hash": str(manifest.get("holdout_hash", "")),
         "init": str(summary.get("init")),
+        **_text_model_tags(summary.get("text_model")),
         **_git_tags(),
         **dvc_lock_tags(lock),
     }

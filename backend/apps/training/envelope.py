@@ -30,9 +30,13 @@ FAMILY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def model_family(*, task: str, params: dict) -> str:
-    """text: the one pipeline the platform trains; detection: the YOLO architecture (object_detection.model's stem,
-    e.g. yolo11n), which fine-tuning from the champion keeps."""
+    """text: the TF-IDF pipeline, or the embedding one with its encoder (text_classification.model / .encoder, e.g.
+    embedding_lr.all-MiniLM-L6-v2: another encoder is another family); detection: the YOLO architecture
+    (object_detection.model's stem, e.g. yolo11n), which fine-tuning from the champion keeps."""
     if task == Task.TEXT_CLASSIFICATION:
+        section = params.get("text_classification") or {}
+        if section.get("model") == "embedding_lr":
+            return f"embedding_lr.{section.get('encoder') or 'unknown'}"
         return TEXT_FAMILY
     model = str((params.get("object_detection") or {}).get("model") or "unknown")
     return model.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".pt")

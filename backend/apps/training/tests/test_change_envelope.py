@@ -112,3 +112,12 @@ def test_first_version_outside_the_envelope_is_not_promoted_automatically(users,
     first = train_inline(project, users["engineer"])
     assert first.status == "candidate" and first.gate["decision"] == "outside_envelope"
     assert first.gate["envelope"]["outside"] == ["parameter k_folds=2 is outside [-inf, 1]"]
+
+
+def test_text_family_names_the_embedding_encoder():
+    from apps.training.envelope import TEXT_FAMILY, model_family
+
+    assert model_family(task="text_classification", params={}) == TEXT_FAMILY
+    assert model_family(task="text_classification", params={"text_classification": {"model": "tfidf_lr"}}) == TEXT_FAMILY
+    embedding = {"text_classification": {"model": "embedding_lr", "encoder": "all-MiniLM-L6-v2"}}
+    assert model_family(task="text_classification", params=embedding) == "embedding_lr.all-MiniLM-L6-v2"
