@@ -152,7 +152,11 @@ def test_predictions_are_in_original_pixels(trained: dict[str, Any], demo: dict[
 
 def test_evaluate_detector(trained: dict[str, Any], demo: dict[str, Any], tmp_path: Path) -> None:
     metrics = evaluate_detector(trained["result"].weights_path, demo["holdout"], LABELS, TINY, work_dir=tmp_path)
-    assert set(metrics) == {"map50", "map50_95", "n", "per_class"} and metrics["n"] == 4
+    assert set(metrics) == {"map50", "map50_95", "n", "per_class", "confusion_matrix"} and metrics["n"] == 4
+    confusion = metrics["confusion_matrix"]
+    assert confusion["labels"] == [*LABELS, "background"] and confusion["unit"] == "boxes"
+    true_boxes = sum(len(e.boxes) for e in demo["holdout"])
+    assert sum(sum(row) for row in confusion["matrix"][:-1]) == true_boxes  # every true box: matched or missed
     assert set(metrics["per_class"]) == set(LABELS)
     assert all(set(v) == {"ap50", "ap50_95"} for v in metrics["per_class"].values())
     assert 0 <= metrics["map50_95"] <= metrics["map50"] <= 1

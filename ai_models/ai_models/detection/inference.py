@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ai_models.boxes import Box
+from ai_models.detection.confusion import detection_confusion
 from ai_models.detection.dataset import write_yolo_dataset
 from ai_models.detection.offline import auto_device, configure_offline, require_local_weights
 from ai_models.detection.schema import DetectionExample, DetectionParams
@@ -88,6 +89,7 @@ def _zero_metrics(labels: list[str]) -> dict[str, Any]:
         "map50_95": 0.0,
         "n": 0,
         "per_class": {label: {"ap50": 0.0, "ap50_95": 0.0} for label in labels},
+        "confusion_matrix": detection_confusion([], [], labels),
     }
 
 
@@ -99,7 +101,8 @@ def evaluate_detector(
     *,
     work_dir: Path,
 ) -> dict[str, Any]:
-    """mAP@0.5 and mAP@0.5:0.95 (overall and per project label) on ``examples``.
+    """mAP@0.5 and mAP@0.5:0.95 (overall and per project label) on ``examples``, and the boxes' confusion matrix
+    at the serving threshold ``params.conf`` (:func:`ai_models.detection.confusion.detection_confusion`).
 
     Runs ultralytics' validator on a dataset written under ``work_dir`` with every example in
     the val split. Labels without ground truth in ``examples`` report 0. Empty ``examples``
@@ -131,4 +134,7 @@ def evaluate_detector(
     for pos, cls in enumerate(metrics.ap_class_index):
         if int(cls) < len(labels):
             result["per_class"][labels[int(cls)]] = {"ap50": _r(box.ap50[pos]), "ap50_95": _r(box.ap[pos])}
+    predicted = predict_images(model, [e.image_path for e in examples], labels, conf=params.conf,
+                               img_size=params.img_size)
+    result["confusion_matrix"] = detection_confusion(predicted, [e.boxes for e in examples], labels)
     return result

@@ -27,8 +27,7 @@ LIMITATIONS = {
     "object_detection": ["Trained at a small input size: small objects may be missed.",
                          "Feedback in detection is repeated, not weighted, to emphasise it (YOLO has no sample weights)."],
 }
-DETECTION_CONFUSION_NOTE = ("not recorded: the evaluate stage keeps ultralytics' per-class AP (above) but not its "
-                            "detection confusion matrix")
+DETECTION_CONFUSION_NOTE = "not recorded for versions trained before the evaluate stage kept it"
 
 
 def _without_credentials(uri: str) -> str:

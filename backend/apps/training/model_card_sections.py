@@ -147,7 +147,10 @@ def _evaluation(doc: dict) -> list:
     if confusion and confusion.get("labels"):
         labels = confusion["labels"]
         rows = [[label, *row] for label, row in zip(labels, confusion["matrix"], strict=False)]
-        out += [_p("Rows: true label; columns: predicted label; holdout items."),
+        unit = ("holdout boxes, predicted at the serving threshold and matched to true boxes at IoU ≥ "
+                f"{confusion.get('min_iou')} whatever their labels; background: a true box missed (column) or a box "
+                "with nothing there (row)" if confusion.get("unit") == "boxes" else "holdout items")
+        out += [_p(f"Rows: true label; columns: predicted label; {unit}."),
                 ("table", ["true ↓ / predicted →", *labels], rows)]
     else:
         out.append(_p("Confusion matrix: " + (evaluation.get("confusion_matrix_note") or NR) + "."))

@@ -8,6 +8,7 @@ from apps.feedback.services import feedback_submit
 from apps.items.models import Item
 from apps.predictions.services import predictions_create
 from apps.training.model_card import model_card_build
+from apps.training.model_card_render import model_card_markdown
 from apps.training.models import ModelVersion, Trigger
 from apps.training.services import training_run_execute, training_run_start
 
@@ -120,10 +121,17 @@ def test_a_version_registered_before_the_document_still_renders(trained_project,
     assert empty.status_code == 200 and "# Model card: ? v?" in empty.content.decode()
 
 
-def test_a_detection_card_says_what_is_missing_from_ultralytics(trained_project):
+def test_a_detection_card_shows_its_box_confusion_matrix_or_says_it_is_missing(trained_project):
     version = ModelVersion.objects.get(project=trained_project)
     version.project.task = "object_detection"
     version.metrics = {"map50": 0.5, "map50_95": 0.3, "n": 4, "per_class": {"cat": {"ap50": 0.5, "ap50_95": 0.3}}}
-    card = model_card_build(model_version=version, manifest={}, params={})
-    assert card["evaluation"]["confusion_matrix_note"].startswith("not recorded: the evaluate stage keeps")
+    card = model_card_build(model_version=version, manifest={}, params={})  # a version from before it was kept
+    assert card["evaluation"]["confusion_matrix_note"].startswith("not recorded for versions trained before")
     assert card["data"]["provenance"] is None and card["intended_use"]["task"] == "object_detection"
+    version.metrics["confusion_matrix"] = {"labels": ["cat", "dog", "background"], "unit": "boxes", "min_iou": 0.5,
+                                           "matrix": [[3, 1, 1], [0, 2, 0], [2, 0, 0]]}
+    card = model_card_build(model_version=version, manifest={}, params={})
+    assert "confusion_matrix_note" not in card["evaluation"]
+    version.model_card = card
+    md = model_card_markdown(model_version=version)
+    assert "matched to true boxes at IoU ≥ 0.5" in md and "| background | 2 | 0 | 0 |" in md
