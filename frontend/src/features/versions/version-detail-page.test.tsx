@@ -77,8 +77,24 @@ describe("version detail", () => {
     ]);
     expect(screen.getByText(/Precision, recall and mAP over 3 epochs\. Last epoch: .*mAP50-95 0\.600/)).toBeInTheDocument();
     expect(screen.getByText(/Training \(solid\) and validation \(dashed\) losses over 3 epochs/)).toBeInTheDocument();
-    expect(screen.queryByRole("heading", { name: "Confusion matrix" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Confusion matrix" })).not.toBeInTheDocument(); // trained before it was kept
     expect(document.querySelectorAll(".recharts-responsive-container svg").length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("shows a detection version's confusion matrix of boxes, with background", async () => {
+    server.use(...sessionHandlers(users.engineer, [detectionProject]));
+    const base = detectionVersion();
+    const confusion_matrix = {
+      labels: ["circle", "square", "triangle", "background"], unit: "boxes", min_iou: 0.5,
+      matrix: [[5, 1, 0, 1], [0, 6, 0, 0], [0, 0, 4, 2], [1, 0, 0, 0]],
+    };
+    const version = { ...base, metrics: { ...base.metrics, confusion_matrix } };
+    serveVersions("demo-shapes", [version]);
+    renderAt("/projects/demo-shapes/versions/21");
+
+    expect(await screen.findByRole("heading", { name: "Confusion matrix" }, { timeout: 5000 })).toBeInTheDocument();
+    expect(screen.getByText(/Boxes on the holdout images, matched to the true boxes at IoU ≥ 0.5.*15 of 20 boxes right/)).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Training per epoch" })).toBeInTheDocument();
   });
 
   it("downloads the model card as Markdown through the API", async () => {

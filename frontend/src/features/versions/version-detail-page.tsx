@@ -106,12 +106,13 @@ export function VersionDetailPage() {
         )}
       </div>
 
-      {detection ? (
+      {detection && (
         <section className="card section-gap" aria-labelledby="epochs-title">
           <h2 id="epochs-title">Training per epoch</h2>
           <EpochCurves rows={metrics.per_epoch} />
         </section>
-      ) : (
+      )}
+      {(!detection || metrics.confusion_matrix) && (
         <section className="card section-gap" aria-labelledby="confusion-title">
           <h2 id="confusion-title">Confusion matrix</h2>
           <ConfusionMatrix confusion={metrics.confusion_matrix} />

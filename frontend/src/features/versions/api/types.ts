@@ -24,7 +24,8 @@ export type VersionMetrics = {
   map50?: number;
   map50_95?: number;
   per_class?: Record<string, Partial<TextClassMetrics & DetectionClassMetrics>>;
-  confusion_matrix?: { labels: string[]; matrix: number[][] };
+  // detection: counts of boxes ("unit": "boxes") matched to the truth at IoU ≥ min_iou, with a "background" label
+  confusion_matrix?: { labels: string[]; matrix: number[][]; unit?: "boxes"; min_iou?: number };
   per_epoch?: EpochRow[];
   kfold?: KFoldSummary;
 };

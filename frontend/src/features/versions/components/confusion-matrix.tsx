@@ -25,8 +25,9 @@ export function ConfusionMatrix({ confusion }: { confusion: VersionMetrics["conf
     <div className="table-wrap">
       <table className="confusion">
         <caption className="small muted" style={{ captionSide: "bottom", textAlign: "left", paddingTop: "0.4rem" }}>
-          Confusion matrix on the holdout: rows are true labels, columns predicted labels; shading is the share of the
-          row. {correct} of {total} correct.
+          {confusion.unit === "boxes"
+            ? `Boxes on the holdout images, matched to the true boxes at IoU ≥ ${confusion.min_iou ?? 0.5} whatever their labels: rows are true labels, columns predicted labels; background is a true box missed (column) or a box with nothing there (row); shading is the share of the row. ${correct} of ${total} boxes right.`
+            : `Confusion matrix on the holdout: rows are true labels, columns predicted labels; shading is the share of the row. ${correct} of ${total} correct.`}
         </caption>
         <thead>
           <tr>
