@@ -51,6 +51,12 @@ def batched(plat, project, model, token: str, *, size: int, repeats: int) -> dic
     """`size` texts per request through the API, new and then the same texts again, vs predict_proba in-process."""
     url, headers = f"{plat.base}/api/v1/projects/{project.slug}/predict/", {"Authorization": f"Token {token}"}
     totals = {"new": 0.0, "known": 0.0, "in_process": 0.0}
+    # Warm-up, not timed: concurrent requests on new connections reach both workers, each serving a batch of this
+    # size once (a cold worker's first request loads the model: seconds); the in-process side runs once too.
+    warm = _texts(project, size, f"warm-{uuid.uuid4().hex[:8]}")
+    predict_texts(model, warm, project.labels)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda n: post_json(url, {"inputs": [{"text": f"{t} {n}"} for t in warm]}, headers), range(8)))
     for _r in range(repeats):
         texts = _texts(project, size, f"batch-{uuid.uuid4().hex[:8]}")
         started = time.perf_counter()
