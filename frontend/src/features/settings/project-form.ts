@@ -21,6 +21,13 @@ const NUMBER_FIELDS = [
   "min_improvement",
   "review_iou_threshold",
   "confident_removal_threshold",
+  "gold_rate",
+] as const;
+// Empty means null: no retention period, no cap. Whole days where `integer`.
+const NULLABLE_FIELDS = [
+  { field: "retention_days", integer: true },
+  { field: "log_retention_days", integer: true },
+  { field: "max_unreviewed_accept_share", integer: false },
 ] as const;
 const DETECTION_ONLY = new Set<string>(["review_iou_threshold", "confident_removal_threshold"]);
 
@@ -30,6 +37,8 @@ export type FormValues = Record<NumberField, string> & {
   promotion_metric: string;
   require_approval: boolean;
   retention_days: string;
+  log_retention_days: string;
+  max_unreviewed_accept_share: string;
   purpose: string;
   lawful_basis: string;
 };
@@ -47,6 +56,9 @@ export function formFromProject(project: Project): FormValues {
     min_improvement: text(project.min_improvement),
     review_iou_threshold: text(project.review_iou_threshold),
     confident_removal_threshold: text(project.confident_removal_threshold),
+    gold_rate: text(project.gold_rate),
+    log_retention_days: text(project.log_retention_days),
+    max_unreviewed_accept_share: text(project.max_unreviewed_accept_share),
     promotion_metric: project.promotion_metric ?? "",
     require_approval: project.require_approval ?? true,
     retention_days: text(project.retention_days),
@@ -72,10 +84,13 @@ export function changedFields(
     if (raw === "" || !Number.isFinite(value)) errors[field] = ["Enter a number."];
     else if (value !== project[field]) body[field] = value;
   }
-  const retention = values.retention_days.trim();
-  const retentionValue = retention === "" ? null : Number(retention);
-  if (retentionValue !== null && !Number.isInteger(retentionValue)) errors.retention_days = ["Enter whole days, or leave empty."];
-  else if (retentionValue !== (project.retention_days ?? null)) body.retention_days = retentionValue;
+  for (const { field, integer } of NULLABLE_FIELDS) {
+    const raw = values[field].trim();
+    const value = raw === "" ? null : Number(raw);
+    if (value !== null && (integer ? !Number.isInteger(value) : !Number.isFinite(value)))
+      errors[field] = [integer ? "Enter whole days, or leave empty." : "Enter a number, or leave empty."];
+    else if (value !== (project[field] ?? null)) body[field] = value;
+  }
   if (values.promotion_metric !== project.promotion_metric) body.promotion_metric = values.promotion_metric;
   if (values.require_approval !== project.require_approval) body.require_approval = values.require_approval;
   if (values.purpose !== (project.purpose ?? "")) body.purpose = values.purpose;

@@ -94,6 +94,37 @@ describe("settings page", () => {
     expect(screen.getByRole("button", { name: "Save changes" })).toBeDisabled();
   });
 
+  it("sets the gold share, the accept cap and the log retention; empty clears the cap; the floor's refusal shows at its field", async () => {
+    const patches: Record<string, unknown>[] = [];
+    const capped = { ...textProject, max_unreviewed_accept_share: 0.3 as number | null };
+    server.use(
+      ...sessionHandlers(users.engineer, [capped]),
+      ...membersHandlers("demo-text", ["engineer"]).handlers,
+      http.patch(apiUrl("/projects/demo-text/"), async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        patches.push(body);
+        return HttpResponse.json(
+          { log_retention_days: ["log_retention_days must be at least 183 (the legal floor for keeping logs)."] },
+          { status: 400 },
+        );
+      }),
+    );
+    const { user } = renderAt("/projects/demo-text/settings");
+
+    const gold = await screen.findByLabelText("Gold items share");
+    expect(gold).toHaveValue(0.05);
+    expect(screen.getByLabelText("Cap on unreviewed accepts")).toHaveValue(0.3);
+    await user.clear(gold);
+    await user.type(gold, "0.1");
+    await user.clear(screen.getByLabelText("Cap on unreviewed accepts"));
+    await user.type(screen.getByLabelText("Prediction log retention (days)"), "30");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
+    expect(patches).toEqual([{ gold_rate: 0.1, max_unreviewed_accept_share: null, log_retention_days: 30 }]);
+    expect(screen.getByLabelText("Prediction log retention (days)")).toHaveAccessibleDescription(/at least 183/);
+  });
+
   it("shows the API's field errors next to the fields", async () => {
     server.use(
       ...sessionHandlers(users.engineer, [detectionProject]),

@@ -15,6 +15,7 @@ import { LabelsEditor } from "./labels-editor";
 const FORM_FIELDS = new Set([
   "labels", "retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement", "require_approval",
   "review_iou_threshold", "confident_removal_threshold", "purpose", "lawful_basis", "retention_days",
+  "log_retention_days", "gold_rate", "max_unreviewed_accept_share",
 ]);
 
 export function SettingsForm({ project: initial }: { project: Project }) {
@@ -85,6 +86,12 @@ export function SettingsForm({ project: initial }: { project: Project }) {
             <input {...control} type="checkbox" checked={values.require_approval} onChange={(e) => set("require_approval", e.target.checked)} />
           )}
         </Field>
+        <Field label="Gold items share" error={errors.gold_rate} hint="Share of each annotator's queue that is gold items (trusted answers they cannot tell apart), to measure their agreement; 0 to 0.5 (AI Act Art. 14(4)(b)).">
+          {numberInput("gold_rate", { min: 0, max: 0.5, step: "any" })}
+        </Field>
+        <Field label="Cap on unreviewed accepts" error={errors.max_unreviewed_accept_share} hint="Largest share of training labels that may be predictions accepted as-is without review; the excess is held back (0–1, AI Act Art. 15(4)). Empty: no cap.">
+          {numberInput("max_unreviewed_accept_share", { min: 0, max: 1, step: "any" })}
+        </Field>
         {detection && (
           <>
             <Field label="Review IoU threshold" error={errors.review_iou_threshold} hint="A corrected box overlapping the model's box less than this (IoU) is flagged for second review (0.01–1).">
@@ -119,6 +126,9 @@ export function SettingsForm({ project: initial }: { project: Project }) {
           </Field>
           <Field label="Retention (days)" error={errors.retention_days} hint="How long inputs are kept, in days; leave empty if no period is set.">
             {numberInput("retention_days", { min: 1, step: 1 })}
+          </Field>
+          <Field label="Prediction log retention (days)" error={errors.log_retention_days} hint="How long prediction logs are kept before the daily purge; at least 183 days (AI Act Art. 19, 26(6)). Empty: kept for good.">
+            {numberInput("log_retention_days", { min: 183, step: 1 })}
           </Field>
         </div>
       </fieldset>
