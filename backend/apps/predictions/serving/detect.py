@@ -93,11 +93,8 @@ def _store(group: list[DetectJob]) -> AuditEntry:
                    latency_ms=job.latency_ms, batch_size=len(job.items), request_id=job.request_id, actor=actor,
                    started_at=job.received_at)
         for job in group for item, boxes, confidence in zip(job.items, job.outputs, job.confidences, strict=True)])
-    answers = iter(stored)
-    for job in group:
-        mine = [next(answers) for _ in job.items]
-        job.response = (200, {"model_version": version.number, "predictions": [
-            {"id": p.pk, "item_id": p.item_id, "confidence": p.confidence, "boxes": p.boxes} for p in mine]})
+    direct.respond(group, [job for job in group for _item in job.items],
+                   [{"id": p.pk, "item_id": p.item_id, "confidence": p.confidence, "boxes": p.boxes} for p in stored])
     return AuditEntry(
         action="predictions.created", actor=actor, project=project, object_type="predictions.prediction",
         object_id=stored[0].pk, request_id=first.request_id,

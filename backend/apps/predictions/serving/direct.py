@@ -43,7 +43,7 @@ def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None
                          job.latency_ms, len(job.texts), job.request_id, job.received_at.isoformat()))
             owners.append(job)
     stored = _store(_SQL, _group_params(group, rows, [row[7] for row in rows], generation=generation, tokens=tokens))
-    _respond(group, owners, [{"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
+    respond(group, owners, [{"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
                               "probabilities": row[4]}
                              for (_position, prediction_id, item_id), row in zip(stored, rows, strict=True)])
 
@@ -59,7 +59,7 @@ def store_detections(group: list[Job], *, generation: int, tokens: list[int]) ->
             owners.append(job)
     stored = _store(_DETECTIONS_SQL, _group_params(group, rows, [row[5] for row in rows], generation=generation,
                                                    tokens=tokens))
-    _respond(group, owners, [{"id": prediction_id, "item_id": item_id, "confidence": row[2], "boxes": row[1]}
+    respond(group, owners, [{"id": prediction_id, "item_id": item_id, "confidence": row[2], "boxes": row[1]}
                              for (_position, prediction_id, item_id), row in zip(stored, rows, strict=True)])
 
 
@@ -81,7 +81,7 @@ def _group_params(group: list[Job], rows: list[tuple], request_ids: list[str], *
             CHAIN_LOCK_KEY, json.dumps(events, ensure_ascii=False)]
 
 
-def _respond(group: list[Job], owners: list[Job], answers: list[dict]) -> None:
+def respond(group: list[Job], owners: list[Job], answers: list[dict]) -> None:
     """Each job's response: its own predictions, in its request's order."""
     answered: dict[int, list[dict]] = {id(job): [] for job in group}
     for job, answer in zip(owners, answers, strict=True):
