@@ -100,6 +100,18 @@ def text_val_fraction(params: dict[str, Any]) -> float:
     return value
 
 
+def project_text_model(params: dict[str, Any], raw_dir: Path) -> dict[str, Any]:
+    """``params`` with the snapshot's ``text_model`` (the project's model family, written by the platform's
+    collect step) as ``text_classification.model``: under ``dvc repro`` a project trains its own family, as its
+    Celery retraining does; params.yaml's value serves snapshots that name none. The input is not changed."""
+    manifest_file = Path(raw_dir) / "manifest.json"
+    manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else {}
+    family = manifest.get("text_model")
+    if manifest.get("task") != TEXT or not family:
+        return params
+    return {**params, TEXT: {**(params.get(TEXT) or {}), "model": family}}
+
+
 def effective_params(params: dict[str, Any], task: str) -> dict[str, Any]:
     """The params.yaml keys the task trains with, shaped like params.yaml, defaults filled in (logged to MLflow)."""
     if check_task(task) == TEXT:

@@ -39,6 +39,7 @@ from ai_models.stages.common import (
     clean_dir,
     load_stage_params,
     print_result,
+    project_text_model,
     read_json,
     remove_files,
     stage_parser,
@@ -180,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", type=Path, default=Path("kfold_results.csv"))
     parser.add_argument("--plot", type=Path, default=Path("plots/kfold.csv"))
     args = parser.parse_args(argv)
-    summary = run(args.raw, args.folds, args.work, args.metrics, args.table, args.plot, load_stage_params(args.params))
+    summary = run(args.raw, args.folds, args.work, args.metrics, args.table, args.plot,
+                  project_text_model(load_stage_params(args.params), args.raw))
     print_result({k: summary[k] for k in ("k", "mean", "std", "skipped") if k in summary})
     return 0
 

@@ -32,6 +32,7 @@ from ai_models.stages.common import (
     effective_params,
     load_stage_params,
     print_result,
+    project_text_model,
     read_csv,
     read_json,
     stage_parser,
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, default=Path("data/raw"))
     parser.add_argument("--out", type=Path, default=Path("models/final"))
     args = parser.parse_args(argv)
-    print_result(run(args.formatted, args.raw, args.out, load_stage_params(args.params)))
+    print_result(run(args.formatted, args.raw, args.out, project_text_model(load_stage_params(args.params), args.raw)))
     return 0
 
 

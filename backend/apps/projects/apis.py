@@ -21,7 +21,7 @@ from apps.core.limits import (
     USERNAME_MAX,
 )
 
-from .models import RECORD_TEXT_MAX, Project, Task
+from .models import RECORD_TEXT_MAX, Project, Task, TextModel
 from .records import processing_record, processing_records, processing_records_markdown
 from .selectors import (
     is_global_admin,
@@ -53,7 +53,7 @@ class ProjectOutput(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
-                  "promotion_metric", "min_improvement", "require_approval", "review_iou_threshold",
+                  "promotion_metric", "min_improvement", "require_approval", "text_model", "review_iou_threshold",
                   "confident_removal_threshold", "gold_rate", "max_unreviewed_accept_share", "retention_days",
                   "log_retention_days", "purpose",
                   "lawful_basis", *RECORD_FIELDS, "created_at", "stopped_at", "stopped_role", "stop_reason",
@@ -93,6 +93,10 @@ class PolicyFields(serializers.Serializer):
         min_value=0, max_value=1, required=False, allow_null=True,
         help_text="cap on the share of training labels that are unreviewed accepts; null = no cap")
     require_approval = serializers.BooleanField(required=False)
+    text_model = serializers.ChoiceField(
+        choices=TextModel.choices, required=False,
+        help_text="text projects: the model family retraining builds; outside a declared envelope its candidates "
+                  "wait for an admin's approval")
     retention_days = serializers.IntegerField(min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True)
     log_retention_days = serializers.IntegerField(
         min_value=1, max_value=RETENTION_DAYS_MAX, required=False, allow_null=True,

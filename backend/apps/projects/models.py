@@ -10,6 +10,12 @@ class Task(models.TextChoices):
     OBJECT_DETECTION = "object_detection"
 
 
+class TextModel(models.TextChoices):
+    """A text project's model family (ai_models.text_classification, docs/learning.md)."""
+    TFIDF_LR = "tfidf_lr"
+    EMBEDDING_LR = "embedding_lr"
+
+
 class Project(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -22,6 +28,10 @@ class Project(models.Model):
     promotion_metric = models.CharField(max_length=32, default="f1_macro", help_text="f1_macro/accuracy; map50_95/map50")
     min_improvement = models.FloatField(default=0.0, help_text="a candidate must beat the champion by at least this")
     require_approval = models.BooleanField(default=True, help_text="a passing candidate waits for a human (AI Act Art. 14)")
+    # Which text model family a text project's retraining builds (text_classification.model in the run's params);
+    # a change is a change of model family, which a declared envelope (apps.training.envelope) must cover.
+    text_model = models.CharField(max_length=32, choices=TextModel.choices, default=TextModel.TFIDF_LR,
+                                  help_text="text projects: tfidf_lr or embedding_lr (sentence encoder + LR)")
     # Second review of detection feedback (disagreement between model boxes and human boxes).
     review_iou_threshold = models.FloatField(default=0.5, help_text="a matched pair below this IoU is flagged")
     confident_removal_threshold = models.FloatField(default=0.75, help_text="removing a box this confident is flagged")

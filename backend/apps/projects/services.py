@@ -6,13 +6,13 @@ from django.db import transaction
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
 
-from .models import Membership, Project, Task
+from .models import Membership, Project, Task, TextModel
 
 # The Art. 30 texts that only admins edit (the API and the Django admin both go through project_update).
 RECORD_FIELDS = ("controller", "data_categories", "data_subject_categories", "recipients", "international_transfers",
                  "security_measures")
 POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
-                 "require_approval", "review_iou_threshold", "confident_removal_threshold", "gold_rate",
+                 "require_approval", "text_model", "review_iou_threshold", "confident_removal_threshold", "gold_rate",
                  "max_unreviewed_accept_share", "retention_days", "log_retention_days", "purpose", "lawful_basis",
                  *RECORD_FIELDS)
 PROMOTION_METRICS = {Task.TEXT_CLASSIFICATION: ("f1_macro", "accuracy"), Task.OBJECT_DETECTION: ("map50_95", "map50")}
@@ -41,6 +41,11 @@ def _validate_policies(task: str, policies: dict) -> None:
             raise ApplicationError(f"{name} must be in (0, 1].")
     if "gold_rate" in policies and not 0 <= policies["gold_rate"] <= 0.5:
         raise ApplicationError("gold_rate must be in [0, 0.5].")
+    if "text_model" in policies:
+        if policies["text_model"] not in TextModel.values:
+            raise ApplicationError(f"text_model must be one of {', '.join(TextModel.values)}.")
+        if task != Task.TEXT_CLASSIFICATION and policies["text_model"] != TextModel.TFIDF_LR:
+            raise ApplicationError("text_model applies to text classification projects only.")
     cap = policies.get("max_unreviewed_accept_share")
     if cap is not None and not 0 <= cap <= 1:
         raise ApplicationError("max_unreviewed_accept_share must be in [0, 1], or null for no cap.")
@@ -92,8 +97,21 @@ def project_update(*, project: Project, actor: User, labels: list[str] | None = 
             setattr(project, field, value)
     if changes:
         project.save()
+        if "text_model" in changes:
+            changes["text_model"]["envelope"] = _family_against_envelope(project)
         audit_event_record(action="project.updated", actor=actor, project=project, obj=project, details=changes)
     return project
+
+
+def _family_against_envelope(project: Project) -> str | None:
+    """How the new text model family stands against a declared envelope of pre-determined changes: None (none
+    declared), "inside", or "outside" (its candidates then wait for an admin's logged approval at the gate)."""
+    from apps.training.envelope import change_envelope_get, project_model_family
+
+    envelope = change_envelope_get(project=project)
+    if envelope is None:
+        return None
+    return "inside" if project_model_family(project=project) == envelope.model_family else "outside"
 
 
 @transaction.atomic

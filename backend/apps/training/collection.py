@@ -28,7 +28,8 @@ def collect_training_data(*, project, out_dir: Path) -> dict:
                       "registered_version": champion.registered_version} if champion else None,
             champion_weights=_verified_weights(champion) if champion and detection else None,
             content_hash=version.content_hash, holdout_hash=version.holdout_hash, counts=version.counts,
-            extra={"dataset_version": version.pk, "holdout_size": version.holdout_size})
+            extra={"dataset_version": version.pk, "holdout_size": version.holdout_size,
+                   **({} if detection else {"text_model": project.text_model})})
 
 
 def _verified_weights(champion) -> Path:

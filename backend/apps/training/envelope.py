@@ -36,10 +36,19 @@ def model_family(*, task: str, params: dict) -> str:
     if task == Task.TEXT_CLASSIFICATION:
         section = params.get("text_classification") or {}
         if section.get("model") == "embedding_lr":
-            return f"embedding_lr.{section.get('encoder') or 'unknown'}"
+            from ai_models.params import TextParams
+
+            return f"embedding_lr.{section.get('encoder') or TextParams().encoder}"  # what training falls back to
         return TEXT_FAMILY
     model = str((params.get("object_detection") or {}).get("model") or "unknown")
     return model.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".pt")
+
+
+def project_model_family(*, project) -> str:
+    """The family the project's next retraining builds (its text_model setting over params.yaml)."""
+    from .pipeline import project_params
+
+    return model_family(task=project.task, params=project_params(project=project, overrides={}))
 
 
 def param_value(params: dict, path: tuple[str, ...]):
@@ -110,12 +119,10 @@ def envelope_as_dict(envelope: ChangeEnvelope | None) -> dict | None:
 def change_envelope_set(*, project, actor, labels: list[str] | None, model_family: str | None,
                         param_ranges: dict) -> ChangeEnvelope:
     """Declare (or replace) the project's envelope; labels and family default to what the project trains now."""
-    from .pipeline import pipeline_params
-
     labels = list(project.labels) if labels is None else labels
     if not labels or len(set(labels)) != len(labels) or not all(isinstance(x, str) and x for x in labels):
         raise ApplicationError("labels must be a non-empty list of distinct label names.")
-    family = model_family or _current_family(project, pipeline_params())
+    family = model_family or project_model_family(project=project)
     if not FAMILY_NAME.fullmatch(family):
         raise ApplicationError(f"model_family {family!r} is not a model family name (letters, digits, '.', '_', '-').")
     ranges = _ranges_validate(project.task, param_ranges)
@@ -128,6 +135,3 @@ def change_envelope_set(*, project, actor, labels: list[str] | None, model_famil
                                 "after": {k: v for k, v in after.items() if k != "updated_at"}})
     return envelope
 
-
-def _current_family(project, params: dict) -> str:
-    return model_family(task=project.task, params=params)

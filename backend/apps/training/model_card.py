@@ -22,6 +22,10 @@ ALGORITHMS = {
     "text_classification": "TF-IDF (word n-grams) + logistic regression (scikit-learn)",
     "object_detection": "YOLO (ultralytics), trained from a model YAML, then fine-tuned from the previous champion",
 }
+EMBEDDING_ALGORITHM = ("Sentence embeddings of the frozen encoder {encoder} (mean-pooled, L2-normalised) + logistic "
+                       "regression (scikit-learn)")
+EMBEDDING_LIMITATION = ("The encoder is frozen and general-purpose: words it never saw in pre-training (product names, "
+                        "codes) reach the classifier only through their word pieces.")
 LIMITATIONS = {
     "text_classification": ["Bag-of-words model: word order, negation and sarcasm are captured only through n-grams."],
     "object_detection": ["Trained at a small input size: small objects may be missed.",
@@ -81,6 +85,7 @@ def _lineage_tags(run_id: str) -> dict:
         log.warning("model card: MLflow run %s tags unreadable: %s", run_id, exc)
         return {"unreadable": f"{type(exc).__name__}: {exc}"[:200]}
     return {"git_commit": tags.get("git_commit"), "git_dirty": tags.get("git_dirty"),
+            **{k: tags[k] for k in ("text_model", "encoder", "encoder_fingerprint") if k in tags},
             "dataset_hash": tags.get("dataset_hash"),
             "dvc_lock": {k.removeprefix("dvc.").removesuffix(".md5"): v for k, v in sorted(tags.items())
                          if k.startswith("dvc.")}}
@@ -118,12 +123,28 @@ def _measured_limits(metrics: dict) -> list[str]:
     return notes
 
 
+def _embedding_encoder(task: str, params: dict, lineage: dict) -> str | None:
+    """The encoder of an embedding_lr text model (the register stage's tag, else the run's params, else the
+    default training fell back to), None for any other model."""
+    from ai_models.params import TextParams
+
+    section = params.get("text_classification") or {}
+    if task != "text_classification" or section.get("model") != "embedding_lr":
+        return None
+    return str(lineage.get("encoder") or section.get("encoder") or TextParams().encoder)
+
+
 def model_card_build(*, model_version, manifest: dict, params: dict) -> dict:
     project = model_version.project
+    lineage = _lineage_tags(model_version.mlflow_run_id) if model_version.mlflow_run_id else {}
+    encoder = _embedding_encoder(project.task, params, lineage)
+    limitations = [EMBEDDING_LIMITATION] if encoder else LIMITATIONS.get(project.task, [])
     return {
         "schema": CARD_SCHEMA,
         "model": {"project": project.slug, "version": model_version.number, "task": project.task,
-                  "algorithm": ALGORITHMS.get(project.task, project.task),
+                  "algorithm": EMBEDDING_ALGORITHM.format(encoder=encoder) if encoder else
+                  ALGORITHMS.get(project.task, project.task),
+                  **({"encoder": encoder, "encoder_fingerprint": lineage.get("encoder_fingerprint")} if encoder else {}),
                   "registered_model": f"{model_version.registered_model_name}/{model_version.registered_version}",
                   "mlflow_run_id": model_version.mlflow_run_id,
                   "mlflow_tracking_uri": _without_credentials(settings.MLFLOW_TRACKING_URI),
@@ -133,9 +154,9 @@ def model_card_build(*, model_version, manifest: dict, params: dict) -> dict:
         "data": _data(project, manifest),
         "training": {"params": params, "kfold": model_version.metrics.get("kfold", {})},
         "evaluation": _evaluation(project.task, model_version.metrics),
-        "limitations": [*LIMITATIONS.get(project.task, []), *_measured_limits(model_version.metrics),
+        "limitations": [*limitations, *_measured_limits(model_version.metrics),
                         "Measured on the project's fixed holdout only; performance on other data sources is unknown.",
                         "Human feedback is weighted above imported labels; systematic annotator errors propagate."],
         "human_oversight": human_oversight(project),
-        "lineage": _lineage_tags(model_version.mlflow_run_id) if model_version.mlflow_run_id else {},
+        "lineage": lineage,
     }

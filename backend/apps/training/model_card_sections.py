@@ -36,7 +36,8 @@ def _flatten(params: dict, prefix: str = "") -> list[list]:
 def _model(doc: dict) -> list:
     model = doc.get("model") or {}
     return [_h(2, "Model"), _pairs({k: model.get(k) for k in (
-        "project", "version", "task", "algorithm", "registered_model", "mlflow_run_id", "mlflow_tracking_uri")}
+        "project", "version", "task", "algorithm", "encoder", "encoder_fingerprint", "registered_model", "mlflow_run_id",
+        "mlflow_tracking_uri") if k in model or k not in ("encoder", "encoder_fingerprint")}
         | {"artifact_sha256": doc["integrity"]["artifact_sha256"]})]
 
 

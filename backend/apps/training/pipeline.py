@@ -64,6 +64,18 @@ def pipeline_params() -> dict:
     return load_params(path) if path.exists() else {}
 
 
+def project_params(*, project, overrides: dict) -> dict:
+    """The params a run of `project` trains with: params.yaml, the run's overrides (apps.training.overrides), and for a
+    text project its own model family (Project.text_model), which params.yaml's text_classification.model only
+    defaults for the DVC stages when the snapshot names none."""
+    from .overrides import params_with_overrides
+
+    params = params_with_overrides(params=pipeline_params(), task=project.task, overrides=overrides)
+    if project.task == "text_classification":
+        params.setdefault("text_classification", {})["model"] = project.text_model
+    return params
+
+
 def pipeline_prepare(*, project, paths: RunPaths, params: dict) -> dict:
     """Stages 1-3: the raw snapshot, the training format, the folds. Returns {"manifest", "k"}."""
     from ai_models.stages import data_formatting, kfold_data_formatting

@@ -20,7 +20,6 @@ from apps.projects.oversight import project_ensure_running
 from . import pipeline, run_store
 from .candidates import candidate_register
 from .models import RunStatus, TrainingRun, Trigger
-from .overrides import params_with_overrides
 from .selectors import training_run_active
 
 log = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ def training_retrain_if_due(*, project_id: int) -> TrainingRun | None:
 
 
 def _run_params(project: Project, overrides: dict) -> dict:
-    return params_with_overrides(params=pipeline.pipeline_params(), task=project.task, overrides=overrides)
+    return pipeline.project_params(project=project, overrides=overrides)
 
 
 def _progress(run_id: int, **progress) -> None:

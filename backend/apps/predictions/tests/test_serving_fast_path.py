@@ -258,3 +258,39 @@ def test_json_nested_too_deep_goes_to_the_view(site, batcher):
     users, _ = site
     response = fast_path.post_raw(b"[" * 100_000, token_create(user=users["annotator"]), slug=SLUG)
     assert 400 <= response.status_code < 500, response.text
+
+
+def test_an_embedding_champion_serves_and_swaps_on_the_next_batch(site, batcher):
+    """A project whose family changes to embedding_lr: the fast path serves the embedding champion (the same
+    probabilities as the model in-process), and swaps back to the TF-IDF version on rollback, without a restart."""
+    from ai_models.text_classification import predict_texts
+
+    from apps.predictions.model_cache import champion_model
+    from apps.projects.services import project_update
+    from apps.training.promotion import model_version_promote, model_version_rollback
+
+    users, _ = site
+    project = create_project(slug="fast-embed", owner=users["ml_engineer"], members=[users["annotator"]], seed=17)
+    first = train_inline(project, users["ml_engineer"])
+    token = token_create(user=users["annotator"])
+    texts = [{"text": "refund please"}, {"text": "the app crashes on login"}]
+    assert {r.json()["model_version"] for r in post_all(texts, token, slug="fast-embed")} == {first.number}
+
+    project = project_update(project=project, actor=users["ml_engineer"], text_model="embedding_lr")
+    second = train_inline(project, users["ml_engineer"])
+    assert second.training_run.params["text_classification"]["model"] == "embedding_lr"
+    if second.status != ModelStatus.CHAMPION:
+        second = model_version_promote(model_version=second, actor=users["ml_engineer"], reason="embedding family")
+    answers = post_all(texts, token, slug="fast-embed")
+    assert [r.status_code for r in answers] == [200, 200]
+    assert {r.json()["model_version"] for r in answers} == {second.number}
+    second.project = project
+    expected = predict_texts(champion_model(second), [t["text"] for t in texts], project.labels)
+    for answer, want in zip(answers, expected, strict=True):
+        got = answer.json()["predictions"][0]
+        assert got["label"] == want.label and abs(got["confidence"] - want.confidence) < 1e-9
+    stored = Prediction.objects.filter(project=project, model_version=second).count()
+    assert stored == 2
+
+    model_version_rollback(project=project, actor=users["ml_engineer"], reason="swap back")
+    assert {r.json()["model_version"] for r in post_all(texts, token, slug="fast-embed")} == {first.number}
