@@ -264,7 +264,6 @@ def test_an_embedding_champion_serves_and_swaps_on_the_next_batch(site, batcher)
     """A project whose family changes to embedding_lr: the fast path serves the embedding champion (the same
     probabilities as the model in-process), and swaps back to the TF-IDF version on rollback, without a restart."""
     from ai_models.text_classification import predict_texts
-
     from apps.predictions.model_cache import champion_model
     from apps.projects.services import project_update
     from apps.training.promotion import model_version_promote, model_version_rollback
