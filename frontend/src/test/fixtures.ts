@@ -13,6 +13,7 @@ const policies = {
   feedback_weight: 2,
   min_improvement: 0,
   require_approval: true,
+  text_model: "tfidf_lr" as "tfidf_lr" | "embedding_lr",
   review_iou_threshold: 0.5,
   confident_removal_threshold: 0.75,
   gold_rate: 0.05,

@@ -15,6 +15,11 @@ export const METRICS: Record<Project["task"], { value: string; label: string }[]
   ],
 };
 
+export const TEXT_MODELS: { value: string; label: string }[] = [
+  { value: "tfidf_lr", label: "TF-IDF + logistic regression" },
+  { value: "embedding_lr", label: "Sentence embeddings + logistic regression" },
+];
+
 const NUMBER_FIELDS = [
   "retrain_min_feedback",
   "feedback_weight",
@@ -35,6 +40,7 @@ type NumberField = (typeof NUMBER_FIELDS)[number];
 
 export type FormValues = Record<NumberField, string> & {
   promotion_metric: string;
+  text_model: string;
   require_approval: boolean;
   retention_days: string;
   log_retention_days: string;
@@ -60,6 +66,7 @@ export function formFromProject(project: Project): FormValues {
     log_retention_days: text(project.log_retention_days),
     max_unreviewed_accept_share: text(project.max_unreviewed_accept_share),
     promotion_metric: project.promotion_metric ?? "",
+    text_model: project.text_model ?? "tfidf_lr",
     require_approval: project.require_approval ?? true,
     retention_days: text(project.retention_days),
     purpose: project.purpose ?? "",
@@ -92,6 +99,8 @@ export function changedFields(
     else if (value !== (project[field] ?? null)) body[field] = value;
   }
   if (values.promotion_metric !== project.promotion_metric) body.promotion_metric = values.promotion_metric;
+  if (project.task === "text_classification" && values.text_model !== project.text_model)
+    body.text_model = values.text_model as ProjectPatch["text_model"];
   if (values.require_approval !== project.require_approval) body.require_approval = values.require_approval;
   if (values.purpose !== (project.purpose ?? "")) body.purpose = values.purpose;
   if (values.lawful_basis !== (project.lawful_basis ?? "")) body.lawful_basis = values.lawful_basis;

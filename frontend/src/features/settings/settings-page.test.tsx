@@ -125,6 +125,38 @@ describe("settings page", () => {
     expect(screen.getByLabelText("Prediction log retention (days)")).toHaveAccessibleDescription(/at least 183/);
   });
 
+  it("switches a text project's model family; a detection project has no text model", async () => {
+    const patches: Record<string, unknown>[] = [];
+    let current = { ...textProject };
+    server.use(
+      ...sessionHandlers(users.engineer, [textProject, detectionProject]),
+      ...membersHandlers("demo-text", ["engineer"]).handlers,
+      ...membersHandlers("demo-shapes", ["engineer"]).handlers,
+      http.get(apiUrl("/projects/demo-text/"), () => HttpResponse.json(current)),
+      http.patch(apiUrl("/projects/demo-text/"), async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        patches.push(body);
+        current = { ...current, ...body } as typeof current;
+        return HttpResponse.json(current);
+      }),
+    );
+    const { user } = renderAt("/projects/demo-text/settings");
+
+    const family = await screen.findByLabelText("Text model");
+    expect(family).toHaveValue("tfidf_lr");
+    expect(family).toHaveAccessibleDescription(/envelope/);
+    await user.selectOptions(family, "embedding_lr");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Saved: text model.");
+    expect(patches).toEqual([{ text_model: "embedding_lr" }]);
+    expect(screen.getByLabelText("Text model")).toHaveValue("embedding_lr");
+    expect(screen.getByRole("button", { name: "Save changes" })).toBeDisabled();
+
+    renderAt("/projects/demo-shapes/settings");
+    await screen.findAllByLabelText("Review IoU threshold");
+    expect(screen.getAllByLabelText("Text model")).toHaveLength(1); // the text project's form only
+  });
+
   it("shows the API's field errors next to the fields", async () => {
     server.use(
       ...sessionHandlers(users.engineer, [detectionProject]),

@@ -1444,6 +1444,13 @@ export interface components {
              */
             max_unreviewed_accept_share?: number | null;
             require_approval?: boolean;
+            /**
+             * @description text projects: the model family retraining builds; outside a declared envelope its candidates wait for an admin's approval
+             *
+             *     * `tfidf_lr` - Tfidf Lr
+             *     * `embedding_lr` - Embedding Lr
+             */
+            text_model?: components["schemas"]["TextModelEnum"];
             retention_days?: number | null;
             /** @description days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good */
             log_retention_days?: number | null;
@@ -1544,6 +1551,13 @@ export interface components {
              */
             max_unreviewed_accept_share?: number | null;
             require_approval?: boolean;
+            /**
+             * @description text projects: the model family retraining builds; outside a declared envelope its candidates wait for an admin's approval
+             *
+             *     * `tfidf_lr` - Tfidf Lr
+             *     * `embedding_lr` - Embedding Lr
+             */
+            text_model?: components["schemas"]["TextModelEnum"];
             retention_days?: number | null;
             /** @description days prediction logs are kept; at least LOG_RETENTION_FLOOR_DAYS (183 by default); null: for good */
             log_retention_days?: number | null;
@@ -1588,6 +1602,13 @@ export interface components {
             readonly min_improvement: number;
             /** @description a passing candidate waits for a human (AI Act Art. 14) */
             readonly require_approval: boolean;
+            /**
+             * @description text projects: tfidf_lr or embedding_lr (sentence encoder + LR)
+             *
+             *     * `tfidf_lr` - Tfidf Lr
+             *     * `embedding_lr` - Embedding Lr
+             */
+            readonly text_model: components["schemas"]["TextModelEnum"];
             /**
              * Format: double
              * @description a matched pair below this IoU is flagged
@@ -1789,6 +1810,12 @@ export interface components {
          * @enum {string}
          */
         TaskEnum: "text_classification" | "object_detection";
+        /**
+         * @description * `tfidf_lr` - Tfidf Lr
+         *     * `embedding_lr` - Embedding Lr
+         * @enum {string}
+         */
+        TextModelEnum: "tfidf_lr" | "embedding_lr";
         TokenOutput: {
             token: string;
             /** Format: date-time */

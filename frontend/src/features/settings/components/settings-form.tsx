@@ -9,13 +9,13 @@ import { LAWFUL_BASES } from "@/lib/lawful-bases";
 import type { Project } from "@/lib/project";
 
 import { useUpdateProject } from "../api/update-project";
-import { changedFields, formFromProject, METRICS, projectLabels, type FormValues } from "../project-form";
+import { changedFields, formFromProject, METRICS, projectLabels, TEXT_MODELS, type FormValues } from "../project-form";
 import { LabelsEditor } from "./labels-editor";
 
 const FORM_FIELDS = new Set([
   "labels", "retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement", "require_approval",
   "review_iou_threshold", "confident_removal_threshold", "purpose", "lawful_basis", "retention_days",
-  "log_retention_days", "gold_rate", "max_unreviewed_accept_share",
+  "log_retention_days", "gold_rate", "max_unreviewed_accept_share", "text_model",
 ]);
 
 export function SettingsForm({ project: initial }: { project: Project }) {
@@ -78,6 +78,17 @@ export function SettingsForm({ project: initial }: { project: Project }) {
             </select>
           )}
         </Field>
+        {!detection && (
+          <Field label="Text model" error={errors.text_model} hint="The model family the next retraining builds. Sentence embeddings learn from far fewer labels (docs/learning.md). Outside a declared envelope of pre-determined changes, its candidates wait for an admin's approval.">
+            {(control) => (
+              <select {...control} value={values.text_model} onChange={(e) => set("text_model", e.target.value)}>
+                {TEXT_MODELS.map((m) => (
+                  <option key={m.value} value={m.value}>{m.label} ({m.value})</option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label="Minimum improvement" error={errors.min_improvement} hint="How much a candidate must beat the champion's metric by (−1 to 1; 0 = at least equal).">
           {numberInput("min_improvement", { min: -1, max: 1, step: "any" })}
         </Field>
