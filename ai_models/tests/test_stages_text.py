@@ -348,3 +348,26 @@ def test_every_main_with_dvc_default_paths(
     run = MlflowClient(tracking_uri=mlflow_store.tracking_uri).get_run(registered["run_id"])
     assert run.data.tags["who"] == "test" and run.data.tags["trigger"] == "dvc"
     assert run.info.artifact_uri.startswith((mlflow_store.root / "artifacts-main" / "tiny-text-dvc").as_uri())
+
+
+def test_the_snapshot_names_the_projects_text_model_for_the_training_stages(tmp_path: Path) -> None:
+    """Under `dvc repro` a project trains its own family (manifest `text_model`, written by the platform's collect
+    step) whatever params.yaml's default; a snapshot that names none keeps params.yaml's value."""
+    from ai_models.stages.common import project_text_model
+
+    _write(tmp_path / "embedding", extra={"text_model": "embedding_lr"})
+    _write(tmp_path / "none")
+    params = {"K_FOLDS": 2, "text_classification": {"model": "tfidf_lr", "C": 2.0}}
+    chosen = project_text_model(params, tmp_path / "embedding")
+    assert chosen["text_classification"] == {"model": "embedding_lr", "C": 2.0}
+    assert params["text_classification"]["model"] == "tfidf_lr"  # the input is not changed
+    assert project_text_model(params, tmp_path / "none") == params
+    assert project_text_model(params, tmp_path / "missing") == params
+
+    formatted = tmp_path / "formatted"
+    data_formatting.run(tmp_path / "embedding", formatted, PARAMS)
+    assert model_training.main(["--params", str(ROOT / "params.yaml"), "--formatted", str(formatted), "--raw",
+                                str(tmp_path / "embedding"), "--out", str(tmp_path / "model")]) == 0
+    summary = read_json(tmp_path / "model/train_summary.json")
+    assert summary["text_model"]["model"] == "embedding_lr"
+    assert summary["params"]["text_classification"]["model"] == "embedding_lr"
