@@ -9,6 +9,7 @@ FRONTEND_INPUTS := frontend/package-lock.json frontend/index.html frontend/vite.
 	$(wildcard frontend/tsconfig*.json) $(shell find frontend/src frontend/public -type f 2>/dev/null)
 
 .PHONY: run test test-fast test-backend test-ai test-frontend e2e lint venv frontend lock simulate train bench repro clean-var \
+	learning-curve \
 	stack stack-stop
 
 run: $(VENV_STAMP) $(DIST)
@@ -49,6 +50,16 @@ bench: $(VENV_STAMP) $(DIST)  ## issue 9's targets vs their references (table: v
 	cd backend && ../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py bootstrap_demo \
 	  && $(if $(filter-out 0,$(BENCH_QUICK)),true,../$(PY) manage.py bench_pipeline) && ../$(PY) manage.py bench
 	$(if $(filter-out 0,$(BENCH_QUICK)),true,cd frontend && node scripts/bench.mjs)
+
+# A throw-away database, MLflow store and object folder under var/bench/learning-curve-work: the benchmark's projects
+# never mix with the installation's. LC_ARGS="--quick" (or --strategy/--family/--rounds ...) to try it; only the full
+# default run rewrites docs/learning.md.
+LC_WORK := $(CURDIR)/var/bench/learning-curve-work
+learning-curve: $(VENV_STAMP)  ## issue 11: queue strategies x text model families on the hard corpus (var/bench/learning-curve.*, docs/learning.md)
+	rm -rf $(LC_WORK)
+	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL -u MLFLOW_TRACKING_URI -u MLFLOW_ARTIFACT_ROOT -u S3_BUCKET \
+	  HITL_VAR_DIR=$(LC_WORK) bash -c '../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py learning_curve \
+	  --out ../var/bench $(if $(LC_ARGS),$(LC_ARGS),--doc ../docs/learning.md)'
 
 venv: $(VENV_STAMP)
 

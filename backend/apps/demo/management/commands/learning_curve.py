@@ -1,0 +1,123 @@
+"""`manage.py learning_curve`: every queue strategy x text model family on the hard corpus (apps.demo.learning_curve).
+
+`make learning-curve` runs it on a fresh throw-away database (var/bench/learning-curve-work) and writes
+var/bench/learning-curve.json + .png, and the section "Learning curve" of docs/learning.md with the plot in
+docs/images/. `--quick` is a small run for tests and trying it out.
+"""
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from apps.demo import learning_curve as lc
+from apps.demo import learning_curve_report as report
+
+QUICK = lc.CurveConfig(pool=160, holdout=120, seed_per_label=1, per_round=20, rounds=2, k_folds=2)
+
+
+class Command(BaseCommand):
+    help = "Learning curves (holdout accuracy and macro-F1 against labels) per queue strategy x text model family."
+
+    def add_arguments(self, parser):
+        default = lc.CurveConfig()
+        parser.add_argument("--quick", action="store_true", help="a small run (tests): pool 160, 2 rounds of 20")
+        parser.add_argument("--pool", type=int, help=f"pool texts (default {default.pool})")
+        parser.add_argument("--holdout", type=int, help=f"holdout texts (default {default.holdout})")
+        parser.add_argument("--per-round", type=int, help=f"answers per round (default {default.per_round})")
+        parser.add_argument("--rounds", type=int, help=f"rounds after the seed model (default {default.rounds})")
+        parser.add_argument("--seed", type=int, help=f"corpus and split seed (default {default.seed})")
+        parser.add_argument("--k-folds", type=int, help=f"k-fold K per training run (default {default.k_folds})")
+        parser.add_argument("--strategy", action="append", help="a queue strategy (repeatable); default: all")
+        parser.add_argument("--family", action="append", choices=lc.FAMILIES, help="a text model family "
+                            "(repeatable); default: both")
+        parser.add_argument("--prefix", default="lc", help="slug prefix of the benchmark's projects")
+        parser.add_argument("--out", type=Path, default=settings.REPO_DIR / "var" / "bench",
+                            help="folder of learning-curve.json and learning-curve.png")
+        parser.add_argument("--doc", type=Path, help="also write the section 'Learning curve' of this markdown file, "
+                            "and the plot into images/ beside it")
+
+    def handle(self, *args, **opts):
+        config = self._config(opts)
+        corpus = lc.corpus_build(config)
+        users = lc.benchmark_users()
+        started, wall = timezone.now(), time.perf_counter()
+        load_before = _load()
+        self.stdout.write(f"learning curve: {len(config.strategies)} strategies x {len(config.families)} families, "
+                          f"pool {config.pool} ({len(corpus.seed)} seed labels), holdout {config.holdout}, "
+                          f"{config.rounds} rounds of {config.per_round}, K={config.k_folds}; load {load_before}")
+        all_labels = {}
+        for family in config.families:
+            all_labels[family] = lc.all_labels_run(config=config, corpus=corpus, family=family, users=users)
+            self.stdout.write(f"all labels, {family}: accuracy {all_labels[family]['accuracy']:.3f} "
+                              f"({all_labels[family]['labels']} labels)")
+        curves = []
+        for strategy in config.strategies:
+            for family in config.families:
+                curve = lc.curve_run(config=config, corpus=corpus, strategy=strategy, family=family, users=users,
+                                     echo=self._echo)
+                curves.append(lc.curve_as_dict(curve))
+                self.stdout.write(f"{strategy} x {family}: done in {curve.seconds:.0f} s")
+        result = {
+            "command": "manage.py learning_curve " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else
+            "manage.py learning_curve",
+            "started_at": started.isoformat(timespec="seconds"), "finished_at":
+            timezone.now().isoformat(timespec="seconds"), "wall_s": round(time.perf_counter() - wall, 1),
+            "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": _load()},
+            "config": {**asdict(config), "strategies": list(config.strategies), "families": list(config.families)},
+            "seed_labels": len(corpus.seed), "corpus": "ai_models.hard_corpus (synthetic: 40 labels, 8 % label noise)",
+            "all_labels": all_labels, "curves": curves}
+        result["summary"] = report.summarize(result)
+        self._write(result, opts)
+
+    def _config(self, opts) -> lc.CurveConfig:
+        config = QUICK if opts["quick"] else lc.CurveConfig()
+        given = {name: opts[key] for name, key in (("pool", "pool"), ("holdout", "holdout"), ("per_round", "per_round"),
+                                                   ("rounds", "rounds"), ("seed", "seed"), ("k_folds", "k_folds"))
+                 if opts[key] is not None}
+        known = lc.strategies()
+        chosen = tuple(opts["strategy"] or known)
+        unknown = sorted(set(chosen) - set(known))
+        if unknown:
+            raise CommandError(f"Unknown strategy {', '.join(unknown)}; the queue offers {', '.join(known)}.")
+        config = replace(config, **given, strategies=chosen, families=tuple(opts["family"] or lc.FAMILIES),
+                         prefix=opts["prefix"])
+        if config.rounds < 1 or config.per_round < 1 or config.pool < 2 * config.per_round or config.k_folds < 2:
+            raise CommandError("Need rounds >= 1, per-round >= 1, k-folds >= 2 and a pool of at least 2 rounds.")
+        return config
+
+    def _echo(self, curve) -> None:
+        p = curve.points[-1]
+        self.stdout.write(f"  {curve.strategy} x {curve.family} round {p.round}: {p.labels} labels, accuracy "
+                          f"{p.accuracy:.3f}, macro-F1 {p.f1_macro:.3f} (v{p.version} {p.decision}, {p.seconds:.1f} s)")
+
+    def _write(self, result: dict, opts) -> None:
+        out: Path = opts["out"]
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "learning-curve.json").write_text(json.dumps(result, indent=1))
+        png = report.plot(result, out / "learning-curve.png")
+        self.stdout.write(f"wrote {out / 'learning-curve.json'} and {png}")
+        doc_plot = None
+        if opts["doc"]:
+            images = opts["doc"].parent / "images"
+            images.mkdir(exist_ok=True)
+            shutil.copyfile(png, images / "learning-curve-strategies.png")
+            doc_plot = "images/learning-curve-strategies.png"
+        body = report.markdown(result, result["summary"], plot_path=doc_plot)
+        if opts["doc"]:
+            report.doc_update(opts["doc"], body)
+            self.stdout.write(f"updated {opts['doc']}")
+        self.stdout.write(body)
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
