@@ -43,9 +43,11 @@ FAMILIES = tuple(TextModel.values)
 
 def strategies() -> list[str]:
     """The queue strategies a project can choose (Project.queue_strategy's choices; least_confident before it exists)."""
+    from django.core.exceptions import FieldDoesNotExist
+
     try:
         return [value for value, _ in Project._meta.get_field("queue_strategy").choices]
-    except Exception:  # FieldDoesNotExist: the queue orders least confident first, the only strategy
+    except FieldDoesNotExist:  # the queue orders least confident first, the only strategy
         return ["least_confident"]
 
 
@@ -141,7 +143,7 @@ def _project(*, slug: str, family: str, strategy: str | None, corpus: Corpus, us
                          "does), or pass another --prefix")
     policies = {"text_model": family, "require_approval": False, "min_improvement": -1.0, "retrain_min_feedback": 0,
                 "feedback_weight": 1.0, "gold_rate": 0.0, "promotion_metric": "accuracy"}
-    if strategy is not None and strategy != "least_confident":
+    if strategy is not None and any(f.name == "queue_strategy" for f in Project._meta.get_fields()):
         policies["queue_strategy"] = strategy
     project = project_create(slug=slug, name=slug, task="text_classification", labels=corpus.labels,
                              creator=users["engineer"], **policies)

@@ -21,7 +21,8 @@ def test_text_overrides_are_used_and_shown(project, users, client_for):
     body = response.json()
     assert body["overrides"] == {"k_folds": 3, "C": 0.5, "max_iter": 300}
     assert body["params"]["K_FOLDS"] == 3 and body["params"]["SEED"] == 42  # the rest is params.yaml's
-    assert body["params"]["text_classification"] == {"C": 0.5, "max_iter": 300}
+    # the project's model family (Project.text_model) is part of every text run's params
+    assert body["params"]["text_classification"] == {"C": 0.5, "max_iter": 300, "model": "tfidf_lr"}
     event = AuditEvent.objects.get(action="training.requested", object_id=str(body["id"]))
     assert event.details["overrides"] == body["overrides"]
 
@@ -35,7 +36,7 @@ def test_text_overrides_are_used_and_shown(project, users, client_for):
 def test_no_body_trains_with_params_yaml(project, users, client_for):
     body = start(client_for(users["engineer"])).json()
     assert body["overrides"] == {} and body["params"]["K_FOLDS"] == 2
-    assert body["params"]["text_classification"] == {"C": 4.0, "max_iter": 500}
+    assert body["params"]["text_classification"] == {"C": 4.0, "max_iter": 500, "model": "tfidf_lr"}
 
 
 @pytest.mark.parametrize("body, named", [
