@@ -53,12 +53,13 @@ bench: $(VENV_STAMP) $(DIST)  ## issue 9's targets vs their references (table: v
 
 # A throw-away database, MLflow store and object folder under var/bench/learning-curve-work: the benchmark's projects
 # never mix with the installation's. LC_ARGS="--quick" (or --strategy/--family/--rounds ...) to try it; only the full
-# default run rewrites docs/learning.md.
+# default run rewrites docs/learning.md. The secret key is fixed because the random strategy's shuffle is keyed by it:
+# the same run gives the same curves (nothing is served from that database, and it is deleted on the next run).
 LC_WORK := $(CURDIR)/var/bench/learning-curve-work
 learning-curve: $(VENV_STAMP)  ## issue 11: queue strategies x text model families on the hard corpus (var/bench/learning-curve.*, docs/learning.md)
 	rm -rf $(LC_WORK)
 	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL -u MLFLOW_TRACKING_URI -u MLFLOW_ARTIFACT_ROOT -u S3_BUCKET \
-	  HITL_VAR_DIR=$(LC_WORK) bash -c '../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py learning_curve \
+	  HITL_VAR_DIR=$(LC_WORK) DJANGO_SECRET_KEY=learning-curve-benchmark-fixed-seed bash -c '../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py learning_curve \
 	  --out ../var/bench $(if $(LC_ARGS),$(LC_ARGS),--doc ../docs/learning.md)'
 
 venv: $(VENV_STAMP)
