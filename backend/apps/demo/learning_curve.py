@@ -56,12 +56,12 @@ class CurveConfig:
     """The default run fits ~15 minutes on 2 shared cores: 10 curves x 9 training runs of ~8 s each (the pipeline's
     fixed costs: MLflow registration, the champion's re-evaluation, queue scoring of the pool) plus one all-labels
     run per family. K=2 is the smallest k-fold the per-run overrides allow; 40 seed labels (one per label) give a
-    first model for every strategy; a pool of 1,500 keeps the 440 labels of the last round well below the pool."""
+    first model for every strategy; a pool of 1,500 keeps the 520 labels of the last round well below the pool."""
 
     pool: int = 1500
     holdout: int = 600
     seed_per_label: int = 1
-    per_round: int = 50
+    per_round: int = 60
     rounds: int = 8
     seed: int = 11
     k_folds: int = 2

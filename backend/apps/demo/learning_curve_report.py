@@ -103,12 +103,17 @@ def markdown(result: dict, summary: dict, *, plot_path: str | None) -> str:
             "accuracy | curve time, s |", "|---|---|---|---|---|---|---|"]
     for row in summary["rows"]:
         out.append(f"| {row['strategy']} | {row['family']} | {row['final_labels']} | {_fmt(row['final_accuracy'])} | "
-                   f"{_fmt(row['final_f1_macro'])} | {_fmt(row['labels_to_90pct'])} | {row['seconds']:.0f} |")
+                   f"{_fmt(row['final_f1_macro'])} | {_reach(row['labels_to_90pct'], row['final_labels'])} | "
+                   f"{row['seconds']:.0f} |")
     out += ["", "All labels (every pool label, the same training service): " + "; ".join(
         f"`{family}` {v['accuracy']:.3f} accuracy, {v['f1_macro']:.3f} macro-F1 ({v['labels']} labels)"
         for family, v in sorted(result["all_labels"].items())) + "."]
     out += ["", *_targets_text(summary["targets"])]
     return "\n".join(out)
+
+
+def _reach(labels: int | None, final: int) -> str:
+    return f"> {final} (not reached)" if labels is None else str(labels)
 
 
 def _targets_text(targets: dict) -> list[str]:
