@@ -80,7 +80,8 @@ def _fmt(value) -> str:
 def markdown(result: dict, summary: dict, *, plot_path: str | None) -> str:
     """The "Learning curve" section's body: setup, the per-round table, the summary, the targets."""
     config, out = result["config"], []
-    out.append(f"Run {result['finished_at']} with `{result['command']}`: {result['wall_s']:.0f} s wall on "
+    out.append(f"Run {result['finished_at']} at commit {result.get('git_commit') or 'unknown'} with "
+               f"`{result['command']}`: {result['wall_s']:.0f} s wall on "
                f"{result['machine']['cpus']} CPU cores (load average {result['machine']['load_before']} before, "
                f"{result['machine']['load_after']} after).")
     out.append("")

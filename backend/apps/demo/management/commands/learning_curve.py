@@ -70,6 +70,7 @@ class Command(BaseCommand):
             "started_at": started.isoformat(timespec="seconds"), "finished_at":
             timezone.now().isoformat(timespec="seconds"), "wall_s": round(time.perf_counter() - wall, 1),
             "machine": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": _load()},
+            "git_commit": _git_commit(),
             "config": {**asdict(config), "strategies": list(config.strategies), "families": list(config.families)},
             "seed_labels": len(corpus.seed), "corpus": "ai_models.hard_corpus (synthetic: 40 labels, 8 % label noise)",
             "all_labels": all_labels, "curves": curves}
@@ -121,3 +122,19 @@ def _load() -> str:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "unknown"
+
+
+def _git_commit() -> str:
+    """The code the curves were measured with (short hash, "+dirty" with uncommitted changes)."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=settings.REPO_DIR, capture_output=True,
+                              text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=settings.REPO_DIR,
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
