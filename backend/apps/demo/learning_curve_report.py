@@ -161,7 +161,7 @@ def plot(result: dict, path: Path) -> Path:
     all-labels accuracy of each family as a dotted line."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(11, 4.5), dpi=110)
+    figure = Figure(figsize=(11, 5), dpi=110)
     strategies = sorted({c["strategy"] for c in result["curves"]})
     colours = {s: f"C{i}" for i, s in enumerate(strategies)}
     for index, metric in enumerate(("accuracy", "f1_macro")):
@@ -178,10 +178,10 @@ def plot(result: dict, path: Path) -> Path:
         axes.set_xlabel("labels (seed + answers)")
         axes.set_ylabel(f"holdout {metric}")
         axes.grid(alpha=0.3)
-        if index == 1:
-            axes.legend(fontsize=7, loc="lower right")
+        handles, names = axes.get_legend_handles_labels()
     figure.suptitle("Learning curve: queue strategy × text model family (synthetic hard corpus, 40 labels)")
-    figure.tight_layout()
+    figure.legend(handles, names, loc="lower center", ncol=5, fontsize=7, frameon=False)  # below both plots
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
     return path
