@@ -24,6 +24,7 @@ from apps.feedback.services import feedback_submit
 from apps.items.image_import import images_import
 from apps.items.models import Item
 from apps.items.services import content_hash, items_import
+from apps.predictions.detection import detection_predict
 from apps.predictions.models import Prediction
 from apps.predictions.services import predictions_create
 from apps.privacy.models import CleanupStatus, ErasedDatasetVersion, SubjectKey
@@ -108,6 +109,9 @@ def test_erasure_leaves_no_byte_of_the_subject_anywhere(s3, project, users, offi
     assert not [h for h in before if h.startswith("items_item.text")]
     assert {"image", "text:pool"} <= {h.split(": ")[-1] for h in bucket_hits(s3, wanted)}  # run objects
     image_item = Item.objects.get(project=detector, subject_ref=REF)
+    # The detector trained on the sealed image (opened in memory, copied to the run's work folder) and predicts on it.
+    (boxes,) = detection_predict(project=detector, items=[image_item], actor=users["annotator"])[1]
+    assert boxes.model_version_id == detection_champion.pk and isinstance(boxes.boxes, list)
     with default_storage.open(image_item.storage_key, "rb") as handle:  # a backup of the bucket holds this
         backup_image = handle.read()
     backup_text = Item.objects.filter(pk=asked.pk).values_list(Cast("text", TextField()), flat=True).get()
