@@ -120,9 +120,9 @@ def test_text_pipeline_reproduces_registers_and_reruns_only_what_changed(committ
                            capture_output=True, text=True)
     assert plots.returncode == 0 and (root / "plots-html" / "index.html").exists()
     page = (root / "plots-html" / "index.html").read_text()
-    for title in ("Per-class F1, candidate vs champion (text)", "Confusion matrix, champion, same holdout",
-                  "K-fold scores per fold"):
-        assert title in page, title
+    for title in ("Per-class F1, candidate (text)", "Per-class F1, champion on the same holdout (text)",
+                  "Confusion matrix, champion, same holdout", "K-fold score per fold"):
+        assert f'"text": "{title}"' in page, title
 
 
 def test_detection_pipeline_reproduces(committed, test_tmp):
