@@ -42,6 +42,7 @@ from ai_models.stages.common import (
     METRIC_KEYS,
     TEXT,
     default_tracking_uri,
+    finite,
     load_stage_params,
     print_result,
     read_csv,
@@ -49,7 +50,7 @@ from ai_models.stages.common import (
     remove_files,
     stage_parser,
 )
-from ai_models.stages.evaluation_files import finite, write_evaluation
+from ai_models.stages.evaluation_files import write_evaluation
 from ai_models.stages.model_training import TRAIN_SUMMARY, load_text_model, model_path
 from ai_models.stages.raw import CHAMPION, RawData, detection_examples, read_raw, text_examples
 

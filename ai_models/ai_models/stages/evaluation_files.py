@@ -36,7 +36,7 @@ from ai_models.stages.common import (
     write_json,
 )
 
-__all__ = ["finite", "headline", "read_evaluation", "write_evaluation"]
+__all__ = ["headline", "read_evaluation", "write_evaluation"]
 
 PER_CLASS = {TEXT: "per_class_f1.csv", DETECTION: "per_class_ap.csv"}
 PER_CLASS_KEYS = {TEXT: ("precision", "recall", "f1", "support"), DETECTION: ("ap50", "ap50_95")}
