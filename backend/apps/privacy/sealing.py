@@ -21,6 +21,7 @@ key or forged without the key):
 - bytes: BLOB_MAGIC + key id (8 bytes, big-endian) + nonce + ciphertext.
 """
 import base64
+import functools
 import os
 import threading
 import time
@@ -54,9 +55,13 @@ class SubjectKeyError(Exception):
 
 
 def _kek() -> AESGCM:
-    secret = settings.SUBJECT_KEK.encode()
+    return _kek_for(settings.SUBJECT_KEK)
+
+
+@functools.lru_cache(maxsize=4)
+def _kek_for(secret: str) -> AESGCM:
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hitl subject key-encryption key v1")
-    return AESGCM(derived.derive(secret))
+    return AESGCM(derived.derive(secret.encode()))
 
 
 def _wrap(data_key: bytes, subject: str) -> bytes:
@@ -74,14 +79,21 @@ def _unwrap(wrapped: bytes, subject: str) -> bytes:
 
 
 class Keyring:
-    """Subject keys of one process: made on first use, opened once, cached once committed, dropped after
-    KEY_CACHE_SECONDS."""
+    """Subject keys of one process: made on first use, opened once, dropped after KEY_CACHE_SECONDS.
+
+    A key this process made joins the cache only once its transaction commits: until then its id is in
+    `_uncommitted`, and is looked up again on each use, because a rollback would remove the key and (SQLite) its
+    id may come back for another key. Every other key read from the table is committed, and cached at once.
+    """
+
+    WINDOW = 512  # a miss by id loads the keys with ids around it: one import's keys are consecutive
 
     def __init__(self, model=None):
         self._model = model
         self._lock = threading.Lock()
         self._by_id: dict[int, AESGCM] = {}
         self._by_subject: dict[str, tuple[int, AESGCM]] = {}
+        self._uncommitted: set[int] = set()
         self._since = time.monotonic()
 
     @property
@@ -103,10 +115,9 @@ class Keyring:
             self._since = time.monotonic()
 
     def _open(self, rows) -> dict[str, tuple[int, AESGCM]]:
-        """Unwrap (pk, subject hash, wrapped key) rows; they join the cache once the caller's transaction commits, so
-        a key made by a transaction that rolls back is never used again (its id may come back for another key)."""
+        """subject hash -> (id, key) for (id, subject hash, wrapped key) rows; the committed ones are cached."""
         entries = {subject: (pk, AESGCM(_unwrap(bytes(wrapped), subject))) for pk, subject, wrapped in rows}
-        transaction.on_commit(lambda: self._cache(entries))
+        self._cache({s: e for s, e in entries.items() if e[0] not in self._uncommitted})
         return entries
 
     def _cache(self, entries: dict[str, tuple[int, AESGCM]]) -> None:
@@ -115,21 +126,32 @@ class Keyring:
                 self._by_id[pk] = key
                 self._by_subject[subject] = (pk, key)
 
+    def _confirm(self, entries: dict[str, tuple[int, AESGCM]]) -> None:
+        self._uncommitted.difference_update(pk for pk, _key in entries.values())
+        self._cache(entries)
+
     def for_subject(self, subject_ref: str) -> tuple[int, AESGCM]:
         """The subject's key, made now if it has none (in the caller's transaction)."""
         return self.for_subjects([subject_ref])[subject_hash(subject_ref)]
 
     def for_subjects(self, subject_refs) -> dict[str, tuple[int, AESGCM]]:
-        """subject hash -> (key id, key) for each reference, in two statements for any number of new subjects."""
+        """subject hash -> (key id, key) for each reference: three statements for any number of new subjects."""
         self._fresh()
         wanted = {subject_hash(ref) for ref in subject_refs if ref}
         found = {s: self._by_subject[s] for s in wanted if s in self._by_subject}
         missing = wanted - set(found)
         if missing:
-            self.model.objects.bulk_create([self.model(subject_hash=s, wrapped_key=_wrap(AESGCM.generate_key(256), s))
-                                            for s in sorted(missing)], ignore_conflicts=True)
-            found |= self._open(self.model.objects.filter(subject_hash__in=missing)
-                                .values_list("pk", "subject_hash", "wrapped_key"))
+            columns = ("pk", "subject_hash", "wrapped_key")
+            found |= self._open(self.model.objects.filter(subject_hash__in=missing).values_list(*columns))
+            new = missing - set(found)
+            if new:
+                self.model.objects.bulk_create([self.model(subject_hash=s, wrapped_key=_wrap(AESGCM.generate_key(256), s))
+                                                for s in sorted(new)], ignore_conflicts=True)
+                rows = list(self.model.objects.filter(subject_hash__in=new).values_list(*columns))
+                self._uncommitted.update(pk for pk, _s, _w in rows)
+                made = self._open(rows)
+                transaction.on_commit(lambda: self._confirm(made))
+                found |= made
         return found
 
     def by_id(self, key_id: int) -> AESGCM | None:
@@ -137,15 +159,23 @@ class Keyring:
         self._fresh()
         key = self._by_id.get(key_id)
         if key is None:
-            opened = self._open(self.model.objects.filter(pk=key_id).values_list("pk", "subject_hash", "wrapped_key"))
-            key = next(iter(opened.values()))[1] if opened else None
+            rows = self.model.objects.values_list("pk", "subject_hash", "wrapped_key")
+            rows = (rows.filter(pk=key_id) if key_id in self._uncommitted else
+                    rows.filter(pk__gte=key_id - self.WINDOW, pk__lte=key_id + self.WINDOW))
+            key = next((k for pk, k in self._open(rows).values() if pk == key_id), None)
         return key
 
+    def sealer(self, subject_refs):
+        """seal(text, subject_ref) for many texts of these subjects, with their keys fetched (or made) at once."""
+        entries = self.for_subjects(subject_refs)
+        return lambda text, subject_ref: _seal_text_with(entries[subject_hash(subject_ref)], text)
+
     def forget(self, key_ids) -> None:
+        gone = set(key_ids)
         with self._lock:
-            for pk in key_ids:
+            for pk in gone:
                 self._by_id.pop(pk, None)
-            for subject in [s for s, (pk, _key) in self._by_subject.items() if pk in set(key_ids)]:
+            for subject in [s for s, (pk, _key) in self._by_subject.items() if pk in gone]:
                 del self._by_subject[subject]
 
 
@@ -157,7 +187,11 @@ def is_sealed_text(value) -> bool:
 
 
 def seal_text(text: str, subject_ref: str, *, ring: Keyring = keyring) -> str:
-    key_id, key = ring.for_subject(subject_ref)
+    return _seal_text_with(ring.for_subject(subject_ref), text)
+
+
+def _seal_text_with(entry: tuple[int, AESGCM], text: str) -> str:
+    key_id, key = entry
     header = f"{MARK}{key_id}:"
     nonce = os.urandom(_NONCE)
     sealed = nonce + key.encrypt(nonce, text.encode(), header.encode())

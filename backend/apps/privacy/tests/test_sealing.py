@@ -178,3 +178,15 @@ def test_sealing_binds_each_value_to_its_key(project, users):
     other_key = SubjectKey.objects.exclude(pk=int(mine[len(MARK):].split(":")[0])).get().pk
     moved = f"{MARK}{other_key}:{mine.split(':', 3)[-1]}"  # the ciphertext under another subject's key id
     assert open_text(mine) == TEXT and open_text(moved) == moved
+
+
+def test_a_key_made_by_a_rolled_back_import_is_never_used_again(project, users):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        items_import(project=project, actor=users["engineer"], rows=[{"text": "first try", "subject_ref": REF}])
+        raise RuntimeError("the import's transaction fails after the key was made")
+    assert not SubjectKey.objects.exists()
+    items_import(project=project, actor=users["engineer"], rows=[{"text": TEXT, "subject_ref": REF}])
+    keyring.clear()  # as another process would: from the table alone
+    assert Item.objects.get(project=project, content_hash=content_hash(TEXT)).text == TEXT
