@@ -27,3 +27,6 @@ export function sameAsModel(boxes: readonly EditorBox[], model: readonly EditorB
 }
 
 export const boxCount = (n: number) => `${n} ${n === 1 ? "box" : "boxes"}`;
+
+/** The decide button's words for corrected boxes: none left says what it means. */
+export const decidedBoxes = (n: number) => (n === 0 ? "nothing here (no boxes)" : boxCount(n));

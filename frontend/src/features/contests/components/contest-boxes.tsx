@@ -3,7 +3,7 @@
 import { BoxEditor } from "@/components/box-editor";
 
 import { itemImageUrl, type Contest } from "../api";
-import { boxCount, toEditorBoxes } from "../boxes";
+import { boxCount, decidedBoxes, toEditorBoxes } from "../boxes";
 
 export function ContestBoxes({ contest, labels }: { contest: Contest; labels: string[] }) {
   const decided = contest.status !== "open" && contest.decided_boxes != null;
@@ -26,7 +26,7 @@ export function ContestBoxes({ contest, labels }: { contest: Contest; labels: st
         ariaLabel={name}
       />
       <figcaption className="small muted">
-        {decided ? `The decision: ${boxCount(boxes.length)}` : `The model's ${boxCount(boxes.length)}`}
+        {decided ? `The decision: ${decidedBoxes(boxes.length)}` : `The model's ${boxCount(boxes.length)}`}
       </figcaption>
     </figure>
   );

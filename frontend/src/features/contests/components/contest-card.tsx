@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui";
 import { formatWhen } from "@/lib/dates";
 
 import { useItemText, type Contest } from "../api";
-import { boxCount } from "../boxes";
+import { boxCount, decidedBoxes } from "../boxes";
 import { ContestBoxes } from "./contest-boxes";
 import { DecideForm } from "./decide-form";
 
@@ -49,7 +49,7 @@ export function ContestCard({ slug, contest, labels, detection, canDecide }: Pro
                   · <strong>{contest.decided_label}</strong>
                 </>
               )}
-              {detection && contest.decided_boxes && <> · {boxCount(contest.decided_boxes.length)}</>}
+              {detection && contest.decided_boxes && <> · {decidedBoxes(contest.decided_boxes.length)}</>}
               {contest.decision_id != null && <> · answer #{contest.decision_id}</>}
               {contest.decision_note && <> · “{contest.decision_note}”</>}
             </dd>

@@ -10,7 +10,7 @@ import { Button, ErrorMessage } from "@/components/ui";
 import { Field } from "@/components/ui/field";
 
 import { useDecideContest, type Contest, type Decision } from "../api";
-import { boxCount, sameAsModel, toAnswerBoxes, toEditorBoxes } from "../boxes";
+import { decidedBoxes, sameAsModel, toAnswerBoxes, toEditorBoxes } from "../boxes";
 import { BoxDecision } from "./box-decision";
 
 type Props = { slug: string; contest: Contest; labels: string[]; detection: boolean };
@@ -29,7 +29,7 @@ export function DecideForm({ slug, contest, labels, detection }: Props) {
   const action = detection
     ? keptBoxes
       ? "Decide: keep the model's boxes"
-      : `Decide: ${boxCount(boxes?.length ?? 0)}`
+      : `Decide: ${decidedBoxes(boxes?.length ?? 0)}`
     : label === contest.predicted_label
       ? "Decide: the model was right"
       : `Decide: ${label}`;
