@@ -36,3 +36,14 @@ def django_db_setup(django_test_environment, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_subject_keyring():
+    """Each test's database starts without subject keys, and (on SQLite) may give a new key an id an earlier test's
+    key had: no key opened in one test may be cached into the next."""
+    from apps.privacy.sealing import keyring
+
+    keyring.clear()
+    yield
+    keyring.clear()

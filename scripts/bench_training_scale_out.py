@@ -93,7 +93,8 @@ def main() -> None:
         return project
 
     s3 = MotoServer("hitl-scale-out").start()
-    keys = {"DJANGO_SECRET_KEY": settings.SECRET_KEY, "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY}
+    keys = {"DJANGO_SECRET_KEY": settings.SECRET_KEY, "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY,
+            "SUBJECT_KEK": settings.SUBJECT_KEK}
     remote = {**s3.env(), "MLFLOW_ARTIFACT_ROOT": "s3://hitl-scale-out/mlflow"}
     os.environ.update({k: v for k, v in s3.env().items() if k.startswith(("AWS_", "MLFLOW_"))})
     configurations = {"local": [{**keys, "HITL_VAR_DIR": str(TMP / "w0-var")}],

@@ -20,6 +20,13 @@ recreate() {  # recreate URL DUMP: drop the URL's database (closing its connecti
   pg_restore --no-owner --exit-on-error --dbname="$url" "$dump"
 }
 recreate "$DATABASE_URL" "$SRC/hitl.dump"
+if [[ -f $SRC/subject-keys.dump ]]; then  # keys erased since the backup are not in it: their content stays unreadable
+  pg_restore --no-owner --exit-on-error --data-only --dbname="$DATABASE_URL" "$SRC/subject-keys.dump"
+fi
+# The key table's id sequence was not in hitl.dump's data: new keys must not reuse a restored key's id.
+psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qAt -c \
+  "SELECT setval(pg_get_serial_sequence('privacy_subjectkey', 'id'), COALESCE(max(id), 0) + 1, false) FROM privacy_subjectkey" \
+  >/dev/null
 recreate "${MLFLOW_DATABASE_URL:?}" "$SRC/mlflow.dump"
 .venv/bin/python scripts/s3_copy.py upload "$SRC/s3" "$S3_BUCKET" "${MLFLOW_ARTIFACTS_BUCKET:-mlflow-artifacts}"
 if [[ -d $SRC/secrets ]]; then

@@ -105,6 +105,7 @@ def test_stages_train_register_and_serve_an_embedding_model(tmp_path: Path, mlfl
     holdout = evaluate.run(ws / "models/final", ws / "data/formatted", ws / "data/raw", ws / "metrics/holdout.json",
                            ws / "plots", params)
     assert kfold["k"] == 2 and holdout["candidate"]["n"] > 0
+    assert holdout["model"] == read_json(ws / "metrics/holdout.json")["model"] == "embedding_lr"  # dvc metrics show
     assert summary["text_model"]["encoder"]["fingerprint"] == MINILM_L6.fingerprint
     assert effective_params(params, "text_classification")["text_classification"]["model"] == "embedding_lr"
     registered = register.run(model_dir=ws / "models/final", raw_dir=ws / "data/raw", metrics_dir=ws / "metrics",

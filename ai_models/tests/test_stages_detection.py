@@ -25,6 +25,7 @@ from ai_models.stages import (
     register,
 )
 from ai_models.stages.common import read_csv, read_json
+from ai_models.stages.evaluation_files import headline, read_evaluation
 
 PARAMS: dict[str, Any] = {
     "K_FOLDS": 2,
@@ -162,6 +163,13 @@ def test_evaluate_without_champion(pipeline: dict[str, Any]) -> None:
     assert holdout["candidate"]["n"] == 4 and set(holdout["candidate"]["per_class"]) == set(LABELS)
     per_class = read_csv(ws / "plots/per_class_ap.csv")
     assert [r["label"] for r in per_class] == LABELS and per_class[0]["champion_ap50"] == ""
+    assert holdout["model"] == PARAMS["object_detection"]["model"]
+    assert read_json(ws / "metrics/holdout.json") == {
+        "model": holdout["model"], "metric": "map50_95", "champion": None, "champion_number": None, "delta": None,
+        "candidate": {k: holdout["candidate"][k] for k in ("map50", "map50_95", "n")}}
+    boxes = read_csv(ws / "plots/confusion_matrix.csv")
+    assert len(boxes) == sum(map(sum, holdout["candidate"]["confusion_matrix"]["matrix"]))
+    assert read_evaluation(ws / "metrics/holdout.json", ws / "plots") == holdout
 
 
 def test_champion_fine_tuned_and_compared_side_by_side(second_round: dict[str, Any], pipeline: dict[str, Any]
@@ -171,7 +179,8 @@ def test_champion_fine_tuned_and_compared_side_by_side(second_round: dict[str, A
     assert (ws / "data/raw/champion/model.pt").read_bytes() == (pipeline["ws"] / "models/final/model.pt").read_bytes()
     assert second_round["train"]["init"] == "champion"
     assert second_round["train"]["init_weights"] == "champion/model.pt"
-    holdout = read_json(ws / "metrics/holdout.json")
+    assert read_json(ws / "metrics/holdout.json") == headline(second_round["holdout"])
+    holdout = read_evaluation(ws / "metrics/holdout.json", ws / "plots")
     assert holdout == second_round["holdout"]
     assert holdout["candidate"]["n"] == holdout["champion"]["n"] == 4 and holdout["champion_number"] == 1
     # the champion here is the first round's model: same holdout, same numbers
@@ -192,6 +201,8 @@ def test_register_detector(pipeline: dict[str, Any], mlflow_store: Any, tmp_path
     assert parent.data.tags["dataset_hash"] == pipeline["manifest"]["content_hash"]
     assert parent.data.params["EPOCHS"] == "1" and parent.data.params["object_detection.kfold_epochs"] == "1"
     assert parent.data.metrics["holdout_map50_95"] == pipeline["holdout"]["candidate"]["map50_95"]
+    for label, scores in pipeline["holdout"]["candidate"]["per_class"].items():  # read from per_class_ap.csv
+        assert parent.data.metrics[f"holdout_ap50_95_{label}"] == scores["ap50_95"]
     assert "kfold_mean_map50" in parent.data.metrics
     history = client.get_metric_history(parent.info.run_id, "val_map50")
     assert [m.step for m in history] == [1]

@@ -24,6 +24,7 @@ from ai_models.stages import (
     register,
 )
 from ai_models.stages.common import read_csv, read_json
+from ai_models.stages.evaluation_files import headline, read_evaluation
 from ai_models.text_classification import kfold_evaluate, train_text_classifier
 
 LABELS = ["billing", "shipping", "tech"]
@@ -201,11 +202,23 @@ def test_model_training_output(pipeline: dict[str, Any]) -> None:
 
 def test_evaluate_outputs_and_champion_side_by_side(pipeline: dict[str, Any], tmp_path: Path) -> None:
     ws, holdout = pipeline["ws"], pipeline["holdout"]
-    assert read_json(ws / "metrics/holdout.json") == holdout
     assert holdout["champion"] is None and holdout["delta"] is None and holdout["metric"] == "f1_macro"
     assert holdout["candidate"]["n"] == 12 and "confusion_matrix" in holdout["candidate"]
+    assert holdout["model"] == "tfidf_lr"
+    # the metrics file: headline figures only (what `dvc metrics show` makes columns of) ...
+    assert read_json(ws / "metrics/holdout.json") == {
+        "model": "tfidf_lr", "metric": "f1_macro", "champion": None, "champion_number": None, "delta": None,
+        "candidate": {k: holdout["candidate"][k] for k in ("accuracy", "f1_macro", "n")}}
+    # ... the per-class table and the confusion matrix in plot files, from which the whole evaluation comes back
+    per_class = read_csv(ws / "plots/per_class_f1.csv")
+    assert [r["label"] for r in per_class] == LABELS
+    assert [float(r["f1"]) for r in per_class] == [holdout["candidate"]["per_class"][label]["f1"] for label in LABELS]
+    assert {r["champion_f1"] for r in per_class} == {""}
     confusion = read_csv(ws / "plots/confusion_matrix.csv")
     assert len(confusion) == 12 and list(confusion[0]) == ["actual", "predicted"]
+    assert sum(r["actual"] == r["predicted"] for r in confusion) == round(holdout["candidate"]["accuracy"] * 12)
+    assert not (ws / "plots/champion_confusion_matrix.csv").exists()
+    assert read_evaluation(ws / "metrics/holdout.json", ws / "plots") == holdout
     assert (ws / "plots/confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
     assert (ws / "plots/kfold.csv").is_file()  # evaluate leaves the other stages' plots alone
     weak = train_text_classifier(raw.text_examples(TRAIN[:6]), LABELS, TextParams.from_params(PARAMS))
@@ -213,6 +226,12 @@ def test_evaluate_outputs_and_champion_side_by_side(pipeline: dict[str, Any], tm
                         tmp_path / "plots", PARAMS, champion_model=weak, metric="accuracy")
     assert both["champion"]["n"] == 12 and both["metric"] == "accuracy"
     assert both["delta"] == round(both["candidate"]["accuracy"] - both["champion"]["accuracy"], 6)
+    assert read_json(tmp_path / "h.json") == headline(both)
+    assert read_json(tmp_path / "h.json")["champion"] == {k: both["champion"][k] for k in ("accuracy", "f1_macro")}
+    assert [r["champion_f1"] for r in read_csv(tmp_path / "plots/per_class_f1.csv")] == [
+        str(both["champion"]["per_class"][label]["f1"]) for label in LABELS]
+    assert len(read_csv(tmp_path / "plots/champion_confusion_matrix.csv")) == 12
+    assert read_evaluation(tmp_path / "h.json", tmp_path / "plots") == both
     same = evaluate.run(ws / "models/final", ws / "data/formatted", ws / "data/raw", tmp_path / "s.json",
                         tmp_path / "plots", PARAMS, champion_model=ws / "models/final/model.skops")
     assert same["delta"] == 0.0 and same["champion"] == same["candidate"]
@@ -244,6 +263,8 @@ def test_register_logs_parent_and_fold_runs(pipeline: dict[str, Any], mlflow_sto
     assert parent.data.params["text_classification.C"] == "4.0" and parent.data.params["K_FOLDS"] == "2"
     metrics = parent.data.metrics
     assert metrics["holdout_f1_macro"] == pipeline["holdout"]["candidate"]["f1_macro"]
+    for label, scores in pipeline["holdout"]["candidate"]["per_class"].items():  # read from the plot files
+        assert metrics[f"holdout_f1_{label}"] == scores["f1"]
     assert metrics["kfold_mean_accuracy"] == pipeline["kfold"]["mean"]["accuracy"] and metrics["kfold_k"] == 2
     children = client.search_runs([parent.info.experiment_id],
                                   filter_string=f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
@@ -252,9 +273,11 @@ def test_register_logs_parent_and_fold_runs(pipeline: dict[str, Any], mlflow_sto
     artifacts = {a.path for a in client.list_artifacts(parent.info.run_id)}
     assert {"metrics", "plots", "model_card.json", "kfold_results.csv", "train_summary.json"} <= artifacts
     plots = {a.path for a in client.list_artifacts(parent.info.run_id, "plots")}
-    assert {"plots/confusion_matrix.csv", "plots/confusion_matrix.png", "plots/kfold.csv"} <= plots
+    assert {"plots/confusion_matrix.csv", "plots/confusion_matrix.png", "plots/kfold.csv",
+            "plots/per_class_f1.csv"} <= plots
     card = json.loads(Path(client.download_artifacts(parent.info.run_id, "model_card.json")).read_text())
     assert card["data"]["content_hash"] == pipeline["manifest"]["content_hash"] and card["limitations"]
+    assert card["metrics"]["holdout"]["per_class"] == pipeline["holdout"]["candidate"]["per_class"]
     model = tracking.load_model(tracking_uri=mlflow_store.tracking_uri, name="stages-text", version=1)
     assert model.predict(["refund my invoice payment"])[0] == "billing"
     assert tracking.get_alias_version(tracking_uri=mlflow_store.tracking_uri, name="stages-text",
@@ -338,10 +361,11 @@ def test_every_main_with_dvc_default_paths(
     registered = read_json(Path("models/registered.json"))
     assert registered["registered_model_name"] == "tiny-text-dvc" and registered["registered_version"] == 1
     assert not Path("models/final/registered.json").exists()
-    holdout = read_json(Path("metrics/holdout.json"))
+    holdout = read_evaluation(Path("metrics/holdout.json"), Path("plots"))
     assert holdout["champion"] == pipeline["holdout"]["candidate"] and holdout["champion_number"] == 1
     for path in ("data/formatted/table.csv", "data/kfold/folds.json", "metrics/kfold.json", "kfold_results.csv",
-                 "plots/kfold.csv", "models/final/model.skops", "metrics/holdout.json", "plots/confusion_matrix.csv"):
+                 "plots/kfold.csv", "models/final/model.skops", "metrics/holdout.json", "plots/confusion_matrix.csv",
+                 "plots/champion_confusion_matrix.csv", "plots/per_class_f1.csv"):
         assert Path(path).is_file(), path
     from mlflow.tracking import MlflowClient
 

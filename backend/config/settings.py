@@ -42,6 +42,9 @@ def secret_from_env_or_file(name: str) -> str:
 
 SECRET_KEY = secret_from_env_or_file("DJANGO_SECRET_KEY")
 AUDIT_HMAC_KEY = secret_from_env_or_file("AUDIT_HMAC_KEY")
+# Wraps the per-subject content keys (apps.privacy.sealing). Losing it loses every sealed text and image: back it up
+# with the other secrets, apart from the database (docs/operations.md).
+SUBJECT_KEK = secret_from_env_or_file("SUBJECT_KEK")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -7,10 +7,11 @@ The store is process-wide (:func:`set_embedding_store`): a ``MemoryEmbeddingStor
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from ai_models.encoders.files import EncoderFilesError, encoder_dir, encoder_spe
 from ai_models.encoders.store import EmbeddingStore, MemoryEmbeddingStore, SqliteEmbeddingStore
 
 __all__ = ["EncoderFilesError", "EmbeddingStore", "MemoryEmbeddingStore", "SqliteEmbeddingStore", "embed",
-           "encoder_key", "load_encoder", "set_embedding_store", "embedding_store", "text_sha256"]
+           "encoder_key", "load_encoder", "set_embedding_store", "embedding_store", "text_sha256", "using_embedding_store"]
 
 ENV_CACHE_FILE = "HITL_EMBEDDING_CACHE"
 _lock = threading.Lock()
@@ -50,6 +51,17 @@ def set_embedding_store(store: EmbeddingStore | None) -> None:
     """Use ``store`` for every later :func:`embed` of this process (``None``: back to the default)."""
     global _store
     _store = store
+
+
+@contextlib.contextmanager
+def using_embedding_store(store: EmbeddingStore) -> Iterator[None]:
+    """Use ``store`` inside the block, then whatever was set before (the backend's training uses a database one)."""
+    global _store
+    previous, _store = _store, store
+    try:
+        yield
+    finally:
+        _store = previous
 
 
 def embedding_store() -> EmbeddingStore:

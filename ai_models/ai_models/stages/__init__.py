@@ -16,7 +16,9 @@ Order and files (DVC workspace layout; the backend uses the same layout under it
     kfold_model_training   -> data/kfold-work/fold-<i>/result.json, metrics/kfold.json, kfold_results.csv,
                               plots/kfold.csv
     model_training         -> models/final/{model.skops | model.pt}, train_summary.json
-    evaluate               -> metrics/holdout.json, plots/confusion_matrix.{csv,png} | plots/per_class_ap.csv
+    evaluate               -> metrics/holdout.json (headline figures only), plots/evaluate/{per_class_f1.csv |
+                              per_class_ap.csv, confusion_matrix.csv, champion_confusion_matrix.csv} and text
+                              confusion_matrix.png (see evaluation_files)
     register               -> MLflow run + registered model version, models/final/registered.json
 
 Modules are imported lazily by callers (``from ai_models.stages import evaluate``); importing this package

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,11 +26,25 @@ def check_task(task: str) -> str:
     return task
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every NaN / infinity (Python or numpy float) replaced by ``None``, containers copied: JSON has
+    no such numbers (``NaN`` is Python's extension; DVC, browsers and PostgreSQL's jsonb refuse it)."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def write_json(path: Path, data: Any) -> Path:
-    """Write ``data`` as canonical JSON (sorted keys, fixed indent, trailing newline): same data, same bytes."""
+    """Write ``data`` as canonical JSON (sorted keys, fixed indent, trailing newline): same data, same bytes.
+    Non-finite numbers are written as ``null`` (:func:`finite`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(finite(data), indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
 
 

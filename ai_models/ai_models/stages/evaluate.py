@@ -1,9 +1,23 @@
 """Stage evaluate: the new model and the champion, side by side, on the same holdout.
 
-Writes ``metrics/holdout.json`` = ``{"candidate": {...}, "champion": {...} | null, "champion_number": int |
-null, "metric": name, "delta": candidate - champion on that metric | null}``; the dicts are the output of
+Returns ``{"candidate": {...}, "champion": {...} | null, "champion_number": int | null, "metric": name, "delta":
+candidate - champion on that metric | null, "model": the model family}``; the dicts are the output of
 :func:`ai_models.text_classification.evaluate` (accuracy, f1_macro, n, per_class, confusion_matrix) or
-:func:`ai_models.object_detection.evaluate_detector` (map50, map50_95, n, per_class ap50/ap50_95).
+:func:`ai_models.object_detection.evaluate_detector` (map50, map50_95, n, per_class ap50/ap50_95, confusion_matrix).
+``model`` is ``text_classification.model`` (``tfidf_lr`` | ``embedding_lr``) or ``object_detection.model`` (the
+YOLO architecture) as trained (``train_summary.json``, else params). Non-finite numbers become ``None``.
+
+Files (:mod:`ai_models.stages.evaluation_files`): ``metrics/holdout.json`` holds only the headline figures (model,
+metric, candidate and champion accuracy/f1_macro or map50/map50_95, n, champion_number, delta), so that ``dvc
+metrics show`` fits a terminal; the per-class tables and confusion matrices go to plot files in
+``out_plots_dir`` (only those files are replaced, the folder is shared with other stages), from which
+:func:`~ai_models.stages.evaluation_files.read_evaluation` rebuilds the returned dict exactly:
+
+* ``per_class_f1.csv`` (text) / ``per_class_ap.csv`` (detection): one row per label, the champion's columns
+  beside the candidate's (``template: bar_horizontal``, e.g. ``x: f1, y: label``);
+* ``confusion_matrix.csv`` and ``champion_confusion_matrix.csv`` (``actual,predicted``, one row per example or
+  box pair; ``template: confusion, x: predicted, y: actual``);
+* text also ``confusion_matrix.png`` (the candidate's).
 
 The champion: the ``champion_model`` argument when given (text: a fitted pipeline, e.g. loaded by the caller
 from MLflow, or a ``.skops`` path; detection: a loaded YOLO model or a ``.pt`` path); else, for detection, the
@@ -11,13 +25,6 @@ weights in ``raw_dir/champion/`` (the manifest's ``champion.weights``, else the 
 (text champions live in MLflow: the caller passes them in; ``main()`` loads the manifest's champion from the
 registry at ``MLFLOW_TRACKING_URI``, see :func:`registry_champion`). The promotion ``metric`` is the ``metric`` argument,
 else the manifest's ``promotion_metric``, else ``f1_macro`` (text) / ``map50_95`` (detection).
-
-Plots (into ``out_plots_dir``; only these files are replaced, the folder is shared with other stages):
-
-* text: ``confusion_matrix.csv`` (``actual,predicted``, one row per holdout example, for dvc's ``confusion``
-  template with ``x: predicted, y: actual``) and ``confusion_matrix.png`` (the candidate's);
-* detection: ``per_class_ap.csv`` (``label,ap50,ap50_95,champion_ap50,champion_ap50_95``, champion columns empty
-  without a champion; e.g. ``template: bar_horizontal, x: ap50_95, y: label``).
 
     python -m ai_models.stages.evaluate --params params.yaml --model models/final --formatted data/formatted \
       --raw data/raw --metrics metrics/holdout.json --plots plots
@@ -35,21 +42,20 @@ from ai_models.stages.common import (
     METRIC_KEYS,
     TEXT,
     default_tracking_uri,
+    finite,
     load_stage_params,
     print_result,
     read_csv,
+    read_json,
     remove_files,
     stage_parser,
-    write_csv,
-    write_json,
 )
-from ai_models.stages.model_training import load_text_model, model_path
+from ai_models.stages.evaluation_files import write_evaluation
+from ai_models.stages.model_training import TRAIN_SUMMARY, load_text_model, model_path
 from ai_models.stages.raw import CHAMPION, RawData, detection_examples, read_raw, text_examples
 
 HOLDOUT = "holdout.json"
-CONFUSION_CSV = "confusion_matrix.csv"
 CONFUSION_PNG = "confusion_matrix.png"
-PER_CLASS_AP = "per_class_ap.csv"
 
 
 def _text_model(model: Any) -> Any:
@@ -59,7 +65,7 @@ def _text_model(model: Any) -> Any:
 def _evaluate_text(
     model_dir: Path, formatted_dir: Path, raw: RawData, plots: Path, champion_model: Any, candidate_model: Any
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    from ai_models.text_classification import evaluate, predict_texts
+    from ai_models.text_classification import evaluate
     from ai_models.tracking import _confusion_figure
 
     rows = [r for r in read_csv(Path(formatted_dir) / "table.csv") if r["split"] == "holdout"]
@@ -67,9 +73,6 @@ def _evaluate_text(
     model = candidate_model if candidate_model is not None else load_text_model(model_path(model_dir, TEXT))
     candidate = evaluate(model, examples, raw.labels)
     champion = evaluate(_text_model(champion_model), examples, raw.labels) if champion_model is not None else None
-    predicted = predict_texts(model, [e.text for e in examples], raw.labels)
-    write_csv(plots / CONFUSION_CSV, ("actual", "predicted"), ((e.label, p.label) for e, p in zip(examples, predicted,
-                                                                                                   strict=True)))
     _confusion_figure(candidate["confusion_matrix"]).savefig(plots / CONFUSION_PNG, metadata={"Software": None})
     return candidate, champion
 
@@ -83,7 +86,7 @@ def _champion_weights(raw: RawData) -> Path | None:
 
 
 def _evaluate_detection(
-    model_dir: Path, raw: RawData, plots: Path, params: dict[str, Any], champion_model: Any
+    model_dir: Path, raw: RawData, params: dict[str, Any], champion_model: Any
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     from ai_models.object_detection import DetectionParams, evaluate_detector
 
@@ -98,14 +101,21 @@ def _evaluate_detection(
             if champion_source is not None
             else None
         )
-    rows = []
-    for label in raw.labels:
-        mine = candidate["per_class"].get(label, {})
-        theirs = (champion or {}).get("per_class", {}).get(label, {})
-        rows.append([label, mine.get("ap50", 0.0), mine.get("ap50_95", 0.0), theirs.get("ap50", ""),
-                     theirs.get("ap50_95", "")])
-    write_csv(plots / PER_CLASS_AP, ("label", "ap50", "ap50_95", "champion_ap50", "champion_ap50_95"), rows)
     return candidate, champion
+
+
+def model_family(model_dir: Path, task: str, params: dict[str, Any]) -> str:
+    """``text_classification.model`` or ``object_detection.model`` as trained (the training summary), else as
+    ``params`` ask (a caller that evaluates a model it trained in memory)."""
+    summary_file = Path(model_dir) / TRAIN_SUMMARY
+    summary = read_json(summary_file) if summary_file.is_file() else {}
+    if task == TEXT:
+        from ai_models.params import TextParams
+
+        return (summary.get("text_model") or {}).get("model") or TextParams.from_params(params).model
+    from ai_models.object_detection import DetectionParams
+
+    return ((summary.get("params") or {}).get(DETECTION) or {}).get("model") or DetectionParams.from_params(params).model
 
 
 def promotion_metric(raw: RawData, metric: str | None = None) -> str:
@@ -133,21 +143,23 @@ def run(
     raw = read_raw(raw_dir)
     name = promotion_metric(raw, metric)
     plots = Path(out_plots_dir)
-    remove_files(out_metrics, plots / CONFUSION_CSV, plots / CONFUSION_PNG, plots / PER_CLASS_AP)
+    remove_files(out_metrics, plots / CONFUSION_PNG)
     plots.mkdir(parents=True, exist_ok=True)
     if raw.task == TEXT:
         candidate, champion = _evaluate_text(model_dir, formatted_dir, raw, plots, champion_model, candidate_model)
     else:
-        candidate, champion = _evaluate_detection(model_dir, raw, plots, params, champion_model)
-    delta = round(float(candidate[name]) - float(champion[name]), 6) if champion is not None else None
+        candidate, champion = _evaluate_detection(model_dir, raw, params, champion_model)
+    candidate, champion = finite(candidate), finite(champion)
+    mine, theirs = candidate.get(name), (champion or {}).get(name)
     result = {
         "candidate": candidate,
         "champion": champion,
         "champion_number": (raw.manifest.get("champion") or {}).get("number") if champion is not None else None,
         "metric": name,
-        "delta": delta,
+        "delta": round(float(mine) - float(theirs), 6) if mine is not None and theirs is not None else None,
+        "model": model_family(model_dir, raw.task, params),
     }
-    write_json(out_metrics, result)
+    write_evaluation(result, out_metrics, plots)
     return result
 
 
@@ -189,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         champion = registry_champion(args.raw, default_tracking_uri())
     result = run(args.model, args.formatted, args.raw, args.metrics, args.plots, load_stage_params(args.params),
                  champion_model=champion, metric=args.metric)
-    print_result({k: result[k] for k in ("metric", "delta")} | {
+    print_result({k: result[k] for k in ("model", "metric", "delta")} | {
         "candidate": {k: v for k, v in result["candidate"].items() if not isinstance(v, dict)},
         "champion": None if result["champion"] is None else {
             k: v for k, v in result["champion"].items() if not isinstance(v, dict)},

@@ -8,7 +8,8 @@
   (the fold's own folder, emptied first) keeps only ``result.json`` = the returned dict
   ``{"fold", "n_train", "n_val", <metrics>}``.
 * :func:`aggregate` — once, over all fold results: writes ``metrics/kfold.json`` =
-  ``{"k", "folds", "mean", "std"}`` (+ ``"skipped"``), the shape of
+  ``{"k", "folds", "mean", "std"}`` (+ ``"skipped"``; ``dvc metrics show`` shows k, mean and std, five columns:
+  it leaves lists such as ``folds`` out, and per fold the scores are in the files below), the shape of
   :func:`~ai_models.text_classification.kfold_evaluate` (population std, 6 decimals), ``kfold_results.csv``
   (``fold,n_train,n_val,<metrics>``, one row per fold) and ``plots/kfold.csv`` (WIDE: ``fold,<metrics>``, one
   row per fold; the promotion-style metric is the last column, ``f1_macro`` / ``map50_95``, which is what dvc
@@ -37,6 +38,7 @@ from ai_models.stages.common import (
     METRIC_KEYS,
     TEXT,
     clean_dir,
+    finite,
     load_stage_params,
     print_result,
     project_text_model,
@@ -105,6 +107,10 @@ def _metric_keys(fold_results: Sequence[dict[str, Any]]) -> list[str]:
     return sorted(keys)
 
 
+def _values(results: Sequence[dict[str, Any]], key: str) -> list[float]:
+    return [float("nan") if r[key] is None else float(r[key]) for r in results]
+
+
 def aggregate(
     fold_results: Sequence[dict[str, Any]],
     out_metrics: Path,
@@ -137,9 +143,10 @@ def aggregate(
         summary: dict[str, Any] = {
             "k": len(results),
             "folds": results,
-            "mean": {key: round(float(np.mean([r[key] for r in results])), DECIMALS) for key in keys},
-            "std": {key: round(float(np.std([r[key] for r in results])), DECIMALS) for key in keys},
+            "mean": {key: round(float(np.mean(_values(results, key))), DECIMALS) for key in keys},
+            "std": {key: round(float(np.std(_values(results, key))), DECIMALS) for key in keys},
         }
+        summary = finite(summary)  # a NaN fold score makes its mean/std null, in the file and in the database
     else:
         summary = {"k": 0, "folds": [], "mean": {}, "std": {}, "skipped": skipped or "no fold results"}
     write_json(out_metrics, summary)

@@ -4,16 +4,19 @@ One parent run in experiment ``registered_model_name`` (or the caller's run, ``p
 
 * params: the task's params.yaml keys as trained (``train_summary.json``), flattened (``text_classification.C``,
   ``EPOCHS``...), plus ``labels``;
-* metrics: ``holdout_*`` of the candidate and ``champion_holdout_*`` of the champion (same names as
-  :mod:`ai_models.tracking` / :mod:`ai_models.detection_tracking`), ``holdout_delta``, ``kfold_k``,
-  ``kfold_{mean,std}_*``; detection also the per-epoch training metrics with ``step=epoch``;
+* metrics (from ``metrics/holdout.json`` and, per class, the evaluate stage's plot files: see
+  :func:`~ai_models.stages.evaluation_files.read_evaluation`): ``holdout_*`` of the candidate and
+  ``champion_holdout_*`` of the champion (same names as :mod:`ai_models.tracking` /
+  :mod:`ai_models.detection_tracking`), ``holdout_delta``, ``kfold_k``, ``kfold_{mean,std}_*``; detection also
+  the per-epoch training metrics with ``step=epoch``;
 * one child run per fold of ``kfold.json`` (``fold-<i>``: its metrics, n_train, n_val);
 * tags: the caller's ``tags``, ``task``, ``project``, ``dataset_hash`` (manifest content_hash),
   ``holdout_hash``, ``git_commit`` (+ ``git_dirty``) when ``git rev-parse HEAD`` works in the cwd,
   ``dvc.<stage>.md5`` per stage of a ``dvc.lock`` in the cwd (md5 of the stage's canonical lock entry: command,
   deps, params, outs and their hashes), ``kfold_skipped`` when k-fold was skipped;
-* artifacts: ``metrics/*.json`` (holdout.json, kfold.json...), ``kfold_results.csv``, ``plots/*`` (confusion
-  matrix CSV/PNG or per-class AP, kfold.csv), ``train_summary.json``, ``dvc/dvc.lock``, ``model_card.json``;
+* artifacts: ``metrics/*.json`` (holdout.json, kfold.json...), ``kfold_results.csv``, ``plots/*`` (per-class
+  table, candidate and champion confusion matrices, the text confusion PNG), ``train_summary.json``,
+  ``dvc/dvc.lock``, ``model_card.json``;
 * the model, registered as ``registered_model_name``: text via ``mlflow.sklearn`` in skops format, detection as
   the pyfunc wrapper of :mod:`ai_models.detection_tracking` (``artifacts={"weights": model.pt}``).
 
@@ -26,7 +29,7 @@ artifacts under ``MLFLOW_ARTIFACT_ROOT/<name>`` (default ``<repo>/var/mlflow/art
 http(s) tracking server, which decides itself), like the backend.
 
     python -m ai_models.stages.register --params params.yaml --model models/final --raw data/raw \
-      --metrics metrics --kfold metrics/kfold.json [--name SLUG] [--tag key=value ...]
+      --metrics metrics --kfold metrics/kfold.json --plots plots/evaluate [--name SLUG] [--tag key=value ...]
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from ai_models.stages.common import (
     stage_parser,
     write_json,
 )
+from ai_models.stages.evaluation_files import read_evaluation
 from ai_models.stages.model_training import TRAIN_SUMMARY, load_text_model, model_path
 from ai_models.stages.raw import read_raw
 
@@ -217,8 +221,8 @@ def run(
     """Log + register (see the module doc); returns and writes ``registered_file`` (default
     ``model_dir/registered.json``).
 
-    ``plots_dir`` defaults to ``<metrics_dir>/../plots`` and ``kfold_table`` to ``<kfold_file>/../../
-    kfold_results.csv`` (the DVC and backend layouts), ``experiment`` to ``registered_model_name``. With
+    ``plots_dir`` (the evaluate stage's plot files) defaults to ``<metrics_dir>/../plots`` and ``kfold_table`` to
+    ``<kfold_file>/../../kfold_results.csv`` (the DVC and backend layouts), ``experiment`` to ``registered_model_name``. With
     ``parent_run_id`` the run is resumed (left running when it is this process's active run, else ended) and
     ``artifact_location``/``experiment`` are not used. ``model`` (text): the fitted pipeline that ``model_dir``
     holds, when the caller has it in memory (else it is loaded from there).
@@ -231,9 +235,9 @@ def run(
     raw = read_raw(raw_dir)
     manifest, task = raw.manifest, raw.task
     summary = read_json(model_dir / TRAIN_SUMMARY)
-    holdout = read_json(metrics_dir / "holdout.json")
-    kfold = read_json(kfold_file)
     plots_dir = Path(plots_dir) if plots_dir is not None else metrics_dir.parent / "plots"
+    holdout = read_evaluation(metrics_dir / "holdout.json", plots_dir)  # headline + per-class plot files
+    kfold = read_json(kfold_file)
     kfold_table = Path(kfold_table) if kfold_table is not None else kfold_file.parent.parent / "kfold_results.csv"
     lock = Path.cwd() / "dvc.lock"
     all_tags = {

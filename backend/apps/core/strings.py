@@ -17,9 +17,19 @@ from django.http import JsonResponse
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+# How a sealed text starts (apps.privacy.sealing.MARK): reserved, so that no text a user sends can pass for one.
+SEALED_PREFIX = "\x1bhitl-sealed:"
+
 
 def text_problem(value: str) -> str | None:
-    """Why ``value`` cannot be stored (``"contains a NUL character"``), or None."""
+    """Why ``value`` cannot be taken from a user (``"contains a NUL character"``), or None."""
+    if value.startswith(SEALED_PREFIX):
+        return "starts with the reserved sequence ESC 'hitl-sealed:'"
+    return storable_problem(value)
+
+
+def storable_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored at all (the database guard's check; sealed values pass), or None."""
     if "\x00" in value:
         return "contains a NUL character"
     if value.isascii():
@@ -35,18 +45,18 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def find_bad_string(data, path: str = "") -> tuple[str, str] | None:
+def find_bad_string(data, path: str = "", problem_of=text_problem) -> tuple[str, str] | None:
     """``(field path, problem)`` of the first bad string in parsed JSON (keys included), or None."""
     stack = [(path, data)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            problem = text_problem(value)
+            problem = problem_of(value)
             if problem:
                 return where or "body", problem
         elif isinstance(value, dict):
             for key, item in reversed(list(value.items())):
-                key_problem = text_problem(key) if isinstance(key, str) else None
+                key_problem = problem_of(key) if isinstance(key, str) else None
                 if key_problem:
                     return _join(where, repr(key)[1:-1]), f"field name {key_problem}"
                 stack.append((_join(where, str(key)), item))
@@ -112,7 +122,7 @@ def _bad_param(params) -> str | None:
     for param in values:
         value = getattr(param, "adapted", getattr(param, "obj", param))  # a JSON column's adapter (psycopg)
         if isinstance(value, str | list | tuple | dict):
-            found = find_bad_string(value)
+            found = find_bad_string(value, problem_of=storable_problem)
             if found:
                 return found[1]
     return None

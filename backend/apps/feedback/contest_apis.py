@@ -22,11 +22,19 @@ class ContestOutput(serializers.Serializer):
     prediction_id = serializers.IntegerField()
     item_id = serializers.IntegerField()
     predicted_label = serializers.CharField(source="prediction.label")
+    predicted_boxes = serializers.ListField(source="prediction.boxes", child=serializers.DictField(), allow_null=True,
+                                            help_text="detection: the model's boxes, with confidences")
+    item_width = serializers.IntegerField(source="item.width", allow_null=True)
+    item_height = serializers.IntegerField(source="item.height", allow_null=True)
     model_version = serializers.IntegerField(source="prediction.model_version.number")
     reason = serializers.CharField()
     status = serializers.ChoiceField(choices=ContestStatus.choices)
     decision_id = serializers.IntegerField(allow_null=True)
     decision_note = serializers.CharField()
+    decided_label = serializers.CharField(source="decision.resolved_label", allow_null=True,
+                                          help_text="text: the decided label (null while open)")
+    decided_boxes = serializers.ListField(source="decision.resolved_boxes", child=serializers.DictField(),
+                                          allow_null=True, help_text="detection: the decided boxes (null while open)")
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
 

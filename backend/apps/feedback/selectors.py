@@ -38,30 +38,40 @@ def review_queue(*, project, reopen_contested: bool = False) -> QuerySet[Predict
     )
 
 
-def answer_provenance(status: str, verdict: str) -> str:
-    """A training answer's provenance kind (AI Act Art. 15(4)): `reviewed` (a second reviewer decided),
-    `human_corrected` (a correction nobody had to review), `accepted_as_is` (the prediction accepted, unreviewed)."""
-    if status == FeedbackStatus.REVIEWED:
+def answer_provenance(status: str, verdict: str, decides_contest: bool = False) -> str:
+    """A training answer's provenance kind (AI Act Art. 15(4)): `reviewed` (a second reviewer decided, or a reviewer
+    decided a contest: GDPR Art. 22(3)), `human_corrected` (a correction nobody had to review), `accepted_as_is` (the
+    prediction accepted, unreviewed). A contest decision that keeps the model's answer is a reviewer's deliberate
+    judgement, not an unreviewed accept, so the cap on unreviewed accepts (apps.training.accept_cap) never holds it back."""
+    if status == FeedbackStatus.REVIEWED or decides_contest:
         return "reviewed"
     return "human_corrected" if verdict == Verdict.CORRECT else "accepted_as_is"
+
+
+def decides_contest() -> Exists:
+    """Annotation for a Feedback queryset: whether the answer is a contest's decision."""
+    return Exists(Contest.objects.filter(decision=OuterRef("pk")))
 
 
 def latest_human_answers_with_provenance(*, project) -> dict[int, tuple[str | list[dict], str]]:
     """item id -> (the most recent usable human answer: a label (text) or boxes (detection), its provenance kind).
 
     Reviewed feedback answers with its review; feedback still waiting for review is not used yet; answers to gold
-    items (scored against the trusted label, apps.feedback.gold) never are.
+    items (scored against the trusted label, apps.feedback.gold) never are. A contest's decision (text label or
+    detection boxes) is never waiting: a reviewer gave it, so it answers as given, with the kind `reviewed`.
     """
     detection = project.task == "object_detection"
     answers: dict[int, tuple[str | list[dict], str]] = {}
     rows = (Feedback.objects.filter(project=project, gold_agrees__isnull=True)
-            .exclude(status=FeedbackStatus.PENDING_REVIEW).select_related("review").order_by("created_at", "id"))
+            .exclude(status=FeedbackStatus.PENDING_REVIEW).select_related("review")
+            .annotate(decides_contest=decides_contest()).order_by("created_at", "id"))
     for feedback in rows.iterator(chunk_size=2000):
         if feedback.status == FeedbackStatus.REVIEWED:
             answer = feedback.review.boxes if detection else feedback.review.label
         else:
             answer = feedback.resolved_boxes if detection else feedback.resolved_label
-        answers[feedback.item_id] = (answer, answer_provenance(feedback.status, feedback.verdict))
+        answers[feedback.item_id] = (answer, answer_provenance(feedback.status, feedback.verdict,
+                                                               feedback.decides_contest))
     return answers
 
 

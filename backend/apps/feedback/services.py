@@ -70,9 +70,14 @@ def feedback_details(feedback: Feedback) -> dict:
 
 @transaction.atomic
 def feedback_submit(*, prediction: Prediction, annotator, verdict: str, label: str | None = None, boxes=None,
-                    comment: str = "", allow_auto_retrain: bool = True) -> Feedback:
+                    comment: str = "", allow_auto_retrain: bool = True, second_review: bool = True) -> Feedback:
+    """A person's answer, kept as given. `second_review=False` is for answers that are themselves a reviewer's
+    decision (a contest's, apps.feedback.contests): their disagreement flags are recorded but send them to no
+    second review, so they train at once, as a text correction does."""
     project = prediction.project
     fields = resolve_answer(prediction, verdict, label, boxes)
+    if not second_review and fields.get("status") == FeedbackStatus.PENDING_REVIEW:
+        fields["status"] = FeedbackStatus.ACCEPTED
     # A gold item's answer is scored against its trusted label (and never trains); the annotator is not told.
     fields["gold_agrees"] = gold_answer_score(project=project, item_id=prediction.item_id,
                                               resolved_label=fields.get("resolved_label", ""),

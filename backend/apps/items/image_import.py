@@ -8,7 +8,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.strings import text_problem
 
 from .annotations import boxes_validate
-from .images import CheckedImage, image_check, image_delete_quietly, image_store
+from .images import CheckedImage, image_check, image_delete_quietly, image_store, image_store_sealed
 from .models import Item, Split
 from .services import pool_scoring_request, restricted_subjects_mark
 
@@ -73,7 +73,10 @@ def _images_create(*, project, checked, subject_ref, actor, source, written: lis
             duplicates.append(image.file_name)
             continue
         seen.add(image.sha256)
-        key, wrote = image_store(project_slug=project.slug, image=image)
+        if subject_ref:  # about a person: sealed under their key (GDPR Art. 17/32, apps.privacy.sealing)
+            key, wrote = image_store_sealed(project_slug=project.slug, image=image, subject_ref=subject_ref), True
+        else:
+            key, wrote = image_store(project_slug=project.slug, image=image)
         if wrote:
             written.append(key)
         created.append(_item(project, image, key, boxes, split, subject_ref, actor, source))

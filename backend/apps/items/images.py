@@ -10,6 +10,7 @@ of the image as shown (see ai_models.orientation), so boxes drawn on what a brow
 import contextlib
 import hashlib
 import io
+import secrets
 import struct
 import sys
 import warnings
@@ -124,12 +125,39 @@ def image_store(*, project_slug: str, image: CheckedImage) -> tuple[str, bool]:
     return default_storage.save(key, ContentFile(image.data)), True
 
 
+SEALED_FOLDER = "sealed"
+
+
+def image_store_sealed(*, project_slug: str, image: CheckedImage, subject_ref: str) -> str:
+    """Write the bytes sealed under the subject's key (apps.privacy.sealing) under a key of their own: never shared
+    with another item, so erasing one never deletes another's object. Returns the key."""
+    from apps.privacy.sealing import seal_bytes
+
+    name = f"{image.sha256}-{secrets.token_hex(8)}.{image.extension}"
+    key = f"projects/{project_slug}/{SEALED_FOLDER}/{image.sha256[:2]}/{name}"
+    return default_storage.save(key, ContentFile(seal_bytes(image.data, subject_ref)))
+
+
+def image_is_sealed(key: str) -> bool:
+    parts = key.split("/")
+    return len(parts) > 2 and parts[0] == "projects" and parts[2] == SEALED_FOLDER
+
+
 def image_open(key: str):
+    """A binary file of the image's plain bytes (a sealed one is opened in memory: it never lands on disk here)."""
+    if image_is_sealed(key):
+        from apps.privacy.sealing import open_bytes
+
+        with default_storage.open(key, "rb") as handle:
+            return io.BytesIO(open_bytes(handle.read()))
     return default_storage.open(key, "rb")
 
 
 def image_local_path(key: str) -> Path | None:
-    """The stored image's own file when object storage is a local folder (readers may use it in place), else None."""
+    """The stored image's own file when object storage is a local folder (readers may use it in place), else None;
+    None for a sealed image too (its file holds ciphertext: readers go through image_open)."""
+    if image_is_sealed(key):
+        return None
     try:
         return Path(default_storage.path(key))
     except NotImplementedError:  # S3 and other remote storages have no local path

@@ -5,6 +5,8 @@ Image bytes live in object storage (`storage_key`); the row keeps their sha256 (
 from django.conf import settings
 from django.db import models
 
+from .fields import SealedTextField
+
 
 class Split(models.TextChoices):
     POOL = "pool"
@@ -15,7 +17,8 @@ class Item(models.Model):
     # No index of its own: (project, content_hash) and (project, split) start with it (one index fewer to write for
     # every item a predict request creates or points at a new prediction).
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="items", db_index=False)
-    text = models.TextField(blank=True)
+    # sealed under the subject's key when subject_ref is set (GDPR Art. 17/32 crypto-shredding, apps.privacy.sealing)
+    text = SealedTextField(blank=True)
     content_hash = models.CharField(max_length=64, help_text="sha256 of the text or of the image bytes")
     label = models.CharField(max_length=64, null=True, blank=True, help_text="imported label, if any")
     boxes = models.JSONField(null=True, blank=True, help_text="imported boxes [{label,x,y,w,h}] (pixels); [] = nothing here")

@@ -48,14 +48,31 @@ class FlagOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _threshold(name: str, **bounds) -> serializers.FloatField:
+    return serializers.FloatField(required=False, help_text=MonitoringPolicy._meta.get_field(name).help_text, **bounds)
+
+
+# The ranges are here so that a refusal names its field (the web app shows it there); monitoring_policy_update
+# checks the same ranges for its other callers.
 class PolicySerializer(serializers.ModelSerializer):
     window_days = serializers.IntegerField(min_value=1, max_value=MAX_WINDOW_DAYS, required=False)
     min_predictions = serializers.IntegerField(min_value=0, max_value=10**9, required=False)
     min_answers = serializers.IntegerField(min_value=0, max_value=10**9, required=False)
+    max_correction_rate = _threshold("max_correction_rate", min_value=0, max_value=1)
+    max_disagreement_rate = _threshold("max_disagreement_rate", min_value=0, max_value=1)
+    confident_threshold = _threshold("confident_threshold", min_value=0, max_value=1)
+    shift_p_value = _threshold("shift_p_value", min_value=0, max_value=1)
+    label_shift_min_distance = _threshold("label_shift_min_distance", min_value=0, max_value=1)
+    input_psi_threshold = _threshold("input_psi_threshold", min_value=0, max_value=100)
 
     class Meta:
         model = MonitoringPolicy
         fields = list(POLICY_FIELDS)
+
+    def validate_input_psi_threshold(self, value: float) -> float:
+        if value <= 0:
+            raise serializers.ValidationError("Must be positive: a PSI of 0 would flag any stream.")
+        return value
 
 
 class MonitoringOutput(serializers.Serializer):

@@ -38,13 +38,17 @@ def monitoring_policy_update(*, project: Project, actor, **changes) -> Monitorin
     if "input_psi_threshold" in changes and changes["input_psi_threshold"] <= 0:
         raise ApplicationError("input_psi_threshold must be positive.")
     policy = monitoring_policy_get(project=project)
-    before = {name: getattr(policy, name) for name in changes}
-    for name, value in changes.items():
+    # Only what changes is written and audited: a form sending a value unchanged leaves no event saying it moved.
+    changed = {name: value for name, value in changes.items() if getattr(policy, name) != value}
+    if not changed:
+        return policy
+    before = {name: getattr(policy, name) for name in changed}
+    for name, value in changed.items():
         setattr(policy, name, value)
     policy.updated_by = actor
     policy.save()
     audit_event_record(action="monitoring.policy_updated", actor=actor, project=project, obj=policy,
-                       details={"before": before, "after": changes})
+                       details={"before": before, "after": changed})
     return policy
 
 

@@ -148,7 +148,7 @@ def purge_bench(*, project: Project, purge_items: int) -> dict:
     return {"log_purge": logs, "retention_purge": content}
 
 
-def privacy_bench(*, items: int, predictions_per_item: int, purge_items: int) -> dict:
+def privacy_bench(*, items: int, predictions_per_item: int, purge_items: int, sealing_texts: int = 10_000) -> dict:
     """`make bench`'s privacy rows: one subject's erasure among `items` items and `items * predictions_per_item`
     predictions, then the log purge and the content retention purge over the same rows. A throwaway project whose
     rows are deleted afterwards (its audit events stay: the log is append-only)."""
@@ -161,6 +161,9 @@ def privacy_bench(*, items: int, predictions_per_item: int, purge_items: int) ->
                   "erasure": erased, **purge_bench(project=project, purge_items=purge_items)}
     finally:
         bench_project_drop(project)
+    from .bench_sealing import sealing_bench
+
+    result["sealing"] = sealing_bench(texts=sealing_texts, subjects=max(sealing_texts // 5, 1))
     return result
 
 
@@ -170,6 +173,7 @@ def bench_project_drop(project: Project) -> None:
     from apps.items.models import Item
     from apps.predictions.models import Prediction
 
+    from .log_retention import log_floor_session_set
     from .models import ErasedDatasetVersion, ErasedModelVersion
 
     with transaction.atomic():
@@ -179,6 +183,7 @@ def bench_project_drop(project: Project) -> None:
         Feedback.objects.filter(project=project).delete()
         Item.objects.filter(project=project).update(latest_prediction=None)
         with connection.cursor() as cursor:  # one statement each, no model instances for 1,000,000 rows
+            log_floor_session_set(cursor, 0)  # the bench's own rows, minutes old: the floor is not for them
             for model in (Prediction, Item):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE project_id = %s",
                                [project.pk])

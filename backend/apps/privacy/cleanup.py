@@ -12,11 +12,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from apps.items.images import image_is_sealed
 from apps.items.models import Item
 from apps.training.models import TrainingRun
 
 from .models import CleanupKind, CleanupStatus, ErasedDatasetVersion, ErasureCleanup, SubjectRequest
 from .platform_files import platform_copies_delete
+from .sealing import SEALED_BYTES_OVERHEAD
 
 log = logging.getLogger(__name__)
 ERASURE_CLEANUP_MAX_ATTEMPTS = 8
@@ -42,10 +44,12 @@ def _done(row: ErasureCleanup, deleted: list[str]) -> None:
 
 
 def _object_size(key: str) -> int | None:
+    """The image's own size (a sealed object is SEALED_BYTES_OVERHEAD larger than the copies it was trained from)."""
     try:
-        return default_storage.size(key) if default_storage.exists(key) else None
+        size = default_storage.size(key) if default_storage.exists(key) else None
     except Exception:  # the size only narrows a search; the object's own deletion reports a storage fault
         return None
+    return size - SEALED_BYTES_OVERHEAD if size is not None and image_is_sealed(key) else size
 
 
 def erasure_cleanup_run(*, erasure_id: int) -> int:
@@ -54,7 +58,8 @@ def erasure_cleanup_run(*, erasure_id: int) -> int:
     rows = list(ErasureCleanup.objects.filter(erasure=erasure, status=CleanupStatus.PENDING).order_by("kind", "id"))
     objects = [r for r in rows if r.kind == CleanupKind.OBJECT]
     keys = ErasureCleanup.objects.filter(erasure=erasure, kind=CleanupKind.OBJECT).values_list("target", flat=True)
-    hashes = {PurePosixPath(k).stem for k in keys if not k.startswith(ACCESS_ARCHIVE_PREFIX)}
+    # `<sha256>.<ext>`, or `<sha256>-<token>.<ext>` for a sealed image (apps.items.images.image_store_sealed)
+    hashes = {PurePosixPath(k).stem.split("-")[0] for k in keys if not k.startswith(ACCESS_ARCHIVE_PREFIX)}
     for row in (r for r in rows if r.kind == CleanupKind.FILES):
         sizes = [_object_size(r.target) for r in objects]
         held = ErasedDatasetVersion.objects.filter(erasure=erasure).values("dataset_version")

@@ -2,10 +2,14 @@
 
 In the database: each item's text, file name and subject_ref are blanked, its content hash (a guessable sha256 for
 a short text) becomes a unique random marker (`erased:<id>:<token>`) here and in every dataset version's manifest
-that held it, its storage key is dropped; feedback comments and review notes (free text) are blanked; predictions,
-labels and boxes stay (they say what the model and people answered, not who the subject is). Dataset versions that
-held the items and model versions trained on them are recorded (ErasedDatasetVersion / ErasedModelVersion), and a
-retraining run is queued for each project whose champion exists and learned from the data.
+that held it, its storage key is dropped, the cached sentence embeddings of its text are deleted; feedback comments
+and review notes (free text) are blanked; predictions, labels and boxes stay (they say what the model and people
+answered, not who the subject is). Dataset versions that held the items and model versions trained on them are
+recorded (ErasedDatasetVersion / ErasedModelVersion), and a retraining run is queued for each project whose champion
+exists and learned from the data.
+
+The subject's content key is destroyed (apps.privacy.sealing): every sealed copy of their texts and images that
+this erasure cannot reach (backups of the database or the bucket) is unreadable from the commit on.
 
 Outside the database, after the commit: the image objects and every copy under the platform's folders
 (apps.privacy.cleanup), retried until done.
@@ -24,6 +28,7 @@ from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.feedback.models import Feedback, Review
 from apps.items.models import Item, Split
 from apps.predictions.models import Prediction
+from apps.training.embedding_cache import embeddings_forget
 from apps.training.models import DatasetVersion, ModelStatus, ModelVersion, Trigger
 
 from .cleanup import access_archives_withdraw, erasure_cleanup_after_commit
@@ -36,6 +41,7 @@ from .models import (
     RequestKind,
     SubjectRequest,
 )
+from .sealing import subject_keys_destroy
 
 ERASED_PREFIX = "erased:"
 _MANIFEST_HASH = 3  # DatasetVersion.manifest rows: [item_id, label, weight, item content hash]
@@ -107,7 +113,7 @@ def subject_erase(*, subject_ref: str, actor) -> SubjectRequest:
     if not items:
         raise NotFound("No items carry this subject_ref (already erased, or never imported).")
     erasure = SubjectRequest.objects.create(kind=RequestKind.ERASURE, subject_hash=subject_hash(ref),
-                                            requested_by=actor, result={})
+                                            requested_by=actor, result={"keys_destroyed": subject_keys_destroy(ref)})
     return items_erase(items=items, request=erasure, actor=actor, action="privacy.erased")
 
 
@@ -127,7 +133,8 @@ def items_erase(*, items: list[dict], request: SubjectRequest, actor, action: st
         text="", file_name="", storage_key="", subject_ref="", erased_at=now, restricted_at=None,
         content_hash=Concat(Value(ERASED_PREFIX), Cast("id", CharField()), Value(f":{token}"), output_field=CharField()))
     feedback = Feedback.objects.filter(item_id__in=ids)
-    counts = {"items": len(ids), "predictions": Prediction.objects.filter(item_id__in=ids).count(),
+    counts = {"items": len(ids), "embeddings": embeddings_forget(i["content_hash"] for i in items),
+              "predictions": Prediction.objects.filter(item_id__in=ids).count(),
               "feedback": feedback.count(), "comments_blanked": feedback.exclude(comment="").update(comment=""),
               "notes_blanked": Review.objects.filter(feedback__item_id__in=ids).exclude(notes="").update(notes=""),
               "images": sum(1 for i in items if i["storage_key"])}
@@ -147,7 +154,8 @@ def items_erase(*, items: list[dict], request: SubjectRequest, actor, action: st
     per_project: dict[str, int] = {}
     for item in items:
         per_project[item["project__slug"]] = per_project.get(item["project__slug"], 0) + 1
-    erasure.result = {**counts, "projects": per_project, "item_ids": ids, "access_archives_withdrawn": len(withdrawn),
+    erasure.result = {**erasure.result, **counts, "projects": per_project, "item_ids": ids,
+                      "access_archives_withdrawn": len(withdrawn),
                       "dataset_versions": sorted(held), "model_versions": sorted(mv for mv, _, _ in trained),
                       "retraining": retraining}
     erasure.save(update_fields=["result"])

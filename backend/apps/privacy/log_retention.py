@@ -130,7 +130,14 @@ def _delete_rows(rows) -> None:
     sql, params = rows.values("pk").query.sql_with_params()
     table = connection.ops.quote_name(Prediction._meta.db_table)
     with connection.cursor() as cursor:
+        log_floor_session_set(cursor, settings.LOG_RETENTION_FLOOR_DAYS)
         cursor.execute(f"DELETE FROM {table} WHERE id IN ({sql})", params)
+
+
+def log_floor_session_set(cursor, days: int) -> None:
+    """The floor that PostgreSQL's trigger on prediction rows enforces in this transaction (predictions.0007)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT set_config('hitl.log_retention_floor_days', %s, true)", [str(int(days))])
 
 
 @transaction.atomic

@@ -98,3 +98,15 @@ class ErasureCleanup(models.Model):
 
     def __str__(self) -> str:
         return f"cleanup {self.pk} of erasure {self.erasure_id} ({self.kind}, {self.status})"
+
+
+class SubjectKey(models.Model):
+    """A data subject's content key (apps.privacy.sealing), wrapped under the SUBJECT_KEK. Deleting the row is the
+    erasure of every sealed copy of the subject's content; nothing else is needed to make them unreadable."""
+
+    subject_hash = models.CharField(max_length=64, unique=True, help_text="keyed HMAC of the subject_ref")
+    wrapped_key = models.BinaryField(help_text="nonce + AES-256-GCM(KEK, data key)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"subject key {self.pk}"

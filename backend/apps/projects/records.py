@@ -74,8 +74,10 @@ def default_security_measures() -> str:
         "- Audited access: every response that carries item text or image bytes records a personal_data.read event "
         "(who, which items, when); every change is recorded with its actor.",
         f"- Encryption in transit: {_in_transit()}.",
-        "- Encryption at rest: not done by the application; it relies on the encryption of the database volume and "
-        "of the bucket, where the operator has enabled it.",
+        "- Encryption at rest: the texts and images of items about a data subject are encrypted (AES-256-GCM) under "
+        "a key of that subject, itself encrypted under the installation's key-encryption key; erasure destroys the "
+        "subject's key, which makes every copy unreadable, backups included (crypto-shredding). Other data relies on "
+        "the encryption of the database volume and of the bucket, where the operator has enabled it.",
         "- Passwords are stored as salted hashes; logins are throttled and audited.",
     ])
 

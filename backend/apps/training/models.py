@@ -115,3 +115,20 @@ class ChangeEnvelope(models.Model):
 
     def __str__(self) -> str:
         return f"change envelope of {self.project_id}"
+
+
+class TextEmbedding(models.Model):
+    """A sentence encoder's vector of one text (apps.training.embedding_cache): computed once, by any worker, for
+    every later training run of any project. Derived from the text, so personal data when the text is: erasure and
+    the retention purge delete the vectors of the texts they erase."""
+
+    encoder = models.CharField(max_length=96, help_text="encoder id @ files fingerprint (ai_models.encoders.encoder_key)")
+    text_sha256 = models.CharField(max_length=64, help_text="sha256 of the text: an item's content_hash")
+    vector = models.BinaryField(help_text="float32, little-endian")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["text_sha256", "encoder"], name="unique_text_embedding")]
+
+    def __str__(self) -> str:
+        return f"embedding of {self.text_sha256[:12]} by {self.encoder}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .collection import collect_training_data
+from .embedding_cache import training_embeddings
 from .ml import _artifact_location, load_model_version
 from .selectors import champion_get
 
@@ -94,12 +95,20 @@ def pipeline_prepare(*, project, paths: RunPaths, params: dict) -> dict:
 def pipeline_fold(*, paths: RunPaths, fold: int, params: dict) -> dict:
     from ai_models.stages import kfold_model_training
 
-    return kfold_model_training.train_fold(paths.raw, paths.folds_file, fold, paths.kfold_work / f"fold-{fold}", params)
+    with training_embeddings():
+        return kfold_model_training.train_fold(paths.raw, paths.folds_file, fold, paths.kfold_work / f"fold-{fold}",
+                                               params)
 
 
 def pipeline_finish(*, project, paths: RunPaths, params: dict, fold_results: list[dict], tags: dict,
                     on_progress) -> dict:
     """Stages 4-7: aggregate the folds, train the final model, evaluate it beside the champion, register it."""
+    with training_embeddings():
+        return _finish(project=project, paths=paths, params=params, fold_results=fold_results, tags=tags,
+                       on_progress=on_progress)
+
+
+def _finish(*, project, paths: RunPaths, params: dict, fold_results: list[dict], tags: dict, on_progress) -> dict:
     from ai_models.stages import evaluate, kfold_model_training, model_training, register
 
     kfold = kfold_model_training.aggregate(fold_results, paths.metrics / "kfold.json",

@@ -51,6 +51,9 @@ def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict 
         reason = "no holdout items to compare on"
     elif champion_metrics is None or champion_number != champion.number:
         reason = f"compared with v{champion_number}, but v{champion.number} became champion during training"
+    elif _metric(model_version.metrics, metric) is None or _metric(champion_metrics, metric) is None:
+        # the evaluation writes a non-finite score (NaN) as null: no number to compare, so a human decides
+        reason = f"no finite {metric} for the candidate or the champion to compare"
     if reason:
         model_version.gate = {"decision": "needs_review", "reason": reason, "metric": metric,
                               "champion_version": champion.number, **({"envelope": envelope} if envelope else {})}

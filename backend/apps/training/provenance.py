@@ -2,16 +2,16 @@
 
 Each training row of a DatasetVersion is an item with its label and, since the provenance was stored per row, its
 provenance kind as the manifest row's fifth field (apps.training.datasets decides it from the answer it uses): no
-human answer → `imported`; a second reviewer's decision → `reviewed`; a correction → `human_corrected`; an accepted
-prediction → `accepted_as_is`. Manifests written before that (four fields a row) are read as they always were: the
-kind is recomputed from the item's latest human answer given before the snapshot (feedback waiting for review, and
-answers to gold items, are not training answers). The model card stores the mix at registration
+human answer → `imported`; a second reviewer's or a contest's decision → `reviewed`; a correction → `human_corrected`;
+an accepted prediction → `accepted_as_is`. Manifests written before that (four fields a row) are read as they always
+were: the kind is recomputed from the item's latest human answer given before the snapshot (feedback waiting for
+review, and answers to gold items, are not training answers). The model card stores the mix at registration
 (apps.training.model_card), so later feedback does not change it.
 """
 from collections import Counter
 
 from apps.feedback.models import Feedback, FeedbackStatus
-from apps.feedback.selectors import answer_provenance
+from apps.feedback.selectors import answer_provenance, decides_contest
 from apps.items.models import Item
 
 KINDS = ("imported", "human_corrected", "accepted_as_is", "reviewed")
@@ -35,11 +35,12 @@ def training_label_provenance(*, dataset_version) -> dict[str, int]:
     latest: dict[int, str] = {}
     rows = (Feedback.objects.filter(project_id=dataset_version.project_id, created_at__lte=dataset_version.created_at,
                                     gold_agrees__isnull=True)
-            .exclude(status=FeedbackStatus.PENDING_REVIEW).order_by("created_at", "id")
-            .values_list("item_id", "status", "verdict"))
-    for item_id, status, verdict in rows.iterator(chunk_size=5000):
+            .exclude(status=FeedbackStatus.PENDING_REVIEW).annotate(decision=decides_contest())
+            .order_by("created_at", "id")
+            .values_list("item_id", "status", "verdict", "decision"))
+    for item_id, status, verdict, decision in rows.iterator(chunk_size=5000):
         if item_id in item_ids:
-            latest[item_id] = answer_provenance(status, verdict)
+            latest[item_id] = answer_provenance(status, verdict, decision)
     counts = Counter(latest.values())
     counts["imported"] = len(item_ids) - len(latest)
     return {kind: counts.get(kind, 0) for kind in KINDS}

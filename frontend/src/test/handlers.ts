@@ -62,9 +62,19 @@ export function contestHandlers(slug: string, contests: { id: number; status: st
         const contest = contests.find((c) => c.id === Number(params.id));
         if (!contest) return HttpResponse.json({ detail: "No such contest." }, { status: 404 });
         if (contest.status !== "open") return HttpResponse.json({ detail: `Contest ${contest.id} was already decided.` }, { status: 409 });
-        const body = (await request.json()) as { note?: string };
+        const body = (await request.json()) as { note?: string; label?: string; boxes?: unknown[] };
         decided.push({ id: contest.id, body });
-        Object.assign(contest, { status: "decided", decision_id: 900 + contest.id, decision_note: body.note ?? "", decided_at: "2026-11-30T10:00:00Z" });
+        // As the API answers: text decides a label; detection the boxes sent, or the model's without confidences.
+        const model = contest.predicted_boxes as Record<string, unknown>[] | null | undefined;
+        const kept = model?.map(({ confidence: _confidence, ...box }) => box);
+        Object.assign(contest, {
+          status: "decided",
+          decision_id: 900 + contest.id,
+          decision_note: body.note ?? "",
+          decided_at: "2026-11-30T10:00:00Z",
+          decided_label: model ? "" : (body.label ?? contest.predicted_label),
+          decided_boxes: model ? (body.boxes ?? kept) : null,
+        });
         return HttpResponse.json(contest);
       }),
     ],

@@ -133,7 +133,18 @@ def _privacy_rows(pv: dict | None) -> list[list[str]]:
         [f"retention purge of item content, batches of {content['batch']:,} (items/s)",
          f"{_f(content['per_s'])} ({content['items']:,} in {_batches(content['batches'])}, "
          f"{content['mean_batch_seconds']} s each)", "", "", "bounded batches, reported", ""],
+        *_sealing_rows(pv.get("sealing")),
     ]
+
+
+def _sealing_rows(sl: dict | None) -> list[list[str]]:
+    """Crypto-shredding's cost: the same texts imported and read back sealed (with subjects) and plain."""
+    if not sl:
+        return []
+    ratio = sl["import_sealed_s"] / sl["import_plain_s"] if sl["import_plain_s"] else None
+    return [[f"import of {sl['texts']:,} texts of {sl['subjects']:,} subjects, sealed (s; read back cold)",
+             f"{sl['import_sealed_s']} s; {sl['read_sealed_s']} s", f"plain {sl['import_plain_s']} s; "
+             f"{sl['read_plain_s']} s", f"{ratio:.2f}×" if ratio else "", "reported", ""]]
 
 
 def _batches(count: int) -> str:

@@ -6,6 +6,7 @@ import pytest
 from apps.audit.models import AuditEvent
 from apps.audit.verify import verify_chain
 from apps.feedback.models import Contest, Feedback
+from apps.feedback.selectors import latest_human_answers_with_provenance
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,9 @@ def test_a_contest_jumps_the_queue_until_a_reviewer_decides(trained_project, use
     assert decided.status_code == 200 and decided.json()["status"] == "decided"
     decision = Feedback.objects.get(pk=decided.json()["decision_id"])
     assert (decision.verdict, decision.resolved_label, decision.annotator) == ("correct", other, users["reviewer"])
+    # The decision trains at once, as a reviewed answer (a reviewer gave it), in place of the annotator's accept.
+    answers = latest_human_answers_with_provenance(project=trained_project)
+    assert answers[decision.item_id] == (other, "reviewed")
     queue = reviewer.get("/api/v1/projects/tickets/queue/").json()["results"]
     assert confident["id"] not in [e["prediction_id"] for e in queue]
     assert reviewer.post(f"/api/v1/contests/{contest_id}/decide/", {"label": other},
@@ -72,4 +76,8 @@ def test_the_contester_cannot_decide_and_bad_input_changes_nothing(trained_proje
     assert admin.post(f"/api/v1/contests/{contest['id']}/decide/", {}, format="json").status_code == 400
     kept = admin.post(f"/api/v1/contests/{contest['id']}/decide/", {"label": prediction["label"]}, format="json")
     assert kept.status_code == 200
-    assert Feedback.objects.get(pk=kept.json()["decision_id"]).verdict == "accept"
+    decision = Feedback.objects.get(pk=kept.json()["decision_id"])
+    assert decision.verdict == "accept" and kept.json()["decided_label"] == prediction["label"]
+    # Keeping the model's label is a reviewer's judgement, not an unreviewed accept the training cap would hold back.
+    answers = latest_human_answers_with_provenance(project=trained_project)
+    assert answers[decision.item_id] == (prediction["label"], "reviewed")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEvent
 from apps.core.tests.fixtures import tiny_texts
 from apps.items.models import Item
+from apps.items.services import content_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_json_import_reports_counts_and_is_audited(project, users, eng):
     assert Item.objects.filter(project=project).count() == IMPORTED + 3
     item = Item.objects.get(text="app freezes on start")  # stripped
     assert (item.label, item.split, item.source, item.created_by) == (None, "pool", "import", users["engineer"])
-    assert Item.objects.get(text="parcel never arrived").subject_ref == "cust-7"
+    subject_item = Item.objects.get(content_hash=content_hash("parcel never arrived"))  # sealed: no lookup by text
+    assert (subject_item.subject_ref, subject_item.text) == ("cust-7", "parcel never arrived")
     event = AuditEvent.objects.filter(action="items.imported").order_by("-seq").first()
     assert event.project_slug == "tickets" and event.object_type == "items.item"
     assert {k: event.details[k] for k in ("created", "duplicates", "labelled", "holdout", "source")} == {
@@ -71,7 +73,7 @@ def test_csv_upload(project, eng):
 
     assert response.status_code == 201, response.content
     assert response.json() == {"created": 3, "duplicates": 0, "labelled": 2, "holdout": 1}
-    item = Item.objects.get(text="crash, then error")
+    item = Item.objects.get(content_hash=content_hash("crash, then error"))  # sealed (u1): no lookup by text
     assert (item.label, item.split, item.subject_ref, item.source) == ("technical", "holdout", "u1", "upload")
     assert Item.objects.get(text="where is my parcel").label is None
     assert AuditEvent.objects.filter(action="items.imported").order_by("-seq").first().details["source"] == "upload"

@@ -72,6 +72,36 @@ def test_thresholds_change_through_the_api_audited(stream, users, client_for):
     assert AuditEvent.objects.filter(action="monitoring.policy_updated").count() == 1
 
 
+@pytest.mark.parametrize("body,field", [
+    ({"max_correction_rate": 1.5}, "max_correction_rate"), ({"max_disagreement_rate": -0.1}, "max_disagreement_rate"),
+    ({"confident_threshold": 2}, "confident_threshold"), ({"shift_p_value": "low"}, "shift_p_value"),
+    ({"label_shift_min_distance": 1.01}, "label_shift_min_distance"), ({"input_psi_threshold": 0}, "input_psi_threshold"),
+    ({"window_days": 400}, "window_days"), ({"min_answers": -1}, "min_answers"),
+    ({"min_predictions": 10, "max_correction_rate": 3}, "max_correction_rate"),
+])
+def test_a_refused_threshold_is_named_and_nothing_changes(project, users, client_for, body, field):
+    """The web app shows the refusal at its field: the 400 names it; a valid field sent beside it is not saved."""
+    api = client_for(users["admin"])
+    response = api.patch(URL + "policy/", body, format="json")
+    assert response.status_code == 400 and list(response.json()) == [field], response.content
+    assert api.get(URL).json()["policy"]["min_predictions"] == 100
+    assert not AuditEvent.objects.filter(action="monitoring.policy_updated").exists()
+
+
+def test_only_changed_thresholds_are_written_and_audited(project, users, client_for):
+    api = client_for(users["engineer"])
+    assert api.patch(URL + "policy/", {"window_days": 7, "min_answers": 30}, format="json").status_code == 200
+    assert not AuditEvent.objects.filter(action="monitoring.policy_updated").exists()  # the defaults, unchanged
+    response = api.patch(URL + "policy/", {"window_days": 7, "max_correction_rate": 0.25, "retrain_on_flag": True},
+                         format="json")
+    assert response.status_code == 200 and response.json()["max_correction_rate"] == 0.25
+    (event,) = AuditEvent.objects.filter(action="monitoring.policy_updated")
+    assert event.details == {"before": {"max_correction_rate": 0.3, "retrain_on_flag": False},
+                             "after": {"max_correction_rate": 0.25, "retrain_on_flag": True}}
+    assert api.get(URL).json()["policy"]["retrain_on_flag"] is True
+    assert chain_ok()
+
+
 def test_check_now_raises_flags_shown_by_the_api(stream, users, client_for):
     client_for(users["engineer"]).patch(URL + "policy/", {"min_predictions": 10}, format="json")
     assert client_for(users["auditor"]).post(URL + "check/").status_code == 403

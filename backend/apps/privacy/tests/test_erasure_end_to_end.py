@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_chain_verify
@@ -20,10 +23,12 @@ from apps.feedback.models import Feedback
 from apps.feedback.services import feedback_submit
 from apps.items.image_import import images_import
 from apps.items.models import Item
-from apps.items.services import items_import
+from apps.items.services import content_hash, items_import
+from apps.predictions.detection import detection_predict
 from apps.predictions.models import Prediction
 from apps.predictions.services import predictions_create
-from apps.privacy.models import CleanupStatus, ErasedDatasetVersion
+from apps.privacy.models import CleanupStatus, ErasedDatasetVersion, SubjectKey
+from apps.privacy.sealing import SubjectKeyDestroyed, is_sealed_text, open_bytes, open_text
 from apps.privacy.selectors import erasures_for_model_version, model_versions_trained_on_erased_data
 from apps.training import run_store
 from apps.training.collection import collect_training_data
@@ -83,7 +88,7 @@ def test_erasure_leaves_no_byte_of_the_subject_anywhere(s3, project, users, offi
         {"text": TEXTS["asked"], "subject_ref": REF}])
     text_champion = train_inline(project, engineer)
     run_store.run_inputs_put(run_id=text_champion.training_run_id, paths=run_paths(text_champion.training_run_id))
-    asked = Item.objects.get(subject_ref=REF, text=TEXTS["asked"])
+    asked = Item.objects.get(subject_ref=REF, content_hash=content_hash(TEXTS["asked"]))
     _, (prediction,) = predictions_create(project=project, inputs=[{"item_id": asked.pk}], actor=users["annotator"])
     feedback_submit(prediction=prediction, annotator=users["annotator"], verdict="correct", label="technical",
                     comment=COMMENT, allow_auto_retrain=False)
@@ -97,9 +102,20 @@ def test_erasure_leaves_no_byte_of_the_subject_anywhere(s3, project, users, offi
     assert api.post("/api/v1/privacy/access/", {"subject_ref": REF}, format="json").status_code == 201
 
     wanted = needles()
-    # The search can fail: before the erasure the subject's bytes are in each place it looks.
-    assert {"text:pool", "sha256:pool", "comment", "image-sha256"} <= {h.split(": ")[-1] for h in database_hits(wanted)}
-    assert {"image", "text:pool"} <= {h.split(": ")[-1] for h in bucket_hits(s3, wanted)}  # image; run objects
+    # The search can fail: before the erasure the subject's bytes are in each place it looks, but for the item rows
+    # and the image object, which hold them sealed under the subject's key (crypto-shredding).
+    before = database_hits(wanted)
+    assert {"sha256:pool", "comment", "image-sha256"} <= {h.split(": ")[-1] for h in before}
+    assert not [h for h in before if h.startswith("items_item.text")]
+    assert {"image", "text:pool"} <= {h.split(": ")[-1] for h in bucket_hits(s3, wanted)}  # run objects
+    image_item = Item.objects.get(project=detector, subject_ref=REF)
+    # The detector trained on the sealed image (opened in memory, copied to the run's work folder) and predicts on it.
+    (boxes,) = detection_predict(project=detector, items=[image_item], actor=users["annotator"])[1]
+    assert boxes.model_version_id == detection_champion.pk and isinstance(boxes.boxes, list)
+    with default_storage.open(image_item.storage_key, "rb") as handle:  # a backup of the bucket holds this
+        backup_image = handle.read()
+    backup_text = Item.objects.filter(pk=asked.pk).values_list(Cast("text", TextField()), flat=True).get()
+    assert IMAGE not in backup_image and TEXTS["asked"] not in backup_text and is_sealed_text(backup_text)
     assert {"text:holdout", "text:pool"} <= {h.split(": ")[-1] for h in folder_hits(settings.VAR_DIR, wanted)}
     assert {"image", "image-tail"} <= {h.split(": ")[-1] for h in folder_hits(workspace / ".dvc", wanted)}
     assert list(workspace.glob(".dvc/cache/**/*")) and (workspace / "data" / "formatted").exists()
@@ -117,6 +133,11 @@ def test_erasure_leaves_no_byte_of_the_subject_anywhere(s3, project, users, offi
 
     assert database_hits(wanted) == []
     assert bucket_hits(s3, wanted) == []
+    # Copies out of the platform's reach (backups taken before the erasure) cannot be opened: the key is gone.
+    assert body["result"]["keys_destroyed"] == 1 and not SubjectKey.objects.exists()
+    assert open_text(backup_text) == ""
+    with pytest.raises(SubjectKeyDestroyed):
+        open_bytes(backup_image)
     assert folder_hits(settings.VAR_DIR, wanted) == []
     assert folder_hits(workspace, wanted) == []
     assert not any(n.encode() in str(e.details).encode() for e in AuditEvent.objects.all() for n in TEXTS.values())

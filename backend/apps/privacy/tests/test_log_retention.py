@@ -136,3 +136,20 @@ def test_the_command_lists_in_a_dry_run_and_refuses_a_bad_date(logged, users):
         call_command("logs_purge", "--before", "yesterday")
     with pytest.raises(CommandError, match="--audit needs --before"):
         call_command("logs_purge", "--audit")
+
+
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+                    reason="the database-level floor is a PostgreSQL trigger (predictions.0007)")
+def test_the_database_refuses_to_delete_a_log_within_the_floor(logged):
+    from django.db import DatabaseError, connection, transaction
+
+    _project, _now, rows = logged
+    young = rows[4]  # made now; rows[3] is 200 days old, past the 183-day floor
+    Item.objects.filter(latest_prediction=young).update(latest_prediction=None)
+    with (pytest.raises(DatabaseError, match="retention floor of 183 days"), transaction.atomic(),
+          connection.cursor() as cursor):
+        cursor.execute("DELETE FROM predictions_prediction WHERE id = %s", [young.pk])
+    Item.objects.filter(latest_prediction__in=[rows[3]]).update(latest_prediction=None)
+    with connection.cursor() as cursor:  # past the floor: a database administrator may delete it
+        cursor.execute("DELETE FROM predictions_prediction WHERE id = %s", [rows[3].pk])
+    assert not Prediction.objects.filter(pk=rows[3].pk).exists() and Prediction.objects.filter(pk=rows[4].pk).exists()

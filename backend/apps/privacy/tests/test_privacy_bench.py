@@ -7,6 +7,7 @@ from apps.audit.selectors import audit_chain_verify
 from apps.demo.bench.report import table
 from apps.predictions.models import Prediction
 from apps.privacy.bench import privacy_bench
+from apps.privacy.models import SubjectKey
 from apps.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_privacy_bench_measures_erasure_and_both_purges_and_leaves_nothing_behind(settings):
     settings.RETENTION_BATCH, settings.LOG_PURGE_BATCH = 40, 100
-    result = privacy_bench(items=200, predictions_per_item=3, purge_items=100)
+    result = privacy_bench(items=200, predictions_per_item=3, purge_items=100, sealing_texts=100)
     assert (result["items"], result["predictions"]) == (200, 600)
     erasure = result["erasure"]
     assert erasure["result"]["items"] == 5 and erasure["erasure_db_seconds"] > 0
@@ -31,4 +32,8 @@ def test_the_privacy_bench_measures_erasure_and_both_purges_and_leaves_nothing_b
     rendered = table({"privacy": result})
     assert "erasure of 1 subject among 200 items, 600 predictions" in rendered and "(over 200 / 600 only)" in rendered
     assert "log purge past retention, batches of 100" in rendered and "retention purge of item content" in rendered
+    sealing = result["sealing"]
+    assert (sealing["texts"], sealing["subjects"]) == (100, 20) and sealing["import_sealed_s"] > 0
+    assert "import of 100 texts of 20 subjects, sealed" in rendered
+    assert not Project.objects.filter(slug__startswith="bench-sealing-").exists() and not SubjectKey.objects.exists()
     assert audit_chain_verify().ok

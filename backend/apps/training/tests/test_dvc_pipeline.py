@@ -37,13 +37,22 @@ def workspace(root: Path, project: str) -> tuple[Path, dict]:
     os.symlink(REPO / "backend", root / "backend")
     shutil.copytree(REPO / "ai_models", root / "ai_models", ignore=shutil.ignore_patterns("tests", "*.egg-info",
                                                                                           "__pycache__"))
+    # PYTHONPATH: the stages import the copied ai_models, not whichever checkout the venv installed (editable)
     env = {**child_env(), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "ai_models"), os.environ.get("PYTHONPATH")])),
            "MLFLOW_TRACKING_URI": settings.MLFLOW_TRACKING_URI, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
     for command in (["git", "init", "-q"], ["dvc", "init", "-q"], ["git", "add", "-A"],
                     ["git", "commit", "-qm", "pipeline"]):
         subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
     return root, env
+
+
+def _scalars(data) -> list:
+    """What `dvc metrics show` makes columns of: the scalars reached through dicts (it leaves lists out)."""
+    if isinstance(data, dict):
+        return [leaf for value in data.values() for leaf in _scalars(value)]
+    return [] if isinstance(data, list) else [data]
 
 
 def repro(root: Path, env: dict, *args: str) -> str:
@@ -68,9 +77,16 @@ def test_text_pipeline_reproduces_registers_and_reruns_only_what_changed(committ
     holdout = json.loads((root / "metrics" / "holdout.json").read_text())
     kfold = json.loads((root / "metrics" / "kfold.json").read_text())
     assert holdout["candidate"]["accuracy"] > 0.5 and kfold["k"] == 2 and len(kfold["folds"]) == 2
+    assert holdout["model"] == "tfidf_lr" and "per_class" not in holdout["candidate"]  # headline figures only
     assert (root / "kfold_results.csv").read_text().count("\n") == 3
+    per_class = (root / "plots" / "evaluate" / "per_class_f1.csv").read_text().splitlines()
+    assert per_class[0].startswith("label,precision,recall,f1,support,champion_") and len(per_class) == 4
     version = ModelVersion.objects.get(project=project)
     assert version.training_run.trigger == "dvc" and version.status == "champion"  # the first model
+    # propose_candidate read the per-class table and the confusion matrix back from the plot files
+    assert set(version.metrics["per_class"]) == set(project.labels) == set(version.metrics["confusion_matrix"]["labels"])
+    assert sum(map(sum, version.metrics["confusion_matrix"]["matrix"])) == holdout["candidate"]["n"]
+    assert version.model_card["evaluation"]["per_class"] == version.metrics["per_class"]
     client = MlflowClient(settings.MLFLOW_TRACKING_URI)
     children = client.search_runs([client.get_run(version.mlflow_run_id).info.experiment_id],
                                   filter_string=f"tags.mlflow.parentRunId = '{version.mlflow_run_id}'")
@@ -81,6 +97,10 @@ def test_text_pipeline_reproduces_registers_and_reruns_only_what_changed(committ
     # it), so the next repro retrains once; its candidate ties and is rejected, the champion stays.
     repro(root, env)
     assert ModelVersion.objects.get(project=project, number=2).status == "rejected"
+    second = json.loads((root / "metrics" / "holdout.json").read_text())
+    assert second["champion_number"] == 1 and second["delta"] == 0.0 and set(second["champion"]) == {"accuracy",
+                                                                                                     "f1_macro"}
+    assert (root / "plots" / "evaluate" / "champion_confusion_matrix.csv").is_file()
     assert ran(repro(root, env)) == {"data_collection"}  # nothing changed: only the snapshot is taken again
 
     params = yaml.safe_load((root / "params.yaml").read_text())
@@ -91,11 +111,18 @@ def test_text_pipeline_reproduces_registers_and_reruns_only_what_changed(committ
     assert not rerun & {"data_formatting", "model_training", "evaluate"}
     metrics = subprocess.run(["dvc", "metrics", "show", "--json"], cwd=root, env=env, capture_output=True, text=True)
     assert metrics.returncode == 0 and "holdout.json" in metrics.stdout
+    shown = json.loads(metrics.stdout)[""]["data"]
+    columns = {name: len(_scalars(entry["data"])) for name, entry in shown.items()}
+    assert columns == {"metrics/holdout.json": 9, "metrics/kfold.json": 5}  # was 49 + 5: every class, twice
     params = subprocess.run(["dvc", "params", "diff"], cwd=root, env=env, capture_output=True, text=True)
     assert params.returncode == 0 and "K_FOLDS" in params.stdout
     plots = subprocess.run(["dvc", "plots", "show", "-o", str(root / "plots-html")], cwd=root, env=env,
                            capture_output=True, text=True)
     assert plots.returncode == 0 and (root / "plots-html" / "index.html").exists()
+    page = (root / "plots-html" / "index.html").read_text()
+    for title in ("Per-class F1, candidate (text)", "Per-class F1, champion on the same holdout (text)",
+                  "Confusion matrix, champion, same holdout", "K-fold score per fold"):
+        assert f'"text": "{title}"' in page, title
 
 
 def test_detection_pipeline_reproduces(committed, test_tmp):
@@ -114,5 +141,8 @@ def test_detection_pipeline_reproduces(committed, test_tmp):
     root, env = workspace(test_tmp / "dvc-shapes", "dvc-shapes")
     repro(root, env)
     holdout = json.loads((root / "metrics" / "holdout.json").read_text())
-    assert {"map50", "map50_95"} <= set(holdout["candidate"])
-    assert ModelVersion.objects.get(project=project).registered_version >= 1
+    assert set(holdout["candidate"]) == {"map50", "map50_95", "n"} and holdout["model"] == "yolo11n.yaml"
+    version = ModelVersion.objects.get(project=project)
+    assert version.registered_version >= 1
+    assert set(version.metrics["per_class"]) == {"circle", "square", "triangle"}  # from plots/evaluate/per_class_ap.csv
+    assert version.metrics["confusion_matrix"]["labels"] == ["circle", "square", "triangle", "background"]

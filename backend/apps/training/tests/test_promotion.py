@@ -147,3 +147,19 @@ def test_approving_a_candidate_compared_with_an_older_champion_needs_a_reason(we
     assert api.post(f"/api/v1/model-versions/{second_candidate.pk}/promote/", {}, format="json").status_code == 200
     stale = api.post(f"/api/v1/model-versions/{first_candidate.pk}/promote/", {}, format="json")
     assert stale.status_code == 400 and "serves now" in stale.json()["detail"]
+
+
+def test_a_score_that_was_not_a_number_sends_the_candidate_to_a_human(weak_champion_project, users):
+    """The evaluate stage writes NaN scores as null (JSON has no NaN): the gate cannot compare, it never crashes or
+    promotes, it asks a human."""
+    from apps.training.promotion import promotion_gate_apply
+
+    project = weak_champion_project
+    project.require_approval = False
+    project.save()
+    candidate = train_inline(project, users["engineer"])  # passes and becomes champion: the next one is compared
+    nan_candidate = train_inline(project, users["engineer"])
+    decided = promotion_gate_apply(model_version=nan_candidate, champion_metrics={"f1_macro": None, "n": 1},
+                                   champion_number=candidate.number)
+    assert decided.gate["decision"] == "needs_review" and "no finite f1_macro" in decided.gate["reason"]
+    assert ModelVersion.objects.get(project=project, status="champion") == candidate

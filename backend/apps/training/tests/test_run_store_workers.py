@@ -36,7 +36,8 @@ def workers(committed, s3, test_tmp, monkeypatch):
     """Two workers, `wa` and `wb`, each with its own VAR_DIR; returns {hostname prefix: VAR_DIR}."""
     shared = {**s3.env(), "MLFLOW_ARTIFACT_ROOT": f"s3://{BUCKET}/mlflow",
               # what several machines share through their environment, never through a disk
-              "DJANGO_SECRET_KEY": settings.SECRET_KEY, "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY}
+              "DJANGO_SECRET_KEY": settings.SECRET_KEY, "AUDIT_HMAC_KEY": settings.AUDIT_HMAC_KEY,
+              "SUBJECT_KEK": settings.SUBJECT_KEK}
     var_dirs = {name: test_tmp / f"scale-out-{name}" / "var" for name in ("wa", "wb")}
     processes = start_workers(test_tmp, [{**shared, "HITL_VAR_DIR": str(var)} for var in var_dirs.values()],
                               names=list(var_dirs))

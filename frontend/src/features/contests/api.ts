@@ -19,14 +19,18 @@ export function useContests(slug: string, status: ContestFilter) {
   });
 }
 
+/** A decision: a label (text), corrected boxes (detection), or neither (detection: the model's boxes kept). */
+export type Decision = { id: number; note: string; label?: string; boxes?: AnswerBox[] };
+export type AnswerBox = { label: string; x: number; y: number; w: number; h: number };
+
 export function useDecideContest(slug: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, label, note }: { id: number; label?: string; note: string }) =>
+    mutationFn: ({ id, label, boxes, note }: Decision) =>
       unwrap(
         api.POST("/api/v1/contests/{contest_id}/decide/", {
           params: { path: { contest_id: id } },
-          body: label === undefined ? { note } : { label, note },
+          body: { note, ...(label === undefined ? {} : { label }), ...(boxes === undefined ? {} : { boxes }) },
         }),
       ),
     onSuccess: () => client.invalidateQueries({ queryKey: contestKeys.all(slug) }),
@@ -42,3 +46,5 @@ export function useItemText(itemId: number, enabled: boolean) {
     select: (item) => item.text,
   });
 }
+
+export const itemImageUrl = (itemId: number) => `/api/v1/items/${itemId}/image/`;

@@ -20,10 +20,22 @@ const contest = (id: number, overrides: object = {}) => ({
   status: "open",
   decision_id: null,
   decision_note: "",
+  predicted_boxes: null,
+  item_width: null,
+  item_height: null,
+  decided_label: null,
+  decided_boxes: null,
   created_at: "2026-11-30T08:30:00Z",
   decided_at: null,
   ...overrides,
 });
+
+const MODEL_BOXES = [
+  { label: "circle", confidence: 0.91, x: 10, y: 10, w: 20, h: 20 },
+  { label: "square", confidence: 0.42, x: 50, y: 20, w: 20, h: 20 },
+];
+const detectionContest = (id: number) =>
+  contest(id, { predicted_label: "", predicted_boxes: MODEL_BOXES, item_width: 96, item_height: 64, decided_label: null, decided_boxes: null });
 
 function serve(user: object, contests: ReturnType<typeof contest>[], project: { slug: string } = textProject) {
   const fake = contestHandlers(project.slug, contests);
@@ -63,8 +75,8 @@ describe("contests page (GDPR Art. 21, 22(3))", () => {
     expect(within(decided).queryByRole("button")).not.toBeInTheDocument();
   });
 
-  it("detection: the reviewer keeps the model's boxes (boxes are corrected in the queue); the API's refusal shows", async () => {
-    const fake = serve(users.admin, [contest(2, { predicted_label: "" })], detectionProject);
+  it("detection: the reviewer keeps the model's boxes; the API's refusal shows and nothing is decided", async () => {
+    const fake = serve(users.admin, [detectionContest(2)], detectionProject);
     server.use(
       http.post(apiUrl("/contests/2/decide/"), () =>
         HttpResponse.json({ detail: "Someone other than the person who contested the prediction must decide it." }, { status: 403 }),
@@ -73,9 +85,58 @@ describe("contests page (GDPR Art. 21, 22(3))", () => {
     const { user } = renderAt("/projects/demo-shapes/contests");
     const card = (await screen.findByRole("heading", { name: "Contest #2" })).closest("article") as HTMLElement;
     expect(within(card).queryByLabelText("Decided label")).not.toBeInTheDocument();
+    expect(card).toHaveTextContent("#202: 2 boxes by model v3");
     await user.click(within(card).getByRole("button", { name: "Decide: keep the model's boxes" }));
     expect(await within(card).findByRole("alert")).toHaveTextContent("Someone other than the person who contested");
     expect(fake.decided).toEqual([]);
+  });
+
+  it("detection: the reviewer corrects the boxes on the image beside the model's, and they are the decision", async () => {
+    const fake = serve(users.reviewer, [detectionContest(4)], detectionProject);
+    const { user } = renderAt("/projects/demo-shapes/contests");
+    const card = (await screen.findByRole("heading", { name: "Contest #4" })).closest("article") as HTMLElement;
+    const model = within(card).getByRole("application", { name: "Model's boxes on item 2004" });
+    const editor = within(card).getByRole("application", { name: "Decided boxes for item 2004 (editable)" });
+    expect(model.querySelector("img")).toHaveAttribute("src", "/api/v1/items/2004/image/");
+    expect([...model.querySelectorAll(".be-box-tag text")].map((t) => t.textContent)).toEqual(["circle 91%", "square 42%"]);
+    expect(editor.querySelectorAll(".be-box")).toHaveLength(2);
+    const reset = within(card).getByRole("button", { name: "Start over from the model's boxes" });
+    expect(reset).toBeDisabled();
+
+    editor.focus();
+    await user.tab(); // selects the circle
+    await user.keyboard("3"); // relabels it: a triangle
+    await user.keyboard("{Shift>}{ArrowRight}{/Shift}"); // x +10
+    await user.tab(); // the square
+    await user.keyboard("{Delete}");
+    expect(reset).toBeEnabled();
+    await user.type(within(card).getByLabelText(/Note/), "The shadow is no square");
+    await user.click(within(card).getByRole("button", { name: "Decide: 1 box" }));
+
+    await waitFor(() =>
+      expect(fake.decided).toEqual([
+        { id: 4, body: { note: "The shadow is no square", boxes: [{ label: "triangle", x: 20, y: 10, w: 20, h: 20 }] } },
+      ]),
+    );
+    await user.click(await screen.findByRole("button", { name: "Decided" }));
+    const decided = (await screen.findByRole("heading", { name: "Contest #4" })).closest("article") as HTMLElement;
+    expect(decided).toHaveTextContent("1 box");
+    const shown = within(decided).getByRole("application", { name: "Decided boxes on item 2004" });
+    expect([...shown.querySelectorAll(".be-box-tag text")].map((t) => t.textContent)).toEqual(["triangle"]);
+  });
+
+  it("detection: started over after an edit, the decision keeps the model's boxes", async () => {
+    const fake = serve(users.reviewer, [detectionContest(5)], detectionProject);
+    const { user } = renderAt("/projects/demo-shapes/contests");
+    const card = (await screen.findByRole("heading", { name: "Contest #5" })).closest("article") as HTMLElement;
+    within(card).getByRole("application", { name: "Decided boxes for item 2005 (editable)" }).focus();
+    await user.tab();
+    await user.keyboard("{Delete}");
+    expect(within(card).getByRole("button", { name: "Decide: 1 box" })).toBeInTheDocument();
+    await user.click(within(card).getByRole("button", { name: "Start over from the model's boxes" }));
+    expect(within(card).getByRole("application", { name: "Decided boxes for item 2005 (editable)" }).querySelectorAll(".be-box")).toHaveLength(2);
+    await user.click(within(card).getByRole("button", { name: "Decide: keep the model's boxes" }));
+    await waitFor(() => expect(fake.decided).toEqual([{ id: 5, body: { note: "" } }]));
   });
 
   it("auditors follow contests read-only; annotators have no Contests tab", async () => {

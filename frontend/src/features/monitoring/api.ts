@@ -7,6 +7,7 @@ import type { components } from "@/lib/api/schema";
 
 export type Flag = components["schemas"]["FlagOutput"];
 export type Policy = components["schemas"]["Policy"];
+export type PolicyPatch = components["schemas"]["PatchedPolicyRequest"];
 export type AnnotatorIndicator = components["schemas"]["AnnotatorIndicatorOutput"];
 
 type Quantiles = { p10: number | null; p50: number | null; p90: number | null };
@@ -76,6 +77,16 @@ export function useMonitoringCheck(slug: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/projects/{slug}/monitoring/check/", { params: { path: { slug } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: monitoringKeys.all(slug) }),
+  });
+}
+
+/** PATCH the thresholds (ML engineers and admins; audited per change). The series and flags are read again. */
+export function useUpdatePolicy(slug: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PolicyPatch) =>
+      unwrap(api.PATCH("/api/v1/projects/{slug}/monitoring/policy/", { params: { path: { slug } }, body })),
     onSuccess: () => client.invalidateQueries({ queryKey: monitoringKeys.all(slug) }),
   });
 }

@@ -1,6 +1,7 @@
 // Post-market monitoring (AI Act Art. 72) of one project: the raised flags, each serving version's
 // series over a window of days (volume, confidence, correction/disagreement rates, drift) and the
-// annotators' automation-bias indicators (Art. 14(4)(b)). ML engineers and admins can run the check now.
+// annotators' automation-bias indicators (Art. 14(4)(b)). ML engineers and admins can run the check now
+// and change the thresholds.
 import "./monitoring.css";
 
 import { useSearchParams } from "react-router-dom";
@@ -15,6 +16,7 @@ import { useProjectSlug } from "@/lib/project";
 import { useMonitoring, useMonitoringCheck, type VersionSeries } from "./api";
 import { AnnotatorsTable } from "./components/annotators-table";
 import { FlagsPanel } from "./components/flags-panel";
+import { ThresholdsCard } from "./components/thresholds-form";
 import { VersionSeriesView } from "./components/version-series";
 
 const WINDOWS = [7, 14, 30, 90];
@@ -32,6 +34,7 @@ export function MonitoringPage() {
   const monitoring = useMonitoring(slug, days);
   const check = useMonitoringCheck(slug);
   const versions = ordered(monitoring.data?.versions ?? []);
+  const canManage = can(me?.roles ?? [], "manageProjects");
   const chosen = versions.find((v) => v.number === Number(search.get("version"))) ?? versions[0];
   const set = (key: string, value: string | null) =>
     setSearch(
@@ -58,7 +61,7 @@ export function MonitoringPage() {
           </select>
         )}
       </Field>
-      {can(me?.roles ?? [], "manageProjects") && (
+      {canManage && (
         <Button onClick={() => check.mutate()} disabled={check.isPending}>
           {check.isPending ? "Checking…" : "Check thresholds now"}
         </Button>
@@ -118,6 +121,7 @@ export function MonitoringPage() {
               <p className="muted">No version predicted or was answered in the window.</p>
             )}
           </section>
+          <ThresholdsCard slug={slug} policy={monitoring.data.policy} canEdit={canManage} />
         </>
       )}
       <AnnotatorsTable slug={slug} days={days} />

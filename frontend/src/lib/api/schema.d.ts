@@ -1044,11 +1044,23 @@ export interface components {
             prediction_id: number;
             item_id: number;
             predicted_label: string;
+            /** @description detection: the model's boxes, with confidences */
+            predicted_boxes: {
+                [key: string]: unknown;
+            }[] | null;
+            item_width: number | null;
+            item_height: number | null;
             model_version: number;
             reason: string;
             status: components["schemas"]["ContestOutputStatusEnum"];
             decision_id: number | null;
             decision_note: string;
+            /** @description text: the decided label (null while open) */
+            decided_label: string | null;
+            /** @description detection: the decided boxes (null while open) */
+            decided_boxes: {
+                [key: string]: unknown;
+            }[] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */

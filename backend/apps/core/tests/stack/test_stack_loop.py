@@ -252,7 +252,12 @@ def test_backup_wipe_restore(stack, tmp_path):
         new_project(stack, slug)
         stack.api("engineer").ok("POST", f"projects/{slug}/items/", json={"items": texts(8, seed=4)}, expect=201)
         promote(stack, train(stack, slug)["model_version"])
-    annotator = stack.api("annotator")
+    engineer, annotator = stack.api("engineer"), stack.api("annotator")
+    subject_text = "Philippa Dunmore-Askew wrote from Quillhaven"  # sealed under the subject's key
+    engineer.ok("POST", f"projects/{slug}/items/", json={"items": [{"text": subject_text,
+                                                                   "subject_ref": "stack-subject-1"}]}, expect=201)
+    subject_item = stack.psql("select id from items_item where subject_ref = 'stack-subject-1'")
+    assert "Dunmore" not in stack.psql(f"select text from items_item where id = {subject_item}")
     before = predict(annotator, slug, PROBE)
     chain = audit_verify(stack)
     env = stack.app_env()
@@ -286,6 +291,12 @@ def test_backup_wipe_restore(stack, tmp_path):
     assert (after_chain["events"], after_chain["head_hash"]) == (chain["events"], chain["head_hash"])
     after = predict(annotator, slug, PROBE)
     assert after["model_version"] == before["model_version"]
+    # The subject keys came back from their own dump (hitl.dump holds none), and new keys get new ids.
+    assert (backup_dir / "subject-keys.dump").exists()
+    assert engineer.get(f"items/{subject_item}/").json()["text"] == subject_text
+    engineer.ok("POST", f"projects/{slug}/items/", json={"items": [{"text": "a later subject's text",
+                                                                   "subject_ref": "stack-subject-2"}]}, expect=201)
+    assert stack.psql("select count(*) from privacy_subjectkey") == "2"
     assert [(p["label"], p["probabilities"]) for p in after["predictions"]] == \
         [(p["label"], p["probabilities"]) for p in before["predictions"]]
 

@@ -25,10 +25,11 @@ from apps.training.ml import text_model_folder
 
 FULL = {"duration": 10.0, "connections": "1,8,32", "batch_size": 1000, "batch_repeats": 5, "feedback_count": 15000,
         "append_events": 5000, "verify_events": 1_000_000, "images": 32, "image_batch": 8,
-        "privacy_items": 100_000, "privacy_predictions_per_item": 10, "purge_items": 10_000}
+        "privacy_items": 100_000, "privacy_predictions_per_item": 10, "purge_items": 10_000,
+        "sealing_texts": 10_000}
 QUICK = {"duration": 1.0, "connections": "1,8,32", "batch_size": 100, "batch_repeats": 1, "feedback_count": 200,
          "append_events": 200, "verify_events": 2000, "images": 4, "image_batch": 2,
-         "privacy_items": 2000, "privacy_predictions_per_item": 5, "purge_items": 1000}
+         "privacy_items": 2000, "privacy_predictions_per_item": 5, "purge_items": 1000, "sealing_texts": 1000}
 PIECES = ("text", "batch", "feedback", "detection", "audit", "privacy")
 
 
@@ -104,7 +105,8 @@ class Command(BaseCommand):
 
             results["privacy"] = privacy_bench(items=conf["privacy_items"],
                                                predictions_per_item=conf["privacy_predictions_per_item"],
-                                               purge_items=conf["purge_items"])
+                                               purge_items=conf["purge_items"],
+                                               sealing_texts=conf["sealing_texts"])
         overrides = " ".join(f"--{k.replace('_', '-')} {options[k]}" for k in FULL if options.get(k) is not None)
         if os.environ.get("MAKELEVEL"):  # run by make
             command = ("BENCH_QUICK=1 " if quick else "") + "make bench"

@@ -1,6 +1,8 @@
 """`manage.py propose_candidate`: the DVC pipeline's register stage hands its registered model to the promotion gate.
 
-It records a training run (trigger "dvc") and a candidate model version; it never moves the champion itself.
+It records a training run (trigger "dvc") and a candidate model version; it never moves the champion itself. The
+evaluation is read whole: the headline figures from holdout.json, the per-class tables and confusion matrices from
+the evaluate stage's plot files (the model card and the training pages show them).
 """
 import json
 from pathlib import Path
@@ -22,19 +24,23 @@ class Command(BaseCommand):
         parser.add_argument("--project", required=True)
         parser.add_argument("--registered", type=Path, required=True, help="register stage output (registered.json)")
         parser.add_argument("--metrics", type=Path, required=True, help="evaluate stage output (holdout.json)")
+        parser.add_argument("--plots", type=Path, default=Path("plots/evaluate"),
+                            help="evaluate stage's plot files (per-class tables, confusion matrices)")
         parser.add_argument("--kfold", type=Path, required=True, help="kfold_model_training output (kfold.json)")
         parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="data_collection output")
 
     def handle(self, *args, **opts):
+        from ai_models.stages.evaluation_files import read_evaluation
+
         project = Project.objects.filter(slug=opts["project"]).first()
         if project is None:
             raise CommandError(f"No project {opts['project']!r}.")
         try:
             outcome = {"registered": json.loads(opts["registered"].read_text()),
-                       "holdout": json.loads(opts["metrics"].read_text()),
+                       "holdout": read_evaluation(opts["metrics"], opts["plots"]),
                        "kfold": json.loads(opts["kfold"].read_text()),
                        "manifest": json.loads((opts["raw"] / "manifest.json").read_text())}
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError) as exc:  # JSONDecodeError is a ValueError
             raise CommandError(f"cannot read the pipeline outputs: {exc}") from exc
         if outcome["manifest"].get("project") != project.slug:
             raise CommandError(f"data/raw holds project {outcome['manifest'].get('project')!r}, not {project.slug!r}.")

@@ -4,6 +4,8 @@ import { Badge } from "@/components/ui";
 import { formatWhen } from "@/lib/dates";
 
 import { useItemText, type Contest } from "../api";
+import { boxCount, decidedBoxes } from "../boxes";
+import { ContestBoxes } from "./contest-boxes";
 import { DecideForm } from "./decide-form";
 
 
@@ -12,6 +14,7 @@ type Props = { slug: string; contest: Contest; labels: string[]; detection: bool
 export function ContestCard({ slug, contest, labels, detection, canDecide }: Props) {
   const text = useItemText(contest.item_id, !detection);
   const open = contest.status === "open";
+  const deciding = open && canDecide;
   return (
     <article className="card contest" aria-labelledby={`contest-${contest.id}`}>
       <header className="row">
@@ -24,7 +27,9 @@ export function ContestCard({ slug, contest, labels, detection, canDecide }: Pro
       <dl className="contest-facts">
         <dt>Prediction</dt>
         <dd>
-          #{contest.prediction_id}: <strong>{contest.predicted_label || "(boxes)"}</strong> by model v{contest.model_version}
+          #{contest.prediction_id}:{" "}
+          <strong>{detection ? boxCount(contest.predicted_boxes?.length ?? 0) : contest.predicted_label}</strong> by model v
+          {contest.model_version}
         </dd>
         <dt>Item</dt>
         <dd>
@@ -38,12 +43,20 @@ export function ContestCard({ slug, contest, labels, detection, canDecide }: Pro
             <dt>Decided</dt>
             <dd>
               {formatWhen(contest.decided_at, "medium")}
+              {!detection && contest.decided_label && (
+                <>
+                  {" "}
+                  · <strong>{contest.decided_label}</strong>
+                </>
+              )}
+              {detection && contest.decided_boxes && <> · {decidedBoxes(contest.decided_boxes.length)}</>}
               {contest.decision_id != null && <> · answer #{contest.decision_id}</>}
               {contest.decision_note && <> · “{contest.decision_note}”</>}
             </dd>
           </>
         )}
       </dl>
+      {detection && !deciding && <ContestBoxes contest={contest} labels={labels} />}
       {open &&
         (canDecide ? (
           <DecideForm slug={slug} contest={contest} labels={labels} detection={detection} />
