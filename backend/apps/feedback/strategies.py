@@ -64,6 +64,11 @@ def _pool_max() -> int:
     return int(getattr(settings, "QUEUE_ORDER_POOL_MAX", DEFAULT_POOL_MAX))
 
 
+def _clusters() -> int | None:
+    """k for k-means (settings.QUEUE_DIVERSE_CLUSTERS; default ai_models.selection.DEFAULT_CLUSTERS, at most n/2)."""
+    return getattr(settings, "QUEUE_DIVERSE_CLUSTERS", None)
+
+
 def shuffle_seed(project_id: int) -> str:
     """The project's random-order seed: keyed by the server's secret, so nobody can compute the order outside."""
     return hmac.new(settings.SECRET_KEY.encode(), f"queue-random:{project_id}".encode(), hashlib.sha256).hexdigest()[:16]
@@ -114,7 +119,7 @@ def diverse_ordering_refresh(*, project, queue: QuerySet) -> QueueOrdering | Non
 
     started = time.perf_counter()
     order = diverse_order([text or "" for _pk, text, _c in rows], [1.0 - c for _pk, _t, c in rows],
-                          seed=project.pk) if rows else []
+                          seed=project.pk, k=_clusters()) if rows else []
     return _ordering_store(project=project, kind=QueueOrdering.Kind.DIVERSE, key=key, ids=[rows[i][0] for i in order],
                            last_id=queue.aggregate(last=Max("pk"))["last"] or 0,
                            ms=(time.perf_counter() - started) * 1000)
@@ -130,7 +135,7 @@ def coverage_ordering_refresh(*, project, items: QuerySet) -> QueueOrdering | No
     from ai_models.selection import coverage_order
 
     started = time.perf_counter()
-    order = coverage_order([text or "" for _pk, text in rows], seed=project.pk) if rows else []
+    order = coverage_order([text or "" for _pk, text in rows], seed=project.pk, k=_clusters()) if rows else []
     return _ordering_store(project=project, kind=QueueOrdering.Kind.COVERAGE, key="cold_start",
                            ids=[rows[i][0] for i in order], last_id=items.aggregate(last=Max("pk"))["last"] or 0,
                            ms=(time.perf_counter() - started) * 1000)
