@@ -43,12 +43,19 @@ def detection_scores(confidences: Sequence[float]) -> tuple[float, float]:
     return round(margin, 6), round(entropy, 6)
 
 
-def _features(texts: Sequence[str]):
-    """L2-normalized TF-IDF rows (word uni- and bigrams), reduced to at most 64 dimensions by truncated SVD (LSA):
+def _features(texts: Sequence[str], vectors=None):
+    """The rows k-means clusters: `vectors` (e.g. the embedding model's sentence vectors) L2-normalized when given,
+    else L2-normalized TF-IDF rows (word uni- and bigrams) reduced to at most 64 dimensions by truncated SVD (LSA):
     k-means on a dense 64-column matrix is an order of magnitude faster than on the sparse vocabulary."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
+
+    if vectors is not None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape[0] != len(texts):
+            raise ValueError("one vector per text")
+        return normalize(vectors)
 
     matrix = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_features=50_000,
                              dtype=np.float32).fit_transform(texts)
@@ -82,29 +89,29 @@ def _cluster_count(n: int, k: int | None) -> int:
 
 
 def diverse_order(texts: Sequence[str], uncertainty: Sequence[float], *, seed: int = 0,
-                  k: int | None = None) -> list[int]:
+                  k: int | None = None, vectors=None) -> list[int]:
     """Positions of `texts`, most informative first, for a batch that is both uncertain and diverse.
 
     Cluster-then-uncertainty, after Xu, Akella & Zhang, "Representative Sampling for Text Classification Using
     Support Vector Machines" (ECIR 2003) and Zhdanov, "Diverse mini-batch Active Learning" (arXiv:1901.05954, 2019):
-    k-means (k = min(`k`, n/2)) on the texts' TF-IDF/LSA vectors, each cluster ordered by `uncertainty` (higher =
-    more doubtful), then interleaved: the most uncertain item of every cluster, then the second of every cluster,
-    ... Clusters take their turn in the order of their most uncertain item. So any page of k entries spans k
-    regions of the pool instead of k near-duplicates of the same hard case.
+    k-means (k = min(`k`, n/2)) on the texts' TF-IDF/LSA vectors (or `vectors`, one row per text), each cluster
+    ordered by `uncertainty` (higher = more doubtful), then interleaved: the most uncertain item of every cluster,
+    then the second of every cluster, ... Clusters take their turn in the order of their most uncertain item. So
+    any page of k entries spans k regions of the pool instead of k near-duplicates of the same hard case.
     """
     n = len(texts)
     if n != len(uncertainty):
         raise ValueError("texts and uncertainty differ in length")
     if n <= 2:
         return sorted(range(n), key=lambda i: (-uncertainty[i], i))
-    labels, _distances = _clusters(_features(texts), _cluster_count(n, k), seed)
+    labels, _distances = _clusters(_features(texts, vectors), _cluster_count(n, k), seed)
     groups: dict[int, list[int]] = {}
     for index in sorted(range(n), key=lambda i: (-uncertainty[i], i)):
         groups.setdefault(int(labels[index]), []).append(index)
     return _interleave(list(groups.values()))  # dict order: by each cluster's most uncertain item
 
 
-def coverage_order(texts: Sequence[str], *, seed: int = 0, k: int | None = None) -> list[int]:
+def coverage_order(texts: Sequence[str], *, seed: int = 0, k: int | None = None, vectors=None) -> list[int]:
     """Positions of `texts` for labelling from scratch (no model yet): cluster representatives first.
 
     k-means on TF-IDF/LSA vectors; each cluster ordered by distance to its centroid (its most typical text
@@ -115,7 +122,7 @@ def coverage_order(texts: Sequence[str], *, seed: int = 0, k: int | None = None)
     n = len(texts)
     if n <= 2:
         return list(range(n))
-    labels, distances = _clusters(_features(texts), _cluster_count(n, k), seed)
+    labels, distances = _clusters(_features(texts, vectors), _cluster_count(n, k), seed)
     groups: dict[int, list[int]] = {}
     for index in sorted(range(n), key=lambda i: (distances[i], i)):
         groups.setdefault(int(labels[index]), []).append(index)

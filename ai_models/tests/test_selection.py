@@ -51,3 +51,14 @@ def test_coverage_order_starts_with_one_representative_per_cluster():
     assert sorted(order) == list(range(15))
     assert {i // 5 for i in order[:3]} == {0, 1, 2}
     assert coverage_order(texts[:2]) == [0, 1] and coverage_order([]) == []
+
+
+def test_given_vectors_are_what_is_clustered():
+    """Texts that share no word but whose vectors say they belong together (an encoder's paraphrases)."""
+    texts = ["refund please", "money back", "where is my parcel", "delivery status", "reset password", "cannot log in"]
+    vectors = [[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0.1, 0.9, 0], [0, 0, 1], [0, 0.1, 0.9]]
+    order = diverse_order(texts, [0.6, 0.5, 0.4, 0.3, 0.2, 0.1], seed=0, k=3, vectors=vectors)
+    assert order == [0, 2, 4, 1, 3, 5]
+    assert {i // 2 for i in coverage_order(texts, seed=0, k=3, vectors=vectors)[:3]} == {0, 1, 2}
+    with pytest.raises(ValueError):
+        diverse_order(texts, [0.1] * 6, k=3, vectors=vectors[:5])

@@ -30,6 +30,7 @@ from django.db.models import CharField, F, Max, OuterRef, QuerySet, Subquery, Va
 from django.db.models.functions import MD5, Cast, Concat
 
 from apps.projects.models import QueueStrategy, Task
+from apps.training.envelope import model_family
 from apps.training.models import ModelStatus, ModelVersion
 
 from .models import QueueOrdering, QueueRank
@@ -100,6 +101,30 @@ def _champion_key(project) -> str:
     return f"champion:{champion.first() or 0}"
 
 
+def _stored_vectors(project, texts: list[str]):
+    """The champion's sentence vectors of `texts` when it is an embedding_lr model and the embedding store already
+    holds every one of them (ai_models.encoders); else None, and diverse clusters TF-IDF. Never encodes here: a
+    queue page must not wait for an encoder over the whole pool."""
+    params = (ModelVersion.objects.filter(project=project, status=ModelStatus.CHAMPION)
+              .values_list("training_run__params", flat=True).first())
+    family = model_family(task=project.task, params=params or {})
+    if not family.startswith("embedding_lr.") or not texts:
+        return None
+    import numpy as np
+
+    from ai_models.encoders import EncoderFilesError, embedding_store, encoder_key, text_sha256
+
+    try:
+        key = encoder_key(family.split(".", 1)[1])
+    except EncoderFilesError:
+        return None
+    hashes = [text_sha256(t) for t in texts]
+    found = embedding_store().get_many(key, list(dict.fromkeys(hashes)))
+    if len(found) < len(set(hashes)):
+        return None
+    return np.stack([found[h] for h in hashes])
+
+
 def _stale(ordering: QueueOrdering | None, key: str, rows: QuerySet) -> bool:
     if ordering is None or ordering.key != key:
         return True
@@ -118,8 +143,9 @@ def diverse_ordering_refresh(*, project, queue: QuerySet) -> QueueOrdering | Non
     from ai_models.selection import diverse_order
 
     started = time.perf_counter()
-    order = diverse_order([text or "" for _pk, text, _c in rows], [1.0 - c for _pk, _t, c in rows],
-                          seed=project.pk, k=_clusters()) if rows else []
+    texts = [text or "" for _pk, text, _c in rows]
+    order = diverse_order(texts, [1.0 - c for _pk, _t, c in rows], seed=project.pk, k=_clusters(),
+                          vectors=_stored_vectors(project, texts)) if rows else []
     return _ordering_store(project=project, kind=QueueOrdering.Kind.DIVERSE, key=key, ids=[rows[i][0] for i in order],
                            last_id=queue.aggregate(last=Max("pk"))["last"] or 0,
                            ms=(time.perf_counter() - started) * 1000)

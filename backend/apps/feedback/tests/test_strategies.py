@@ -216,3 +216,27 @@ def test_the_setting_is_validated_and_audited(known, users, client_for):
     event = AuditEvent.objects.filter(action="project.updated").latest("seq")
     assert event.details == {"queue_strategy": {"before": "least_confident", "after": "margin"}}
     assert client_for(users["annotator"]).get("/api/v1/projects/known/queue/").json()["strategy"] == "margin"
+
+
+def test_diverse_clusters_an_embedding_champions_stored_vectors(topics, settings):
+    """A champion of the embedding family whose vectors the embedding store holds: those are clustered, not TF-IDF.
+    Here the vectors group the texts by their rank inside a topic (what TF-IDF cannot see), so the first four
+    entries are the most uncertain text of each rank group."""
+    import numpy as np
+
+    from ai_models.encoders import MemoryEmbeddingStore, encoder_key, set_embedding_store, text_sha256
+
+    project, rows = topics
+    settings.QUEUE_DIVERSE_CLUSTERS = 4
+    TrainingRun.objects.filter(project=project).update(
+        params={"text_classification": {"model": "embedding_lr", "encoder": "all-MiniLM-L6-v2"}})
+    store = MemoryEmbeddingStore()
+    store.put_many(encoder_key("all-MiniLM-L6-v2"), {
+        text_sha256(text): np.eye(4, dtype=np.float32)[rank] + 0.01 * index
+        for index, group in enumerate(TOPICS.values()) for rank, text in enumerate(group)})
+    set_embedding_store(store)
+    try:
+        order = [p.item.text for p in review_queue(project=project)]
+    finally:
+        set_embedding_store(None)
+    assert order == [TOPICS[t][rank] for t in ("login", "billing", "shipping") for rank in range(4)]
