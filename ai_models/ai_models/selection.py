@@ -45,9 +45,8 @@ def detection_scores(confidences: Sequence[float]) -> tuple[float, float]:
 
 def _features(texts: Sequence[str], vectors=None):
     """The rows k-means clusters: `vectors` (e.g. the embedding model's sentence vectors) L2-normalized when given,
-    else L2-normalized TF-IDF rows (word uni- and bigrams) reduced to at most 64 dimensions by truncated SVD (LSA):
-    k-means on a dense 64-column matrix is an order of magnitude faster than on the sparse vocabulary."""
-    from sklearn.decomposition import TruncatedSVD
+    else the texts' L2-normalized TF-IDF rows (words), kept sparse: k-means on a sparse matrix costs what its
+    non-zeros cost, and a reduction first (LSA's SVD) took longer than the clustering itself (docs/learning.md)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
@@ -56,24 +55,21 @@ def _features(texts: Sequence[str], vectors=None):
         if vectors.shape[0] != len(texts):
             raise ValueError("one vector per text")
         return normalize(vectors)
-
-    matrix = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_features=50_000,
-                             dtype=np.float32).fit_transform(texts)
-    dims = min(64, matrix.shape[1] - 1, len(texts) - 1)
-    if dims < 2:
-        return matrix.toarray()
-    return normalize(TruncatedSVD(n_components=dims, random_state=0, algorithm="randomized", n_iter=4)
-                     .fit_transform(matrix))
+    try:
+        return TfidfVectorizer(sublinear_tf=True, max_features=50_000, dtype=np.float32).fit_transform(texts)
+    except ValueError:  # no word in any text (empty or punctuation only): one point, one cluster
+        return np.zeros((len(texts), 1), dtype=np.float32)
 
 
 def _clusters(features, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster of each row, distance of each row to its centroid)."""
-    from sklearn.cluster import MiniBatchKMeans
+    """(cluster of each row, distance of each row to its centroid): Lloyd's k-means with k-means++ seeding, the best
+    of 3 runs on small pools (cheap there, and one unlucky seeding matters more), one run past 5,000 rows."""
+    from sklearn.cluster import KMeans
 
-    model = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048, max_iter=50)
-    labels = model.fit_predict(features)
-    distances = np.linalg.norm(features - model.cluster_centers_[labels], axis=1)
-    return labels, distances
+    runs = 3 if features.shape[0] <= 5000 else 1
+    model = KMeans(n_clusters=k, n_init=runs, max_iter=100, random_state=seed).fit(features)
+    labels = model.labels_
+    return labels, model.transform(features)[np.arange(features.shape[0]), labels]
 
 
 def _interleave(groups: list[list[int]]) -> list[int]:
@@ -94,7 +90,7 @@ def diverse_order(texts: Sequence[str], uncertainty: Sequence[float], *, seed: i
 
     Cluster-then-uncertainty, after Xu, Akella & Zhang, "Representative Sampling for Text Classification Using
     Support Vector Machines" (ECIR 2003) and Zhdanov, "Diverse mini-batch Active Learning" (arXiv:1901.05954, 2019):
-    k-means (k = min(`k`, n/2)) on the texts' TF-IDF/LSA vectors (or `vectors`, one row per text), each cluster
+    k-means (k = min(`k`, n/2)) on the texts' TF-IDF vectors (or `vectors`, one row per text), each cluster
     ordered by `uncertainty` (higher = more doubtful), then interleaved: the most uncertain item of every cluster,
     then the second of every cluster, ... Clusters take their turn in the order of their most uncertain item. So
     any page of k entries spans k regions of the pool instead of k near-duplicates of the same hard case.
@@ -114,7 +110,7 @@ def diverse_order(texts: Sequence[str], uncertainty: Sequence[float], *, seed: i
 def coverage_order(texts: Sequence[str], *, seed: int = 0, k: int | None = None, vectors=None) -> list[int]:
     """Positions of `texts` for labelling from scratch (no model yet): cluster representatives first.
 
-    k-means on TF-IDF/LSA vectors; each cluster ordered by distance to its centroid (its most typical text
+    k-means on TF-IDF vectors; each cluster ordered by distance to its centroid (its most typical text
     first); then interleaved, larger clusters taking their turn first. The first k entries are one representative
     per cluster, so the first labels cover the pool's regions instead of its insertion order (the "pre-clustering"
     start of Nguyen & Smeulders, "Active Learning Using Pre-clustering", ICML 2004).

@@ -6,7 +6,7 @@
   so these orders cost what least_confident costs. Images: from the boxes' confidences (ai_models.selection).
 - random: a shuffle seeded per project, md5(HMAC(SECRET_KEY, project) + item id): stable across pages, reloads and
   rescoring, different between projects; the baseline that the other strategies must beat.
-- diverse: uncertainty and diversity (ai_models.selection.diverse_order: k-means on TF-IDF/LSA, the most uncertain
+- diverse: uncertainty and diversity (ai_models.selection.diverse_order: k-means on TF-IDF, the most uncertain
   of each cluster first, interleaved). It needs the whole pool, so its ranks are cached in QueueRank rows and the
   queue joins them. Texts only: a detection project falls back to least_confident and the queue says so.
 
