@@ -142,6 +142,8 @@ class Command(BaseCommand):
                 Prediction.objects.bulk_create([_prediction(project, version, i, rng.random())
                                                 for i in ids[start:start + 10_000]], batch_size=5000)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # without statistics the planner may walk the primary key per item
+                cursor.execute("ANALYZE predictions_prediction")
             cursor.execute(BACKFILL, [project.pk])
         answered = rng.sample(ids, n // 20)
         latest = dict(Item.objects.filter(pk__in=answered).values_list("id", "latest_prediction_id"))
