@@ -240,3 +240,24 @@ def test_diverse_clusters_an_embedding_champions_stored_vectors(topics, settings
     finally:
         set_embedding_store(None)
     assert order == [TOPICS[t][rank] for t in ("login", "billing", "shipping") for rank in range(4)]
+
+
+@pytest.mark.parametrize("strategy, order", [
+    ("least_confident", ["one_low_box", "no_box", "two_boxes"]),
+    ("margin", ["no_box", "two_boxes", "one_low_box"]),  # |2c - 1| of the most torn box; no box: one at 0.5
+    ("entropy", ["two_boxes", "no_box", "one_low_box"]),  # binary entropies summed over the boxes
+])
+def test_detection_scores_come_from_the_box_confidences(users, strategy, order):
+    project = project_create(slug="shapes", name="S", task="object_detection", labels=LABELS,
+                             creator=users["engineer"], queue_strategy=strategy)
+    version = champion(project)
+    boxes = {"two_boxes": [0.9, 0.55], "one_low_box": [0.3], "no_box": []}
+    items = Item.objects.bulk_create([Item(project=project, split="pool", storage_key=f"k/{name}",
+                                           content_hash=hashlib.sha256(name.encode()).hexdigest()) for name in boxes])
+    stored = predictions_record([
+        Prediction(project=project, item=item, model_version=version, confidence=min(confs, default=0.5),
+                   boxes=[{"label": "a", "confidence": c, "x": 1, "y": 1, "w": 5, "h": 5} for c in confs],
+                   latency_ms=1.0, request_id="t")
+        for item, confs in zip(items, boxes.values(), strict=True)])
+    back = {p.pk: name for p, name in zip(stored, boxes, strict=True)}
+    assert [back[p.pk] for p in review_queue(project=project)] == order
