@@ -70,8 +70,8 @@ def _page_serializer(serializer_class, page_fields: tuple = ()):
         "count": serializers.IntegerField(min_value=0),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
-        **dict(page_fields),
         "results": serializer_class(many=True),
+        **dict(page_fields),
     })
     page._paginated = True
     return page
