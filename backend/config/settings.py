@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "apps.training.models.RunStatus",  # the same values as predictions' BatchStatus
         "ModelStatusEnum": "apps.training.models.ModelStatus",
+        "QueueStrategyEnum": "apps.projects.models.QueueStrategy",  # the setting and the queue page's `strategy`
         "RoleEnum": "apps.accounts.roles.Role",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.core.schema.errors_document"],

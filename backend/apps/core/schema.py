@@ -65,12 +65,13 @@ def _component_name(serializer_class) -> str:
 
 
 @functools.cache
-def _page_serializer(serializer_class):
+def _page_serializer(serializer_class, page_fields: tuple = ()):
     page = inline_serializer(f"Paginated{_component_name(serializer_class)}List", fields={
         "count": serializers.IntegerField(min_value=0),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
         "results": serializer_class(many=True),
+        **dict(page_fields),
     })
     page._paginated = True
     return page
@@ -85,15 +86,17 @@ PAGE_PARAMETERS = [
 ]
 
 
-def paginated_schema(serializer_class, *, parameters=(), errors: dict[int, str] | None = None, **kwargs):
+def paginated_schema(serializer_class, *, parameters=(), errors: dict[int, str] | None = None,
+                     page_fields: dict | None = None, **kwargs):
     """extend_schema for a GET answered by `paginated_response(serializer_class=serializer_class)`.
 
     `errors` documents extra 4xx answers, e.g. {400: "unknown status"}; their body is the error shape. A limit or
-    offset out of range is always a 400.
+    offset out of range is always a 400. `page_fields` are fields the page carries beside `count` and `results`
+    (the view adds them to the response), e.g. the review queue's `strategy`.
     """
     errors = {400: "", **(errors or {})}
     errors[400] = " ".join(filter(None, [errors[400], "A limit or offset that is not an integer in its range."]))
-    responses = {200: _page_serializer(serializer_class)}
+    responses = {200: _page_serializer(serializer_class, tuple((page_fields or {}).items()))}
     responses.update({code: OpenApiResponse(description=text) for code, text in errors.items()})
     return extend_schema(responses=responses, parameters=[*parameters, *PAGE_PARAMETERS], **kwargs)
 

@@ -1,4 +1,4 @@
-"""Feedback endpoints: the review queue and submitting an answer to a prediction."""
+"""Feedback endpoints: the review queue (and its cold-start order), submitting an answer to a prediction."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -12,12 +12,14 @@ from apps.core.limits import LABEL_MAX, NOTE_MAX
 from apps.core.pagination import paginated_response
 from apps.core.schema import paginated_schema
 from apps.predictions.models import Prediction
+from apps.projects.models import QueueStrategy
 from apps.projects.selectors import project_get_for_user
 
 from .models import Feedback, FeedbackStatus, Verdict
 from .queue import annotator_queue
-from .selectors import review_list
+from .selectors import cold_start_items, review_list
 from .services import feedback_review, feedback_submit
+from .strategies import strategy_applied
 
 
 class QueueEntryOutput(serializers.Serializer):
@@ -51,15 +53,44 @@ class FeedbackOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+STRATEGY_FIELDS = {
+    "strategy": serializers.ChoiceField(choices=QueueStrategy.choices,
+                                        help_text="the queue strategy that ordered this page (after contested entries)"),
+    "strategy_note": serializers.CharField(help_text="why `strategy` is not the project's queue_strategy; "
+                                                     "empty when it is"),
+}
+
+
 class ReviewQueueApi(APIView):
-    @paginated_schema(QueueEntryOutput)
+    @paginated_schema(QueueEntryOutput, page_fields=STRATEGY_FIELDS)
     def get(self, request, slug):
         project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
         queue = annotator_queue(project=project, user=request.user,
                                 reopen_contested=has_any_role(request.user, CAN_REVIEW))
         response = paginated_response(request=request, view=self, queryset=queue,
                                       serializer_class=QueueEntryOutput)
+        applied = strategy_applied(project=project)
+        response.data.update(strategy=applied.strategy, strategy_note=applied.note)
         personal_data_read_record(actor=request.user, project=project, via="feedback.queue",
+                                  item_ids=[row["item_id"] for row in response.data["results"]])
+        return response
+
+
+class ColdStartEntryOutput(serializers.Serializer):
+    item_id = serializers.IntegerField(source="id")
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ColdStartQueueApi(APIView):
+    """Pool texts no model has scored yet, cluster representatives first: what to label before the first model."""
+
+    @paginated_schema(ColdStartEntryOutput)
+    def get(self, request, slug):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
+        response = paginated_response(request=request, view=self, queryset=cold_start_items(project=project),
+                                      serializer_class=ColdStartEntryOutput)
+        personal_data_read_record(actor=request.user, project=project, via="feedback.cold_start",
                                   item_ids=[row["item_id"] for row in response.data["results"]])
         return response
 

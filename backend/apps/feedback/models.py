@@ -97,3 +97,41 @@ class GoldItem(models.Model):
 
     def __str__(self) -> str:
         return f"gold item {self.item_id}"
+
+
+class QueueOrdering(models.Model):
+    """A cached order of a project's queue that needs the whole pool to compute (apps.feedback.strategies): the
+    `diverse` strategy (ranks of predictions) or the cold-start coverage order (ranks of items). A cache, not a
+    record: it is derived from predictions and texts, holds no personal data, and is rebuilt whenever it is stale."""
+
+    class Kind(models.TextChoices):
+        DIVERSE = "diverse"
+        COVERAGE = "coverage"
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=64, help_text="what it was computed for (the champion); another key: stale")
+    last_id = models.BigIntegerField(default=0, help_text="the newest ranked id: more than 10% newer ones: stale")
+    size = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+    compute_ms = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="one_queue_ordering_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ordering of project {self.project_id} ({self.size})"
+
+
+class QueueRank(models.Model):
+    """One entry's place in a QueueOrdering: a prediction id (diverse) or an item id (coverage)."""
+
+    ordering = models.ForeignKey(QueueOrdering, on_delete=models.CASCADE, related_name="ranks")
+    object_id = models.BigIntegerField()
+    rank = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ordering", "object_id"], name="one_rank_per_object")]
+
+    def __str__(self) -> str:
+        return f"{self.object_id} at {self.rank}"

@@ -1,11 +1,14 @@
-"""Feedback reads: the review queue (uncertainty sampling) and the latest human answer per item."""
+"""Feedback reads: the review queue (ordered by the project's queue strategy), the cold-start order, and the latest
+human answer per item."""
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from apps.items.models import Item
 from apps.items.selectors import in_processing
 from apps.predictions.models import Prediction
 from apps.training.models import ModelStatus, ModelVersion
 
 from .models import Contest, ContestStatus, Feedback, FeedbackStatus, GoldItem, Verdict
+from .strategies import coverage_ordered, strategy_ordered
 
 
 def queue_annotated(*, project) -> QuerySet[Prediction]:
@@ -19,23 +22,35 @@ def queue_annotated(*, project) -> QuerySet[Prediction]:
             .select_related("item", "model_version"))
 
 
-def review_queue(*, project, reopen_contested: bool = False) -> QuerySet[Prediction]:
-    """Each unanswered pool item's latest prediction, least confident first; contested ones (GDPR Art. 22(3)) first
-    of all, and with `reopen_contested` (a reviewer's queue, who can decide them) even if they were answered.
+def review_queue(*, project, reopen_contested: bool = False, refresh: bool = True) -> QuerySet[Prediction]:
+    """Each unanswered pool item's latest prediction, in the order of the project's queue strategy
+    (apps.feedback.strategies; least confident first by default); contested ones (GDPR Art. 22(3)) first of all,
+    and with `reopen_contested` (a reviewer's queue, who can decide them) even if they were answered.
     Gold items are not in it (but for contested ones in a reviewer's queue): apps.feedback.queue mixes them into each
-    person's queue.
+    person's queue. `refresh=False`: a caller that only counts does not rebuild a stale cached (diverse) order.
 
     The item's `latest_prediction` pointer (kept by items_latest_prediction_mark) makes this one join rather than a
     latest-per-item subquery; `scored_by_champion` says whether the serving champion made that prediction.
     """
     answered = Feedback.objects.filter(item=OuterRef("item"))
     gold = Exists(GoldItem.objects.filter(item=OuterRef("item")))
-    return (
+    queue = (
         queue_annotated(project=project).filter(in_processing("latest_for__"), latest_for__split="pool")
         .filter(Q(contested=True) | ~Exists(answered) if reopen_contested else ~Exists(answered))
         .filter(Q(contested=True) | ~gold if reopen_contested else ~gold)  # a contest is owed a decision, gold or not
-        .order_by("-contested", "confidence", "id")  # contests first (GDPR Art. 22(3)), then least confident
     )
+    return strategy_ordered(queue, project=project, refresh=refresh)
+
+
+def cold_start_items(*, project) -> QuerySet[Item]:
+    """Pool texts no model has scored yet (so not in the review queue), unlabelled, unanswered, not gold, in the
+    cold-start coverage order: cluster representatives first (apps.feedback.strategies.coverage_ordered). What to
+    label first before the first model exists."""
+    items = (Item.objects.filter(in_processing(), project=project, split="pool", latest_prediction__isnull=True,
+                                 label__isnull=True, boxes__isnull=True)
+             .exclude(Exists(Feedback.objects.filter(item=OuterRef("pk"))))
+             .exclude(Exists(GoldItem.objects.filter(item=OuterRef("pk")))))
+    return coverage_ordered(items, project=project)
 
 
 def answer_provenance(status: str, verdict: str, decides_contest: bool = False) -> str:

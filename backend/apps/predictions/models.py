@@ -13,6 +13,13 @@ class Prediction(models.Model):
     label = models.CharField(max_length=64, blank=True, help_text="text: the predicted label")
     confidence = models.FloatField(help_text="text: top probability; images: lowest box confidence")
     probabilities = models.JSONField(default=dict)
+    # Uncertainty scores for the queue strategies (apps.feedback.strategies), computed once when the prediction is
+    # stored (predictions_record, and the PostgreSQL store functions from what direct.py passes them), so that a
+    # large queue is ordered by an index rather than by parsing every prediction's JSON on each page.
+    margin = models.FloatField(null=True, blank=True, help_text="top1 - top2 probability (images: the most torn "
+                                                                "box's |2c - 1|); ai_models.selection")
+    entropy = models.FloatField(null=True, blank=True, help_text="-sum p ln p (images: sum of the boxes' binary "
+                                                                 "entropies); ai_models.selection")
     boxes = models.JSONField(null=True, blank=True, help_text="images: [{label, confidence, x, y, w, h}] in pixels")
     latency_ms = models.FloatField(help_text="model time for the request's batch")
     batch_size = models.PositiveIntegerField(default=1)
@@ -28,6 +35,8 @@ class Prediction(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["project", "confidence"]),
+                   models.Index(fields=["project", "margin"], name="prediction_project_margin"),
+                   models.Index(fields=["project", "entropy"], name="prediction_project_entropy"),
                    # most predictions belong to no batch: only those that do are indexed
                    models.Index(fields=["batch"], condition=models.Q(batch__isnull=False),
                                 name="prediction_batch_idx")]

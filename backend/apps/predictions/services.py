@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
+from ai_models.selection import detection_scores, text_scores
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError
 from apps.core.limits import bounded_id
@@ -17,9 +18,21 @@ from .model_cache import serving_model
 from .models import Prediction
 
 
+def uncertainty_scores(*, probabilities: dict | None, boxes: list[dict] | None) -> tuple[float, float]:
+    """(margin, entropy) of a prediction (ai_models.selection): from the box confidences when it has boxes (an
+    image), else from the class probabilities."""
+    if boxes is not None:
+        return detection_scores([b.get("confidence", 0.5) for b in boxes])
+    return text_scores(probabilities or {})
+
+
 def predictions_record(rows: list[Prediction]) -> list[Prediction]:
     """Store new predictions and move their items' latest-prediction pointers. Caller holds the transaction
-    (with its audit event). Every Prediction is written through here, so the review queue stays current."""
+    (with its audit event). Every Prediction is written through here, so the review queue stays current; the
+    rows' margin and entropy (the queue strategies' scores) are computed here once."""
+    for row in rows:
+        if row.margin is None or row.entropy is None:
+            row.margin, row.entropy = uncertainty_scores(probabilities=row.probabilities, boxes=row.boxes)
     predictions = Prediction.objects.bulk_create(rows, batch_size=1000)
     items_latest_prediction_mark(predictions=predictions)
     return predictions

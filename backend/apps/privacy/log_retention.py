@@ -135,7 +135,7 @@ def _delete_rows(rows) -> None:
 
 
 def log_floor_session_set(cursor, days: int) -> None:
-    """The floor that PostgreSQL's trigger on prediction rows enforces in this transaction (predictions.0007)."""
+    """The floor that PostgreSQL's trigger on prediction rows enforces in this transaction (predictions.0008)."""
     if connection.vendor == "postgresql":
         cursor.execute("SELECT set_config('hitl.log_retention_floor_days', %s, true)", [str(int(days))])
 

@@ -21,7 +21,7 @@ from apps.core.limits import (
     USERNAME_MAX,
 )
 
-from .models import RECORD_TEXT_MAX, Project, Task, TextModel
+from .models import RECORD_TEXT_MAX, Project, QueueStrategy, Task, TextModel
 from .records import processing_record, processing_records, processing_records_markdown
 from .selectors import (
     is_global_admin,
@@ -54,7 +54,8 @@ class ProjectOutput(serializers.ModelSerializer):
         model = Project
         fields = ["id", "slug", "name", "task", "labels", "retrain_min_feedback", "feedback_weight",
                   "promotion_metric", "min_improvement", "require_approval", "text_model", "review_iou_threshold",
-                  "confident_removal_threshold", "gold_rate", "max_unreviewed_accept_share", "retention_days",
+                  "confident_removal_threshold", "gold_rate", "queue_strategy", "max_unreviewed_accept_share",
+                  "retention_days",
                   "log_retention_days", "purpose",
                   "lawful_basis", *RECORD_FIELDS, "created_at", "stopped_at", "stopped_role", "stop_reason",
                   "champion", "queue_count", "pending_reviews"]
@@ -89,6 +90,9 @@ class PolicyFields(serializers.Serializer):
     min_improvement = serializers.FloatField(min_value=-1, max_value=1, required=False)
     gold_rate = serializers.FloatField(min_value=0, max_value=0.5, required=False,
                                        help_text="share of each annotator's queue that is gold items")
+    queue_strategy = serializers.ChoiceField(
+        choices=QueueStrategy.choices, required=False,
+        help_text="the review queue's order: least_confident (default), margin, entropy, diverse or random")
     max_unreviewed_accept_share = serializers.FloatField(
         min_value=0, max_value=1, required=False, allow_null=True,
         help_text="cap on the share of training labels that are unreviewed accepts; null = no cap")

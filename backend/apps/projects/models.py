@@ -16,6 +16,16 @@ class TextModel(models.TextChoices):
     EMBEDDING_LR = "embedding_lr"
 
 
+class QueueStrategy(models.TextChoices):
+    """How the review queue orders its unanswered entries (apps.feedback.strategies; docs/learning.md)."""
+
+    LEAST_CONFIDENT = "least_confident"
+    MARGIN = "margin"
+    ENTROPY = "entropy"
+    DIVERSE = "diverse"
+    RANDOM = "random"
+
+
 class Project(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -37,6 +47,9 @@ class Project(models.Model):
     confident_removal_threshold = models.FloatField(default=0.75, help_text="removing a box this confident is flagged")
     # Feedback loops (AI Act Art. 15(4)): gold items in annotators' queues, a cap on unreviewed accepts in training.
     gold_rate = models.FloatField(default=0.05, help_text="share of an annotator's queue that is gold items (0 to 0.5)")
+    queue_strategy = models.CharField(
+        max_length=32, choices=QueueStrategy.choices, default=QueueStrategy.LEAST_CONFIDENT,
+        help_text="what people label next: the review queue's order after contested entries (docs/learning.md)")
     max_unreviewed_accept_share = models.FloatField(
         null=True, blank=True, help_text="largest share of training labels that may be accepted-as-is answers nobody "
                                          "reviewed (0 to 1); the excess is held back; null = no cap")

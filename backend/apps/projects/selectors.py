@@ -68,6 +68,7 @@ def project_overviews(*, projects: Iterable[Project]) -> dict[int, ProjectOvervi
         champion = None if version is None else {
             "id": version.pk, "number": version.number, "metric": project.promotion_metric,
             "value": (version.metrics or {}).get(project.promotion_metric)}
-        overviews[project.pk] = ProjectOverview(champion=champion, queue_count=review_queue(project=project).count(),
+        queue_count = review_queue(project=project, refresh=False).count()  # counting needs no (diverse) order
+        overviews[project.pk] = ProjectOverview(champion=champion, queue_count=queue_count,
                                                 pending_reviews=pending.get(project.pk, 0))
     return overviews

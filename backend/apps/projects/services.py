@@ -6,14 +6,15 @@ from django.db import transaction
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict
 
-from .models import Membership, Project, Task, TextModel
+from .models import Membership, Project, QueueStrategy, Task, TextModel
 
 # The Art. 30 texts that only admins edit (the API and the Django admin both go through project_update).
 RECORD_FIELDS = ("controller", "data_categories", "data_subject_categories", "recipients", "international_transfers",
                  "security_measures")
 POLICY_FIELDS = ("retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement",
                  "require_approval", "text_model", "review_iou_threshold", "confident_removal_threshold", "gold_rate",
-                 "max_unreviewed_accept_share", "retention_days", "log_retention_days", "purpose", "lawful_basis",
+                 "queue_strategy", "max_unreviewed_accept_share", "retention_days", "log_retention_days", "purpose",
+                 "lawful_basis",
                  *RECORD_FIELDS)
 PROMOTION_METRICS = {Task.TEXT_CLASSIFICATION: ("f1_macro", "accuracy"), Task.OBJECT_DETECTION: ("map50_95", "map50")}
 
@@ -46,6 +47,9 @@ def _validate_policies(task: str, policies: dict) -> None:
             raise ApplicationError(f"text_model must be one of {', '.join(TextModel.values)}.")
         if task != Task.TEXT_CLASSIFICATION and policies["text_model"] != TextModel.TFIDF_LR:
             raise ApplicationError("text_model applies to text classification projects only.")
+    if "queue_strategy" in policies and policies["queue_strategy"] not in QueueStrategy.values:
+        raise ApplicationError(f"queue_strategy must be one of {', '.join(QueueStrategy.values)}; "
+                               f"got {str(policies['queue_strategy'])[:40]!r}.")
     cap = policies.get("max_unreviewed_accept_share")
     if cap is not None and not 0 <= cap <= 1:
         raise ApplicationError("max_unreviewed_accept_share must be in [0, 1], or null for no cap.")

@@ -17,6 +17,7 @@ const policies = {
   review_iou_threshold: 0.5,
   confident_removal_threshold: 0.75,
   gold_rate: 0.05,
+  queue_strategy: "least_confident" as string,
   max_unreviewed_accept_share: null,
   retention_days: null,
   purpose: "Route customer-support tickets to the right team (synthetic demo data).",

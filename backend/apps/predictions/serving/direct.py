@@ -3,8 +3,9 @@
 The group-commit thread calls `hitl_predictions_store` (migration predictions.0004) in autocommit, so the statement is
 the whole transaction: one round trip instead of nine, and the chain's lock is held only inside the database, never
 while this thread waits for the interpreter. Everything the database cannot know is prepared here: the rows in
-request order as one JSON array, and each audit event's canonical text with holes for the head, seq, time and ids
-(apps.audit.hashing.event_text_template, the same text the Python recorder hashes).
+request order as one JSON array (each row with its margin and entropy, predictions.0007), and each audit event's
+canonical text with holes for the head, seq, time and ids (apps.audit.hashing.event_text_template, the same text
+the Python recorder hashes).
 
 The statement refuses (SQLSTATE HL001, nothing written) when the serving generation moved since the caches were
 filled: the caller refreshes them and serves the group again, so a revocation or promotion holds for every group
@@ -19,6 +20,7 @@ from apps.audit.hashing import event_text_template
 from apps.audit.services import CHAIN_LOCK_KEY, actor_fields
 from apps.items.services import content_hash
 
+from ..services import uncertainty_scores
 from .jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,8 @@ def store_group(group: list[Job], *, generation: int, tokens: list[int]) -> None
     for job in group:
         for text, output in zip(job.texts, job.outputs, strict=True):
             rows.append((content_hash(text), text, output.label, output.confidence, output.probabilities,
-                         job.latency_ms, len(job.texts), job.request_id, job.received_at.isoformat()))
+                         job.latency_ms, len(job.texts), job.request_id, job.received_at.isoformat(),
+                         *uncertainty_scores(probabilities=output.probabilities, boxes=None)))
             owners.append(job)
     stored = _store(_SQL, _group_params(group, rows, [row[7] for row in rows], generation=generation, tokens=tokens))
     respond(group, owners, [{"id": prediction_id, "item_id": item_id, "label": row[2], "confidence": row[3],
@@ -55,7 +58,7 @@ def store_detections(group: list[Job], *, generation: int, tokens: list[int]) ->
     for job in group:
         for item, boxes, confidence in zip(job.items, job.outputs, job.confidences, strict=True):
             rows.append((item.pk, boxes, confidence, job.latency_ms, len(job.items), job.request_id,
-                         job.received_at.isoformat()))
+                         job.received_at.isoformat(), *uncertainty_scores(probabilities=None, boxes=boxes)))
             owners.append(job)
     stored = _store(_DETECTIONS_SQL, _group_params(group, rows, [row[5] for row in rows], generation=generation,
                                                    tokens=tokens))

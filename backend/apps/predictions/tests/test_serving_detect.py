@@ -8,6 +8,7 @@ from apps.audit.verify import verify_chain
 from apps.core.tests.fixtures import make_user, train_inline
 from apps.items.models import Item
 from apps.predictions.models import Prediction
+from apps.predictions.services import uncertainty_scores
 from apps.predictions.tests import fast_path
 from apps.predictions.tests.fast_path import head
 from apps.projects.services import project_create, project_member_add
@@ -53,6 +54,10 @@ def test_boxes_and_rows_are_the_views(site, batcher, client_for):
     assert all(p.model_version.status == "champion" and p.latency_ms > 0 for p in stored)
     view_rows = Prediction.objects.filter(pk__in=[p["id"] for p in view.json()["predictions"]])
     assert all(p.started_at is not None and p.started_at <= p.created_at for p in [*stored, *view_rows])
+    # The queue strategies' scores, filled by the store function (PostgreSQL) as by predictions_record (the view).
+    assert [(p.margin, p.entropy) for p in stored] == [uncertainty_scores(probabilities=None, boxes=p.boxes)
+                                                       for p in stored]
+    assert sorted((p.margin, p.entropy) for p in view_rows) == sorted((p.margin, p.entropy) for p in stored)
     event = AuditEvent.objects.get(seq__gt=since, action="predictions.created", details__group_commit=True)
     assert event.details["ids"] == sorted(p.pk for p in stored) and event.details["items_created"] == 0
     assert verify_chain().ok

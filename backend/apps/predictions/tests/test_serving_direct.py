@@ -10,6 +10,7 @@ from apps.audit.verify import verify_chain
 from apps.core.tests.fixtures import create_project, make_user, train_inline
 from apps.items.models import Item
 from apps.predictions.models import Prediction
+from apps.predictions.services import uncertainty_scores
 from apps.predictions.tests import fast_path
 from apps.predictions.tests.fast_path import head
 
@@ -47,6 +48,9 @@ def test_items_of_new_texts_are_the_rows_the_view_would_write(site, batcher, cli
         assert item.latest_prediction_id == prediction.pk
         assert prediction.started_at is not None and prediction.started_at <= prediction.created_at  # Art. 12(3)(a)
         assert prediction.actor_id == users["annotator"].pk and prediction.model_version.status == "champion"
+        # The queue strategies' scores: the store function (PostgreSQL) fills them as predictions_record does.
+        assert prediction.margin is not None and (prediction.margin, prediction.entropy) == uncertainty_scores(
+            probabilities=prediction.probabilities, boxes=None)
 
 
 def test_the_same_new_texts_at_once_make_one_item_each(site, batcher):

@@ -139,7 +139,7 @@ def test_the_command_lists_in_a_dry_run_and_refuses_a_bad_date(logged, users):
 
 
 @pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-                    reason="the database-level floor is a PostgreSQL trigger (predictions.0007)")
+                    reason="the database-level floor is a PostgreSQL trigger (predictions.0008)")
 def test_the_database_refuses_to_delete_a_log_within_the_floor(logged):
     from django.db import DatabaseError, connection, transaction
 

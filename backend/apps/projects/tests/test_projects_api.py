@@ -42,8 +42,8 @@ def test_engineer_creates_a_project(users, client_for):
     assert event.details["policies"] == {
         "retrain_min_feedback": 5, "feedback_weight": 3.0, "promotion_metric": "f1_macro", "min_improvement": 0.0,
         "require_approval": False, "text_model": "tfidf_lr", "review_iou_threshold": 0.5,
-        "confident_removal_threshold": 0.75,
-        "gold_rate": 0.05, "max_unreviewed_accept_share": None, "retention_days": 30, "log_retention_days": None,
+        "confident_removal_threshold": 0.75, "gold_rate": 0.05, "queue_strategy": "least_confident",
+        "max_unreviewed_accept_share": None, "retention_days": 30, "log_retention_days": None,
         "purpose": "triage", "lawful_basis": "contract", "controller": "",
         "data_categories": "", "data_subject_categories": "", "recipients": "", "international_transfers": "",
         "security_measures": ""}

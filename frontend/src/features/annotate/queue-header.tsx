@@ -1,5 +1,6 @@
-// The session's counters and which model version scored the item on screen.
+// The session's counters, which model version scored the item on screen, and what ordered the queue.
 import { Badge } from "@/components/ui";
+import { queueStrategyLabel } from "@/lib/queue-strategy";
 
 import type { QueueEntry } from "./api/queue";
 import { formatCount } from "./format";
@@ -9,9 +10,10 @@ type Props = {
   answered: number;
   entry: QueueEntry | null;
   champion: number | null;
+  strategy?: { name: string; note: string } | null;
 };
 
-export function QueueHeader({ left, answered, entry, champion }: Props) {
+export function QueueHeader({ left, answered, entry, champion, strategy = null }: Props) {
   const older = entry && entry.scored_by_champion === false;
   return (
     <dl className="queue-counters">
@@ -33,6 +35,15 @@ export function QueueHeader({ left, answered, entry, champion }: Props) {
                 older than the champion{champion !== null ? ` v${champion}` : ""}: re-scoring will update it
               </Badge>
             )}
+          </dd>
+        </div>
+      )}
+      {strategy && (
+        <div className="queue-strategy">
+          <dt>Order</dt>
+          <dd data-testid="queue-strategy" title={strategy.note || undefined}>
+            {queueStrategyLabel(strategy.name)}
+            {strategy.note && <span className="muted"> (fallback)</span>}
           </dd>
         </div>
       )}

@@ -42,6 +42,24 @@ describe("review queue (text)", () => {
     expect(fake.state.gets).toHaveLength(1);
   });
 
+  it("says, small, which strategy ordered the queue, and when it is a fallback", async () => {
+    const { fake } = setup(entries(2));
+    fake.state.strategy = "margin";
+    await showsText(textEntry(1).text);
+    const label = screen.getByTestId("queue-strategy");
+    expect(label).toHaveTextContent(/^Smallest margin$/);
+    expect(label).not.toHaveAttribute("title");
+  });
+
+  it("marks a fallback order and gives the reason on hover", async () => {
+    const { fake } = setup(entries(1));
+    fake.state.strategyNote = "diverse clusters texts; a detection project's queue is ordered least_confident";
+    await showsText(textEntry(1).text);
+    const label = screen.getByTestId("queue-strategy");
+    expect(label).toHaveTextContent("Least confident (fallback)");
+    expect(label).toHaveAttribute("title", fake.state.strategyNote);
+  });
+
   it("accepts with A, moves on at once and counts the progress", async () => {
     const { user, fake } = setup(entries(3));
     await showsText(textEntry(1).text);

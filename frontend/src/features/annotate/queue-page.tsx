@@ -58,6 +58,7 @@ export function QueuePage() {
         answered={state.history.length}
         entry={current?.entry ?? null}
         champion={champion}
+        strategy={state.strategy}
       />
       <ScoringBanner job={scoring.data} />
       <AnswerStatus history={state.history} onRetry={session.retry} onChange={session.goto} />

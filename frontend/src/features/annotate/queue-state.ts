@@ -42,6 +42,7 @@ export type QueueState = {
   revisit: number | null; // index into history while going back
   seen: number[]; // item ids taken into the session
   count: number | null; // the server's count at the last fetch
+  strategy: { name: string; note: string } | null; // what ordered the last page fetched
   countSeq: number; // answers given before that fetch started
   exhausted: boolean; // the server has nothing beyond what the session holds
   loaded: boolean;
@@ -56,6 +57,7 @@ export const initialState: QueueState = {
   revisit: null,
   seen: [],
   count: null,
+  strategy: null,
   countSeq: 0,
   exhausted: false,
   loaded: false,
@@ -98,6 +100,10 @@ export function leftCount(state: QueueState): number | null {
   return Math.max(0, state.count - since);
 }
 
+function strategyOf(page: QueuePage): QueueState["strategy"] {
+  return page.strategy ? { name: page.strategy, note: page.strategyNote ?? "" } : null;
+}
+
 export function reduce(state: QueueState, action: Action): QueueState {
   switch (action.type) {
     case "page": {
@@ -109,6 +115,7 @@ export function reduce(state: QueueState, action: Action): QueueState {
         line: [...state.line, ...fresh],
         seen: [...seen],
         count: action.page.count,
+        strategy: strategyOf(action.page),
         countSeq: action.seq,
         exhausted: action.page.next === null,
         loaded: true,
@@ -128,6 +135,7 @@ export function reduce(state: QueueState, action: Action): QueueState {
         line,
         seen: [...kept, ...fresh.map((e) => e.item_id)],
         count: action.page.count,
+        strategy: strategyOf(action.page),
         countSeq: action.seq,
         exhausted: action.page.next === null,
         loaded: true,

@@ -1,6 +1,7 @@
 // The settings form's values (strings, as inputs hold them) and the PATCH body of what changed.
 import type { FieldErrors } from "@/lib/api/field-errors";
 import type { Project } from "@/lib/project";
+import type { QueueStrategy } from "@/lib/queue-strategy";
 
 import type { ProjectPatch } from "./api/update-project";
 
@@ -41,6 +42,7 @@ type NumberField = (typeof NUMBER_FIELDS)[number];
 export type FormValues = Record<NumberField, string> & {
   promotion_metric: string;
   text_model: string;
+  queue_strategy: string;
   require_approval: boolean;
   retention_days: string;
   log_retention_days: string;
@@ -67,6 +69,7 @@ export function formFromProject(project: Project): FormValues {
     max_unreviewed_accept_share: text(project.max_unreviewed_accept_share),
     promotion_metric: project.promotion_metric ?? "",
     text_model: project.text_model ?? "tfidf_lr",
+    queue_strategy: project.queue_strategy ?? "least_confident",
     require_approval: project.require_approval ?? true,
     retention_days: text(project.retention_days),
     purpose: project.purpose ?? "",
@@ -101,6 +104,7 @@ export function changedFields(
   if (values.promotion_metric !== project.promotion_metric) body.promotion_metric = values.promotion_metric;
   if (project.task === "text_classification" && values.text_model !== project.text_model)
     body.text_model = values.text_model as ProjectPatch["text_model"];
+  if (values.queue_strategy !== project.queue_strategy) body.queue_strategy = values.queue_strategy as QueueStrategy;
   if (values.require_approval !== project.require_approval) body.require_approval = values.require_approval;
   if (values.purpose !== (project.purpose ?? "")) body.purpose = values.purpose;
   if (values.lawful_basis !== (project.lawful_basis ?? "")) body.lawful_basis = values.lawful_basis;

@@ -125,6 +125,40 @@ describe("settings page", () => {
     expect(screen.getByLabelText("Prediction log retention (days)")).toHaveAccessibleDescription(/at least 183/);
   });
 
+  it("sets the queue order, and shows the API's refusal of it at the field", async () => {
+    const patches: Record<string, unknown>[] = [];
+    let current = { ...textProject };
+    server.use(
+      ...sessionHandlers(users.engineer, [textProject]),
+      ...membersHandlers("demo-text", ["engineer"]).handlers,
+      http.get(apiUrl("/projects/demo-text/"), () => HttpResponse.json(current)),
+      http.patch(apiUrl("/projects/demo-text/"), async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        patches.push(body);
+        if (patches.length === 1)
+          return HttpResponse.json({ queue_strategy: ['"loudest" is not a valid choice.'] }, { status: 400 });
+        current = { ...current, ...body } as typeof current;
+        return HttpResponse.json(current);
+      }),
+    );
+    const { user } = renderAt("/projects/demo-text/settings");
+
+    const order = await screen.findByLabelText("Queue order");
+    expect(order).toHaveValue("least_confident");
+    expect(within(order).getAllByRole("option").map((o) => (o as HTMLOptionElement).value)).toEqual([
+      "least_confident", "margin", "entropy", "diverse", "random",
+    ]);
+    await user.selectOptions(order, "entropy");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Nothing was saved");
+    expect(screen.getByLabelText("Queue order")).toHaveAccessibleDescription(/not a valid choice/);
+
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(patches).toEqual([{ queue_strategy: "entropy" }, { queue_strategy: "entropy" }]));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Save changes" })).toBeDisabled());
+    expect(screen.getByLabelText("Queue order")).toHaveValue("entropy");
+  });
+
   it("switches a text project's model family; a detection project has no text model", async () => {
     const patches: Record<string, unknown>[] = [];
     let current = { ...textProject };

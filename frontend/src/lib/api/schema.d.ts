@@ -766,6 +766,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{slug}/queue/cold-start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Pool texts no model has scored yet, cluster representatives first: what to label before the first model. */
+        get: operations["projects_queue_cold_start_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/queue/scoring/": {
         parameters: {
             query?: never;
@@ -1034,6 +1051,12 @@ export interface components {
             };
             updated_at: string;
             updated_by: string | null;
+        };
+        ColdStartEntryOutput: {
+            item_id: number;
+            text: string;
+            /** Format: date-time */
+            created_at: string;
         };
         ContestInputRequest: {
             /** @description the objection, as given on the subject's behalf */
@@ -1341,6 +1364,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["AuditEventOutput"][];
         };
+        PaginatedColdStartEntryOutputList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ColdStartEntryOutput"][];
+        };
         PaginatedGoldOutputList: {
             count: number;
             /** Format: uri */
@@ -1366,6 +1397,18 @@ export interface components {
             results: components["schemas"]["ModelVersionOutput"][];
         };
         PaginatedQueueEntryOutputList: {
+            /**
+             * @description the queue strategy that ordered this page (after contested entries)
+             *
+             *     * `least_confident` - Least Confident
+             *     * `margin` - Margin
+             *     * `entropy` - Entropy
+             *     * `diverse` - Diverse
+             *     * `random` - Random
+             */
+            strategy: components["schemas"]["QueueStrategyEnum"];
+            /** @description why `strategy` is not the project's queue_strategy; empty when it is */
+            strategy_note: string;
             count: number;
             /** Format: uri */
             next: string | null;
@@ -1450,6 +1493,16 @@ export interface components {
              * @description share of each annotator's queue that is gold items
              */
             gold_rate?: number;
+            /**
+             * @description the review queue's order: least_confident (default), margin, entropy, diverse or random
+             *
+             *     * `least_confident` - Least Confident
+             *     * `margin` - Margin
+             *     * `entropy` - Entropy
+             *     * `diverse` - Diverse
+             *     * `random` - Random
+             */
+            queue_strategy?: components["schemas"]["QueueStrategyEnum"];
             /**
              * Format: double
              * @description cap on the share of training labels that are unreviewed accepts; null = no cap
@@ -1558,6 +1611,16 @@ export interface components {
              */
             gold_rate?: number;
             /**
+             * @description the review queue's order: least_confident (default), margin, entropy, diverse or random
+             *
+             *     * `least_confident` - Least Confident
+             *     * `margin` - Margin
+             *     * `entropy` - Entropy
+             *     * `diverse` - Diverse
+             *     * `random` - Random
+             */
+            queue_strategy?: components["schemas"]["QueueStrategyEnum"];
+            /**
              * Format: double
              * @description cap on the share of training labels that are unreviewed accepts; null = no cap
              */
@@ -1637,6 +1700,16 @@ export interface components {
              */
             readonly gold_rate: number;
             /**
+             * @description what people label next: the review queue's order after contested entries (docs/learning.md)
+             *
+             *     * `least_confident` - Least Confident
+             *     * `margin` - Margin
+             *     * `entropy` - Entropy
+             *     * `diverse` - Diverse
+             *     * `random` - Random
+             */
+            readonly queue_strategy: components["schemas"]["QueueStrategyEnum"];
+            /**
              * Format: double
              * @description largest share of training labels that may be accepted-as-is answers nobody reviewed (0 to 1); the excess is held back; null = no cap
              */
@@ -1700,6 +1773,15 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description * `least_confident` - Least Confident
+         *     * `margin` - Margin
+         *     * `entropy` - Entropy
+         *     * `diverse` - Diverse
+         *     * `random` - Random
+         * @enum {string}
+         */
+        QueueStrategyEnum: "least_confident" | "margin" | "entropy" | "diverse" | "random";
         ReasonInputRequest: {
             /** @default  */
             reason: string;
@@ -5418,6 +5500,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedQueueEntryOutputList"];
+                };
+            };
+            /** @description A limit or offset that is not an integer in its range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Not authenticated. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a member of the project, a required role missing, or (with a session) the CSRF check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_queue_cold_start_list: {
+        parameters: {
+            query?: {
+                /** @description Page size: default 50, 1 to 1000 (anything else is a 400). */
+                limit?: number;
+                /** @description Index of the first result (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedColdStartEntryOutputList"];
                 };
             };
             /** @description A limit or offset that is not an integer in its range. */

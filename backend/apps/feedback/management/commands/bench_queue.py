@@ -16,16 +16,26 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 
+from ai_models import hard_corpus
 from apps.feedback.models import Feedback, GoldItem
 from apps.feedback.selectors import review_queue
 from apps.items.models import Item
 from apps.predictions.models import Prediction
 from apps.predictions.selectors import scoring_candidates
+from apps.predictions.services import uncertainty_scores
 from apps.projects.models import Project
 from apps.training.models import ModelVersion, TrainingRun
 
 BACKFILL = ("UPDATE items_item SET latest_prediction_id = (SELECT MAX(p.id) FROM predictions_prediction p "
             "WHERE p.item_id = items_item.id) WHERE project_id = %s")
+
+
+def _prediction(project, version, item_id: int, a: float) -> Prediction:
+    probabilities = {"a": round(a, 4), "b": round(1 - a, 4)}
+    margin, entropy = uncertainty_scores(probabilities=probabilities, boxes=None)
+    return Prediction(project=project, item_id=item_id, model_version=version, label="a" if a >= 0.5 else "b",
+                      confidence=max(probabilities.values()), probabilities=probabilities, margin=margin,
+                      entropy=entropy, latency_ms=1.0, request_id="bench")
 
 
 class Rollback(Exception):
@@ -88,6 +98,29 @@ class Command(BaseCommand):
         return {"gold_items": len(gold), "gold_queue_first_page_with_count_ms": _timed(lambda: page(0), repeat),
                 "gold_queue_page_at_offset_20000_with_count_ms": _timed(lambda: page(20000), repeat)}
 
+    def _strategies(self, project, repeat: int) -> dict:
+        """Each queue strategy's first page (with the count, as the API runs them) and a deep page; for diverse, also
+        its first computation (k-means over at most QUEUE_ORDER_POOL_MAX entries, then cached)."""
+        from apps.feedback.models import QueueOrdering
+
+        results = {}
+        for strategy in ("margin", "entropy", "random", "diverse"):
+            project.queue_strategy = strategy
+            if strategy == "diverse":
+                started = time.perf_counter()
+                review_queue(project=project).count()
+                results["diverse_first_order_s"] = round(time.perf_counter() - started, 2)
+                ordering = QueueOrdering.objects.get(project=project, kind="diverse")
+                results["diverse_ranked"], results["diverse_kmeans_ms"] = ordering.size, ordering.compute_ms
+
+            def page(offset: int):
+                queue = review_queue(project=project)
+                return queue.count(), list(queue[offset:offset + 50])
+
+            results[f"{strategy}_first_page_with_count_ms"] = _timed(lambda: page(0), repeat)
+            results[f"{strategy}_page_at_offset_20000_ms"] = _timed(lambda: page(20000), repeat)
+        return results
+
     def _build(self, n: int, per_item: int) -> tuple[Project, list[ModelVersion]]:
         rng = random.Random(7)
         project = Project.objects.create(slug=f"bench-queue-{rng.randrange(10**9)}", name="bench", labels=["a", "b"],
@@ -99,17 +132,18 @@ class Command(BaseCommand):
                 project=project, number=number, training_run=run, metrics={}, mlflow_run_id="bench",
                 registered_model_name="bench", registered_version=number,
                 status="champion" if number == per_item else "archived"))
-        Item.objects.bulk_create([Item(project=project, text=f"bench text {i}", split="pool",
+        texts = [row["text"] for row in hard_corpus.generate(n, seed=7)]  # short, ambiguous: what diverse clusters
+        Item.objects.bulk_create([Item(project=project, text=f"{texts[i]} {i}", split="pool",
                                        content_hash=hashlib.sha256(f"{project.slug}-{i}".encode()).hexdigest())
                                   for i in range(n)], batch_size=5000)
         ids = list(Item.objects.filter(project=project).values_list("id", flat=True))
         for version in versions:
             for start in range(0, n, 10_000):
-                Prediction.objects.bulk_create([
-                    Prediction(project=project, item_id=i, model_version=version, label="a",
-                               confidence=rng.random(), probabilities={"a": 0.5, "b": 0.5}, latency_ms=1.0,
-                               request_id="bench") for i in ids[start:start + 10_000]], batch_size=5000)
+                Prediction.objects.bulk_create([_prediction(project, version, i, rng.random())
+                                                for i in ids[start:start + 10_000]], batch_size=5000)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # without statistics the planner may walk the primary key per item
+                cursor.execute("ANALYZE predictions_prediction")
             cursor.execute(BACKFILL, [project.pk])
         answered = rng.sample(ids, n // 20)
         latest = dict(Item.objects.filter(pk__in=answered).values_list("id", "latest_prediction_id"))
@@ -139,6 +173,8 @@ class Command(BaseCommand):
                 scoring_candidates(project=project, model_version=older).count, repeat),
         }
         assert queue.count() == n - n // 20
+        results.update(self._strategies(project, repeat))
+        project.queue_strategy = "least_confident"
         results.update(self._gold(project, ids_unanswered=[p.item_id for p in queue[:n // 100]], repeat=repeat))
         if not skip_former:
             former = _former_queue(project)

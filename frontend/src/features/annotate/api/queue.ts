@@ -1,16 +1,29 @@
-// GET /projects/{slug}/queue/: unanswered pool items, least confident first, one page at a time.
+// GET /projects/{slug}/queue/: unanswered pool items in the project's queue order, one page at a time.
 import { api, unwrap } from "@/lib/api/client";
 import type { components } from "@/lib/api/schema";
 
 export type QueueEntry = components["schemas"]["QueueEntryOutput"];
 
-export type QueuePage = { count: number; next: string | null; results: QueueEntry[] };
+/** `strategy`: the queue strategy that ordered the page; `strategyNote`: why it is not the project's setting. */
+export type QueuePage = {
+  count: number;
+  next: string | null;
+  results: QueueEntry[];
+  strategy?: string;
+  strategyNote?: string;
+};
 
 export async function fetchQueuePage(slug: string, offset: number, limit: number): Promise<QueuePage> {
   const page = await unwrap(
     api.GET("/api/v1/projects/{slug}/queue/", { params: { path: { slug }, query: { limit, offset } } }),
   );
-  return { count: page.count, next: page.next ?? null, results: page.results };
+  return {
+    count: page.count,
+    next: page.next ?? null,
+    results: page.results,
+    strategy: page.strategy,
+    strategyNote: page.strategy_note,
+  };
 }
 
 /** A predicted box of an image entry (the schema types them as plain objects). */

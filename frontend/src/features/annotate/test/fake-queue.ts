@@ -84,6 +84,8 @@ export function fakeQueue(entries: Entry[], { detection = false } = {}) {
     failNext: null as null | { status: number; detail: string },
     scoring: null as null | Record<string, unknown>,
     scoringGets: 0,
+    strategy: "least_confident",
+    strategyNote: "",
   };
   const project = detection ? detectionProject : textProject;
   let feedbackId = 1;
@@ -95,7 +97,14 @@ export function fakeQueue(entries: Entry[], { detection = false } = {}) {
       state.gets.push({ offset, limit });
       const results = state.queue.slice(offset, offset + limit);
       const next = offset + limit < state.queue.length ? `${url.origin}${url.pathname}?limit=${limit}&offset=${offset + limit}` : null;
-      return HttpResponse.json({ count: state.queue.length, next, previous: null, results });
+      return HttpResponse.json({
+        count: state.queue.length,
+        next,
+        previous: null,
+        strategy: state.strategy,
+        strategy_note: state.strategyNote,
+        results,
+      });
     }),
     http.get(apiUrl("/projects/:slug/queue/scoring/"), () => {
       state.scoringGets += 1;

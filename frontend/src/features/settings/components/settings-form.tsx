@@ -7,6 +7,7 @@ import { ApiError } from "@/lib/api/errors";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/api/field-errors";
 import { LAWFUL_BASES } from "@/lib/lawful-bases";
 import type { Project } from "@/lib/project";
+import { QUEUE_STRATEGIES } from "@/lib/queue-strategy";
 
 import { useUpdateProject } from "../api/update-project";
 import { changedFields, formFromProject, METRICS, projectLabels, TEXT_MODELS, type FormValues } from "../project-form";
@@ -15,7 +16,7 @@ import { LabelsEditor } from "./labels-editor";
 const FORM_FIELDS = new Set([
   "labels", "retrain_min_feedback", "feedback_weight", "promotion_metric", "min_improvement", "require_approval",
   "review_iou_threshold", "confident_removal_threshold", "purpose", "lawful_basis", "retention_days",
-  "log_retention_days", "gold_rate", "max_unreviewed_accept_share", "text_model",
+  "log_retention_days", "gold_rate", "max_unreviewed_accept_share", "text_model", "queue_strategy",
 ]);
 
 export function SettingsForm({ project: initial }: { project: Project }) {
@@ -95,6 +96,15 @@ export function SettingsForm({ project: initial }: { project: Project }) {
         <Field label="Require approval" error={errors.require_approval} hint="A candidate that passes the gate waits for a person to promote it (AI Act Art. 14). Off: it is promoted automatically.">
           {(control) => (
             <input {...control} type="checkbox" checked={values.require_approval} onChange={(e) => set("require_approval", e.target.checked)} />
+          )}
+        </Field>
+        <Field label="Queue order" error={errors.queue_strategy} hint="Which unanswered items people see first, after contested ones (docs/learning.md). Gold items are mixed in whatever the order.">
+          {(control) => (
+            <select {...control} value={values.queue_strategy} onChange={(e) => set("queue_strategy", e.target.value)}>
+              {QUEUE_STRATEGIES.map((s) => (
+                <option key={s.value} value={s.value}>{s.label}: {s.hint}</option>
+              ))}
+            </select>
           )}
         </Field>
         <Field label="Gold items share" error={errors.gold_rate} hint="Share of each annotator's queue that is gold items (trusted answers they cannot tell apart), to measure their agreement; 0 to 0.5 (AI Act Art. 14(4)(b)).">

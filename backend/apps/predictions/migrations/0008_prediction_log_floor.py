@@ -49,5 +49,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("predictions", "0006_detections_store_function")]
+    dependencies = [("predictions", "0007_prediction_margin_entropy")]
     operations = [migrations.RunPython(forwards, backwards)]

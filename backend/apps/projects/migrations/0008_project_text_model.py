@@ -13,7 +13,7 @@ GOLD = importlib.import_module("apps.projects.migrations.0006_gold_rate_and_acce
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0006_gold_rate_and_accept_cap'),
+        ('projects', '0007_project_queue_strategy'),
     ]
 
     operations = [
