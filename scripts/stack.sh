@@ -167,7 +167,7 @@ start_postgres() {
       --no-instructions >>"$STACK_DIR/log/postgres.log"
   fi
   as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t "$WAIT_TIMEOUT" \
-    -o "-p $C_PG_PORT -c listen_addresses=127.0.0.1 -k $PGDATA -c max_connections=200" start >/dev/null
+    -o "-p $C_PG_PORT -c listen_addresses=127.0.0.1 -k $PGDATA -c max_connections=200 -c log_lock_waits=on" start >/dev/null
   ln -sf "$PGDATA/server.log" "$STACK_DIR/log/postgres-server.log"
   if [[ ! -f $STACK_DIR/run/postgres.initialized ]]; then
     # The same roles and databases as docker-compose's database/init/01-roles.sql (it runs in database hitl).

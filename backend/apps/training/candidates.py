@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import Conflict
+from apps.projects.models import Project
 
 from .integrity import artifact_sha256_record
 from .model_card import model_card_build
@@ -17,7 +18,10 @@ from .promotion import promotion_gate_apply
 @transaction.atomic
 def candidate_register(*, run: TrainingRun, outcome: dict, params: dict) -> ModelVersion:
     """`outcome`: {"kfold", "holdout" (evaluate stage: candidate and champion side by side), "registered", "manifest"}."""
-    project = run.project
+    # The project's row lock first, as every other writer of its policies and versions takes it (project_update,
+    # the gate, promotion): inserting the version fires the serving-generation trigger and the audit append takes the
+    # chain's lock, and taking those before the project's lock could deadlock with a settings change (P→G→A there).
+    project = Project.objects.select_for_update().get(pk=run.project_id)
     current = TrainingRun.objects.select_for_update().get(pk=run.pk)
     if current.status != RunStatus.RUNNING:
         # Failed meanwhile (the reaper saw its worker stop beating) or already registered by an earlier delivery:

@@ -43,7 +43,7 @@ def _beat(run_id: int, stop: threading.Event) -> None:
 def training_heartbeat(run_id: int, key: str):
     """Count this delivery of task `key` and keep the run's heartbeat fresh while the block runs."""
     with transaction.atomic():
-        run = TrainingRun.objects.select_for_update().select_related("project").get(pk=run_id)
+        run = TrainingRun.objects.select_for_update(of=("self",)).select_related("project").get(pk=run_id)
         count = int(run.deliveries.get(key, 0)) + 1
         TrainingRun.objects.filter(pk=run_id).update(deliveries={**run.deliveries, key: count},
                                                      heartbeat_at=timezone.now())

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,7 @@ class Api:
     username: str = ""
     timeout: float = 60
     session: requests.Session = field(default_factory=requests.Session)
+    diagnose: Callable[[str], str] | None = None  # the server's side of a 5xx: the stack's log lines about `path`
 
     def __post_init__(self):
         if self.token:
@@ -125,12 +127,25 @@ class Api:
     def delete(self, path: str, **kwargs) -> requests.Response:
         return self.request("DELETE", path, **kwargs)
 
-    def ok(self, method: str, path: str, expect: int | tuple[int, ...] = (200, 201, 202), **kwargs):
-        """The JSON body of a request that must answer `expect`."""
+    def ok(self, method: str, path: str, expect: int | tuple[int, ...] = (200, 201, 202), *, retry_503: int = 0,
+           **kwargs):
+        """The JSON body of a request that must answer `expect`. With `retry_503`, a 503 ("nothing was changed, try
+        again shortly") is retried that many times after its Retry-After (at most 5 s), as a client following the
+        API's contract does — for a test's setup steps, whose subject is not availability; every retried 503 is
+        printed with the server's side of it."""
         response = self.request(method, path, **kwargs)
+        for _retry in range(retry_503):
+            if response.status_code != 503:
+                break
+            server = self.diagnose(path) if self.diagnose else ""
+            print(f"stack: {method} {path} answered 503, retried: {response.text[:300]}\n{server}", flush=True)
+            time.sleep(min(float(response.headers.get("Retry-After") or 1), 5))
+            response = self.request(method, path, **kwargs)
         expected = (expect,) if isinstance(expect, int) else expect
         if response.status_code not in expected:
-            raise ApiError(f"{method} {path} → {response.status_code}, expected {expected}: {response.text[:800]}")
+            server = self.diagnose(path) if self.diagnose and response.status_code >= 500 else ""
+            raise ApiError(f"{method} {path} → {response.status_code}, expected {expected}: {response.text[:800]}"
+                           + (f"\n{server}" if server else ""))
         return response.json() if response.content else None
 
 
@@ -270,6 +285,22 @@ class Stack:
             parts.append(f"--- {path.name}\n{text}")
         return "\n".join(parts)
 
+    def server_errors(self, path: str, lines: int = 8) -> str:
+        """What the web process and PostgreSQL logged about a failed request to `path`: the web log's lines naming
+        it (the 503 handler names the exception) and PostgreSQL's last ERROR/FATAL lines and lock waits over a second
+        (log_lock_waits) with their DETAIL (a deadlock's two statements) — so that a 5xx seen once in CI says why."""
+        def grep(service: str, keep) -> list[str]:
+            try:
+                text = self.log(service).read_text(errors="replace").splitlines()
+            except OSError:
+                return []
+            return [line[:600] for line in text if keep(line)][-lines:]
+
+        web = grep("web", lambda line: path.strip("/") in line and ("503 for" in line or "Error" in line))
+        marks = ("ERROR:", "FATAL:", "DETAIL:", "STATEMENT:", "still waiting")
+        pg = grep("postgres-server", lambda line: any(mark in line for mark in marks))
+        return "\n".join(["--- web.log", *web, "--- postgres-server.log", *pg])
+
     # --- the application ---------------------------------------------------------------------------------------
     @property
     def web_url(self) -> str:
@@ -340,6 +371,7 @@ class Stack:
         with `roles`), created on first use."""
         if name not in self._apis:
             self._apis[name] = self.login(*self.user(name, roles))
+            self._apis[name].diagnose = self.server_errors
         return self._apis[name]
 
     def wait_ready(self, timeout: float = 60) -> dict:

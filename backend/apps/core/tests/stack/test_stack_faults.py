@@ -94,11 +94,13 @@ def trained_project(stack, slug: str, **policy) -> dict:
     """A text project with a champion (v1), trained on the training worker."""
     engineer = stack.api("engineer")
     engineer.ok("POST", "projects/", json={"slug": slug, "name": slug, "task": "text_classification",
-                                           "labels": LABELS, "retrain_min_feedback": 0, **policy}, expect=201)
-    engineer.ok("POST", f"projects/{slug}/members/", json={"username": stack.api("annotator").username}, expect=201)
+                                           "labels": LABELS, "retrain_min_feedback": 0, **policy}, expect=201,
+                retry_503=2)
+    engineer.ok("POST", f"projects/{slug}/members/", json={"username": stack.api("annotator").username}, expect=201,
+                retry_503=2)
     rows = texts(10, seed=len(slug)) + [{**r, "split": "holdout"} for r in texts(4, seed=len(slug) + 100)]
-    engineer.ok("POST", f"projects/{slug}/items/", json={"items": rows}, expect=201)
-    run = engineer.ok("POST", f"projects/{slug}/training-runs/", json={}, expect=202)
+    engineer.ok("POST", f"projects/{slug}/items/", json={"items": rows}, expect=201, retry_503=2)
+    run = engineer.ok("POST", f"projects/{slug}/training-runs/", json={}, expect=202, retry_503=2)
     run = wait_for(lambda: finished_run(engineer, run["id"]), timeout=240, what=f"{slug}'s first run", interval=1)
     assert run["status"] == "succeeded", run["error"]
     assert champion_number(stack, slug) == 1
@@ -184,7 +186,7 @@ def test_broker_down_predictions_and_feedback_succeed_and_the_retrain_request_is
     stack, slug = fault_stack, "fault-broker"
     engineer, annotator = stack.api("engineer"), stack.api("annotator")
     trained_project(stack, slug)
-    engineer.ok("PATCH", f"projects/{slug}/", json={"retrain_min_feedback": 3})
+    engineer.ok("PATCH", f"projects/{slug}/", json={"retrain_min_feedback": 3}, retry_503=2)
     runs_before = engineer.ok("GET", f"projects/{slug}/training-runs/", params={"limit": 100})["count"]
     for n in range(8):  # every gunicorn worker loads the champion first: the timings below are the broker's
         assert predict(annotator, slug, f"warm up {n}").status_code == 200
