@@ -285,6 +285,21 @@ class Stack:
             parts.append(f"--- {path.name}\n{text}")
         return "\n".join(parts)
 
+    @contextlib.contextmanager
+    def explained(self, *services: str, chars: int = 2500):
+        """A failed assertion inside the block carries the tails of `services`' logs (what a worker or beat was doing
+        while the test waited in vain)."""
+        try:
+            yield
+        except AssertionError as exc:
+            tails = []
+            for service in services:
+                try:
+                    tails.append(f"--- {service}.log\n{self.log(service).read_text(errors='replace')[-chars:]}")
+                except OSError:
+                    continue
+            raise AssertionError("\n".join([str(exc), *tails])) from exc
+
     def server_errors(self, path: str, lines: int = 8) -> str:
         """What the web process and PostgreSQL logged about a failed request to `path`: the web log's lines naming
         it (the 503 handler names the exception) and PostgreSQL's last ERROR/FATAL lines and lock waits over a second

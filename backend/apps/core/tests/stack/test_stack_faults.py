@@ -232,7 +232,8 @@ def test_broker_down_predictions_and_feedback_succeed_and_the_retrain_request_is
         runs = engineer.ok("GET", f"projects/{slug}/training-runs/", params={"limit": 100})["results"]
         return next((r for r in runs if r["trigger"] == "feedback_threshold"), None)
 
-    run = wait_for(auto_run, timeout=120, what="the retrain the outbox sends", interval=0.5)
+    with stack.explained("worker", "beat", "redis"):
+        run = wait_for(auto_run, timeout=120, what="the retrain the outbox sends", interval=0.5)
     measure(retrain_requested_after_redis_back_s=round(time.monotonic() - back_at, 1))
     run = wait_for(lambda: finished_run(engineer, run["id"]), timeout=240, what="the feedback-triggered run",
                    interval=1)
