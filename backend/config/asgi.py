@@ -11,6 +11,12 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# One math thread per serving process unless the deployment says otherwise (HITL_SERVING_THREADS, or its own
+# OMP_NUM_THREADS, which wins): gunicorn runs about one worker per core, and the models' thread pools (torch's
+# intra-op threads for the text encoder and YOLO, OpenBLAS) would otherwise each take every core in every worker and
+# wait on each other under load (docs/learning.md: one short text took 200 ms of CPU instead of 9 ms at load 7).
+# Set before anything imports torch or numpy, which read it once.
+os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("HITL_SERVING_THREADS", "1"))
 django_application = get_wsgi_application()
 
 from apps.predictions.serving.asgi import ServingApplication  # noqa: E402 (needs the apps loaded)

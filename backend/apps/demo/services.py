@@ -25,6 +25,7 @@ from apps.training.services import training_run_execute, training_run_start
 from .detection_demo import DETECTION_SLUG, detection_demo_create
 
 DEMO_SLUG = "demo-text"
+DEMO_LABELS = ("billing", "technical", "shipping", "account", "product_question")
 DEMO_USERS = {"annotator": ["annotator"], "reviewer": ["reviewer"], "engineer": ["ml_engineer"], "auditor": ["auditor"]}
 
 
@@ -83,7 +84,7 @@ def demo_setup(*, train: bool = True, detection: bool = True, echo=None) -> Demo
         paths = write_text_demo(demo_data_dir())
         project = project_create(
             slug=DEMO_SLUG, name="Support tickets (synthetic demo)", task="text_classification",
-            labels=["billing", "technical", "shipping", "account", "product_question"], creator=admin,
+            labels=list(DEMO_LABELS), creator=admin,
             retrain_min_feedback=50, purpose="Route customer-support tickets to the right team (synthetic demo data).",
             lawful_basis="legitimate_interests")
         for user in users:

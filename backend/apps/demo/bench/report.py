@@ -53,26 +53,33 @@ def _ratio(value, goal: float | None) -> tuple[str, str]:
     return f"{value:.2f}×", ("yes" if value >= goal else "no") if goal is not None else ""
 
 
-def rows(results: dict) -> list[list[str]]:
-    """[target, platform, reference, ratio, goal, met] per measured target."""
-    out = []
-    for step in results.get("single_text", []):
+def _text_rows(single: list[dict], batched: dict | None, *, family: str = "") -> list[list[str]]:
+    """The predict rows of one text model: one text per request per connection count, then batched requests."""
+    out, tag = [], f" ({family})" if family else ""
+    for step in single:
         c, p, r = step["connections"], step["platform"], step["reference"]
         ratio, met = _ratio(step["ratio"], 1.0 if c >= 8 else None)
         goal = "≥ 1.0×" if c >= 8 else ""
         if c == 8:
             goal += ", p99 ≤ 25 ms"
             met = "yes" if met == "yes" and (p["p99_ms"] or 1e9) <= 25 else "no"
-        out.append([f"predict 1 text/request, {c} conn (req/s; p50/p95/p99 ms)",
+        out.append([f"predict 1 text/request{tag}, {c} conn (req/s; p50/p95/p99 ms)",
                     f"{_f(p['rps'])} ({_f(p['p50_ms'], '', 1)}/{_f(p['p95_ms'], '', 1)}/{_f(p['p99_ms'], '', 1)}"
                     f"; {p['errors']} err; {p['stored']:,} of {p.get('answered', p['ok']):,} answers stored)",
                     f"{_f(r['rps'])} ({_f(r['p50_ms'], '', 1)}/{_f(r['p95_ms'], '', 1)}/{_f(r['p99_ms'], '', 1)}"
                     f"; {r['errors']} err)", ratio, goal, met])
-    if b := results.get("batched"):
+    if b := batched:
         for kind in ("new", "known"):
             ratio, met = _ratio(b[f"ratio_{kind}"], 0.5)
-            out.append([f"predict {b['size']:,} texts/request, {kind} texts (texts/s)", _f(b["texts_per_s"][kind]),
-                        f"{_f(b['texts_per_s']['in_process'])} in-process", ratio, "≥ 0.5×", met])
+            out.append([f"predict {b['size']:,} texts/request{tag}, {kind} texts (texts/s)",
+                        _f(b["texts_per_s"][kind]), f"{_f(b['texts_per_s']['in_process'])} in-process", ratio,
+                        "≥ 0.5×", met])
+    return out
+
+
+def rows(results: dict) -> list[list[str]]:
+    """[target, platform, reference, ratio, goal, met] per measured target."""
+    out = _text_rows(results.get("single_text", []), results.get("batched"))
     if fb := results.get("feedback"):
         met = "yes" if fb["rps"] >= 1000 and fb["lost"] == 0 else "no"
         out.append([f"feedback, {fb['connections']} conn (answers/s)",
@@ -98,6 +105,11 @@ def rows(results: dict) -> list[list[str]]:
             ratio, met = _ratio(d[f"ratio_{kind}"], 0.9)
             out.append([f"detection {label}, {d['image_size']} (images/s)", _f(d["images_per_s"][f"api_{kind}"], "", 1),
                         f"{_f(d['images_per_s'][f'in_process_{kind}'], '', 1)} in-process", ratio, "≥ 0.9×", met])
+    if e := results.get("embedding"):
+        out += _text_rows(e["single_text"], e["batched"], family=e.get("text_model") or "embedding_lr")
+        if e.get("peak_rss_mb_after"):
+            out.append(["peak RSS of an API worker after the embedding rows, its encoder loaded too (MB)",
+                        _f(e["peak_rss_mb_after"], " MB"), "", "", "reported", ""])
     if m := results.get("memory"):
         loaded = " + ".join(m.get("models_loaded") or ["no"])
         out.append([f"peak RSS of an API worker, {loaded} model(s) loaded (MB)", _f(m["peak_rss_mb"], " MB"),

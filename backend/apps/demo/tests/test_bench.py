@@ -6,6 +6,7 @@ import pytest
 
 from apps.core.tests.fixtures import create_project, train_inline
 from apps.demo.bench import measure, report
+from apps.demo.bench.embedding import embedding_project
 from apps.demo.bench.servers import load, post_json, reference_server
 from apps.predictions.model_cache import serving_model
 from apps.training.ml import predict_texts, text_model_folder
@@ -90,3 +91,29 @@ def test_retraining_overhead_fields_and_judgement(users):
     # Results from before the bare fit time existed stay readable, and say so.
     (old,) = report.rows({"pipeline": {"texts": 50_000, "feedback_to_candidate_s": 70.0}})
     assert old[-1] == "not judged (no bare fit time)"
+
+
+def test_embedding_piece_trains_once_and_both_servers_answer_with_its_model(users):
+    """make bench's embedding rows: the bench project trains the embedding family once; the reference server loads
+    that model file (encoder included) and answers as the model does in-process; the rows name the family."""
+    sizes = {"n_labelled": 40, "n_pool": 10, "n_holdout": 25}
+    project, champion, model = embedding_project(owner=users["engineer"], user=users["annotator"], **sizes)
+    assert project.text_model == "embedding_lr" and champion.status == "champion"
+    assert project.members.filter(pk=users["annotator"].pk).exists()
+    assert embedding_project(owner=users["engineer"], user=users["annotator"])[1].pk == champion.pk  # reused
+    text = "the courier left my parcel at the wrong address"
+    with reference_server(text_model_folder(champion), workers=1) as ref:
+        status, answer = post_json(ref.base + "/predict", {"text": text})
+    (expected,) = predict_texts(model, [text], project.labels)
+    assert status == 200 and answer["label"] == expected.label
+    assert answer["probabilities"] == pytest.approx({k: v for k, v in expected.probabilities.items() if v}, abs=1e-4)
+
+    step = {"rps": 50.0, "p50_ms": 20.0, "p95_ms": 30.0, "p99_ms": 40.0, "errors": 0, "ok": 500}
+    table = report.table({"embedding": {
+        "text_model": project.text_model, "peak_rss_mb_after": 900.0,
+        "single_text": [{"connections": 8, "reference": step, "platform": {**step, "stored": 500}, "ratio": 1.0}],
+        "batched": {"size": 200, "texts_per_s": {"new": 100.0, "known": 300.0, "in_process": 150.0},
+                    "ratio_new": 0.667, "ratio_known": 2.0}}})
+    assert "predict 1 text/request (embedding_lr), 8 conn" in table and "| 1.00× | ≥ 1.0×, p99 ≤ 25 ms | no |" in table
+    assert "predict 200 texts/request (embedding_lr), new texts" in table and "| 0.67× | ≥ 0.5× | yes |" in table
+    assert "its encoder loaded too (MB) | 900 MB" in table

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.tokens import token_create
 from apps.demo.bench import measure, report
+from apps.demo.bench.embedding import embedding_project
 from apps.demo.bench.servers import peak_rss_mb, platform_server, reference_server
 from apps.demo.detection_demo import DETECTION_SLUG
 from apps.demo.services import DEMO_SLUG
@@ -30,7 +31,8 @@ FULL = {"duration": 10.0, "connections": "1,8,32", "batch_size": 1000, "batch_re
 QUICK = {"duration": 1.0, "connections": "1,8,32", "batch_size": 100, "batch_repeats": 1, "feedback_count": 200,
          "append_events": 200, "verify_events": 2000, "images": 4, "image_batch": 2,
          "privacy_items": 2000, "privacy_predictions_per_item": 5, "purge_items": 1000, "sealing_texts": 1000}
-PIECES = ("text", "batch", "feedback", "detection", "audit", "privacy")
+PIECES = ("text", "batch", "feedback", "detection", "embedding", "audit", "privacy")
+EMBEDDING_BATCH = 200  # texts per batched request of the embedding model (it encodes ~100-400 texts/s here)
 
 
 class Command(BaseCommand):
@@ -63,6 +65,9 @@ class Command(BaseCommand):
         champion, model = serving_model(project)
         results: dict = {"quick": quick, "config": conf}
         say = lambda msg: self.stderr.write(msg)  # noqa: E731  progress on stderr, the table on stdout
+        if "embedding" in pieces:
+            say("the embedding project (trained once, then reused) ...")
+            embedding = embedding_project(owner=project.created_by or user, user=user)
         with reference_server(text_model_folder(champion)) as ref, platform_server() as plat:
             say(f"reference on {ref.base}, platform on {plat.base}")
             results["loadgen"] = measure.loadgen_cost(ref, duration=conf["duration"])
@@ -93,6 +98,9 @@ class Command(BaseCommand):
                                                               default=None),
                                  "models_loaded": (["text"] if pieces & {"text", "batch"} else [])
                                  + (["detection"] if "detection" in results else [])}
+            if "embedding" in pieces:
+                say("embedding model: single-text and batched predict ...")
+                results["embedding"] = self._embedding(embedding, plat, token, conf)
         if "audit" in pieces:
             say("audit append ...")
             results["audit_append"] = measure.audit_append(count=conf["append_events"])
@@ -115,6 +123,19 @@ class Command(BaseCommand):
         if os.environ.get("DATABASE_URL"):
             command = "DATABASE_URL=… " + command
         self._write(report.stamp(results, command=command), out, docs)
+
+    @staticmethod
+    def _embedding(embedding: tuple, plat, token: str, conf: dict) -> dict:
+        """The TF-IDF rows' measurements on the embedding project, against a reference server of its own model."""
+        project, champion, model = embedding
+        with reference_server(text_model_folder(champion)) as ref:
+            single = measure.single_text(ref, plat, project, token, connections=[1, 8], duration=conf["duration"])
+        batched = measure.batched(plat, project, model, token, size=min(conf["batch_size"], EMBEDDING_BATCH),
+                                  repeats=conf["batch_repeats"])
+        workers = [peak_rss_mb(pid) for pid in plat.worker_pids()]
+        return {"model_version": champion.number, "text_model": project.text_model,
+                "single_text": single, "batched": batched,
+                "peak_rss_mb_after": max(filter(None, workers), default=None)}
 
     def _write(self, results: dict, out: Path, docs: Path | None) -> None:
         pipeline = settings.VAR_DIR / "bench" / "pipeline.json"
