@@ -1,5 +1,6 @@
-"""Feedback endpoints: the review queue (and its cold-start order), submitting an answer to a prediction."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+"""Feedback endpoints: the review queue (and its cold-start order, whose texts take a first label), submitting an
+answer to a prediction."""
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from apps.predictions.models import Prediction
 from apps.projects.models import QueueStrategy
 from apps.projects.selectors import project_get_for_user
 
+from .first_labels import item_label_first
 from .models import Feedback, FeedbackStatus, Verdict
 from .queue import annotator_queue
 from .selectors import cold_start_items, review_list
@@ -93,6 +95,34 @@ class ColdStartQueueApi(APIView):
         personal_data_read_record(actor=request.user, project=project, via="feedback.cold_start",
                                   item_ids=[row["item_id"] for row in response.data["results"]])
         return response
+
+
+class FirstLabelOutput(serializers.Serializer):
+    item_id = serializers.IntegerField(source="id")
+    label = serializers.CharField()
+    labelled_at = serializers.DateTimeField()
+
+
+class FirstLabelApi(APIView):
+    """A first label for a pool text no model has scored (apps.feedback.first_labels): the cold start's answer."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FirstLabelInput"
+
+        label = serializers.CharField(max_length=LABEL_MAX)
+
+    @extend_schema(request=InputSerializer, responses={201: FirstLabelOutput, 404: OpenApiResponse(
+        description="No such item in the project (or it was erased)."), 409: OpenApiResponse(
+        description="The item has a model's prediction (answer it in the review queue), already has a label, "
+                    "or its processing is restricted.")},
+        summary="Label a pool text that no model has scored yet (first labels, before the first model); audited")
+    def post(self, request, slug, item_id):
+        project = project_get_for_user(slug=slug, user=request.user, roles=CAN_GIVE_FEEDBACK)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = item_label_first(project=project, item_id=item_id, actor=request.user, **data.validated_data)
+        return Response(FirstLabelOutput(item).data, status=201)
 
 
 class FeedbackSubmitApi(APIView):

@@ -5,6 +5,7 @@ from . import apis, contest_apis, gold_apis
 urlpatterns = [
     path("projects/<slug:slug>/queue/", apis.ReviewQueueApi.as_view(), name="review-queue"),
     path("projects/<slug:slug>/queue/cold-start/", apis.ColdStartQueueApi.as_view(), name="cold-start-queue"),
+    path("projects/<slug:slug>/items/<id:item_id>/label/", apis.FirstLabelApi.as_view(), name="item-label-first"),
     path("predictions/<id:prediction_id>/feedback/", apis.FeedbackSubmitApi.as_view(), name="feedback-submit"),
     path("projects/<slug:slug>/reviews/", apis.ReviewListApi.as_view(), name="review-list"),
     path("feedback/<id:feedback_id>/review/", apis.FeedbackReviewApi.as_view(), name="feedback-review"),

@@ -20,7 +20,8 @@ class Item(models.Model):
     # sealed under the subject's key when subject_ref is set (GDPR Art. 17/32 crypto-shredding, apps.privacy.sealing)
     text = SealedTextField(blank=True)
     content_hash = models.CharField(max_length=64, help_text="sha256 of the text or of the image bytes")
-    label = models.CharField(max_length=64, null=True, blank=True, help_text="imported label, if any")
+    label = models.CharField(max_length=64, null=True, blank=True,
+                             help_text="imported label, or a first label given in the app (labelled_by/labelled_at)")
     boxes = models.JSONField(null=True, blank=True, help_text="imported boxes [{label,x,y,w,h}] (pixels); [] = nothing here")
     storage_key = models.CharField(max_length=255, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
@@ -32,6 +33,11 @@ class Item(models.Model):
     source = models.CharField(max_length=32, default="import")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A first label given in the web app to a text no model had scored (apps.feedback.first_labels): who and when.
+    # Null for imported labels; training counts such a label with the provenance `labelled`, not `imported`.
+    labelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    labelled_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
     # GDPR Art. 18: kept, but out of review queues, predictions and training until the restriction is lifted
     # (apps.privacy). Filter through items.selectors.in_processing, never on the two fields by hand.

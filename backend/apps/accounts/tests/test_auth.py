@@ -188,6 +188,7 @@ PROTECTED = [
     ("get", "/api/v1/projects/tickets/queue/", "projects/<slug:slug>/queue/"),
     ("get", "/api/v1/projects/tickets/queue/cold-start/", "projects/<slug:slug>/queue/cold-start/"),
     ("get", "/api/v1/projects/tickets/queue/scoring/", "projects/<slug:slug>/queue/scoring/"),
+    ("post", "/api/v1/projects/tickets/items/1/label/", "projects/<slug:slug>/items/<id:item_id>/label/"),
     ("post", "/api/v1/predictions/1/feedback/", "predictions/<id:prediction_id>/feedback/"),
     ("get", "/api/v1/projects/tickets/training-runs/", "projects/<slug:slug>/training-runs/"),
     ("post", "/api/v1/projects/tickets/training-runs/", "projects/<slug:slug>/training-runs/"),
