@@ -2,7 +2,7 @@
 
 Text: ``table.csv`` with columns ``item_id,text,label,weight,split,provenance`` (``split`` is ``train``, ``val`` or
 ``holdout``; train rows in ``train.jsonl`` order, then the holdout rows, whose weight is 1.0; ``provenance`` is where
-the row's label came from as ``data/raw`` says — ``imported``, ``human_corrected``, ``accepted_as_is``,
+the row's label came from as ``data/raw`` says — ``imported``, ``labelled``, ``human_corrected``, ``accepted_as_is``,
 ``reviewed`` — ``imported`` for holdout rows and ``unknown`` for raw rows that do not say). The val rows are a
 seeded, per-label (stratified) ``text_classification.val_fraction`` (default 0.2) of each label's rows; a label
 keeps at least one train row. The final model trains on train + val.

@@ -11,7 +11,7 @@ when the content changed)::
                     detection: {"item_id", "image": "images/<sha256>.<ext>", "width", "height",
                                 "boxes": [{"label", "x", "y", "w", "h"}], "weight"[, "provenance"]}
                     "provenance" (when the collector gives it): where the row's label came from, one of
-                    "imported", "human_corrected", "accepted_as_is", "reviewed" (AI Act Art. 15(4))
+                    "imported", "labelled", "human_corrected", "accepted_as_is", "reviewed" (AI Act Art. 15(4))
     holdout.jsonl   the same without "weight" and "provenance" (holdout labels are the imported ones)
     images/         detection: image bytes, named by their sha256
     champion/       detection: the champion's weights, when the project has one

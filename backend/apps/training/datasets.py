@@ -6,8 +6,10 @@ else the imported label or boxes (weight 1). Holdout items never train; they mea
 Gold items never train either (apps.feedback.gold says why), nor do the answers given to them.
 For detection projects the images are copied from object storage into `image_dir`, since YOLO reads files.
 
-Every training row carries its provenance (AI Act Art. 15(4)): `imported`, `human_corrected`, `accepted_as_is` or
-`reviewed`, in the manifest (its fifth field), the rows handed to the pipeline and so the formatted data. The project's
+Every training row carries its provenance (AI Act Art. 15(4)): `imported`, `labelled` (a first label given in the app
+to a text no model had scored, apps.feedback.first_labels: weight 1 like an imported label, and no model's answer in it,
+so never under the accept cap), `human_corrected`, `accepted_as_is` or `reviewed`, in the manifest (its fifth field),
+the rows handed to the pipeline and so the formatted data. The project's
 `max_unreviewed_accept_share` caps the share of `accepted_as_is` rows (unreviewed accepts of the model's answer, the
 feedback loop through which a model trains on its own output): the excess is held back from this version (apps.training
 .accept_cap), and `counts["held_back"]` records how many and why. The content hash covers the provenance and the
@@ -72,8 +74,8 @@ def dataset_version_snapshot(*, project, image_dir: Path | None = None) -> Snaps
         if item.pk in human:
             answer, kind = human[item.pk]
             candidates.append((item, answer, float(project.feedback_weight), kind))
-        elif imported is not None:
-            candidates.append((item, imported, 1.0, "imported"))
+        elif imported is not None:  # a first label given in the app weighs like an imported one: no model to correct
+            candidates.append((item, imported, 1.0, "labelled" if item.labelled_at else "imported"))
     kept, held_back = accept_cap_apply(project=project, rows=candidates)
     manifest, training = [], []
     counts: dict[str, int] = {label: 0 for label in project.labels}

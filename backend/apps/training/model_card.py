@@ -47,6 +47,8 @@ def labelling_procedure(project) -> str:
               "confidence) goes to a second reviewer, whose answer is used and the first kept beside it")
     return ("Imported labels (as delivered by the project's data source), replaced for each item by the latest human "
             "answer: annotators accept or correct the model's prediction in the web app; " + review + ". "
+            "Pool texts no model has scored yet (before the first model) are labelled in the web app as first labels, "
+            "weighing as much as an imported label. "
             f"Human answers weigh {project.feedback_weight:g}x an imported label; feedback waiting for review is left "
             "out; holdout items never train. Gold items (trusted labels mixed unseen into annotators' queues at a rate "
             f"of {project.gold_rate:g}) measure annotators' accuracy and never train, nor do the answers given to them. "

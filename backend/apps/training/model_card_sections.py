@@ -7,7 +7,8 @@ import json
 
 NR = "not recorded"
 COLUMN_ORDER = ["precision", "recall", "f1", "support", "ap50", "ap50_95"]
-PROVENANCE_NAMES = {"imported": "imported label", "human_corrected": "corrected by a person",
+PROVENANCE_NAMES = {"imported": "imported label", "labelled": "labelled by a person (no model's suggestion)",
+                    "human_corrected": "corrected by a person",
                     "accepted_as_is": "prediction accepted as is", "reviewed": "decided by a second reviewer"}
 
 
@@ -59,7 +60,7 @@ def _data(doc: dict) -> list:
     counts = data.get("counts") or {}
     if counts:
         out += [_p(f"Training examples: {counts.get('total', '?')}, of which {counts.get('from_feedback', '?')} "
-                   "answered by people (the rest: imported labels)."),
+                   "answered or labelled by people in the app (the rest: imported labels)."),
                 ("table", ["label", "examples"], [[k, v] for k, v in (counts.get("per_label") or {}).items()])]
     else:
         out.append(_p(f"Examples per label: {NR}."))

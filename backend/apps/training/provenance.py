@@ -2,7 +2,8 @@
 
 Each training row of a DatasetVersion is an item with its label and, since the provenance was stored per row, its
 provenance kind as the manifest row's fifth field (apps.training.datasets decides it from the answer it uses): no
-human answer → `imported`; a second reviewer's or a contest's decision → `reviewed`; a correction → `human_corrected`;
+human answer → `imported`, or `labelled` when the item's label is a first label given in the app
+(apps.feedback.first_labels); a second reviewer's or a contest's decision → `reviewed`; a correction → `human_corrected`;
 an accepted prediction → `accepted_as_is`. Manifests written before that (four fields a row) are read as they always
 were: the kind is recomputed from the item's latest human answer given before the snapshot (feedback waiting for
 review, and answers to gold items, are not training answers). The model card stores the mix at registration
@@ -14,7 +15,7 @@ from apps.feedback.models import Feedback, FeedbackStatus
 from apps.feedback.selectors import answer_provenance, decides_contest
 from apps.items.models import Item
 
-KINDS = ("imported", "human_corrected", "accepted_as_is", "reviewed")
+KINDS = ("imported", "labelled", "human_corrected", "accepted_as_is", "reviewed")
 
 
 def manifest_row_provenance(dataset_version) -> dict[int, str] | None:

@@ -50,7 +50,8 @@ def test_each_training_row_carries_its_provenance_into_the_formatted_data(traine
     assert all(stored[item_id] == kind for item_id, kind in kinds.items())
     assert {k for i, k in stored.items() if i not in kinds} == {"imported"}
     assert version.counts["provenance"] == {"imported": len(stored) - 9, "accepted_as_is": 5, "human_corrected": 4}
-    assert training_label_provenance(dataset_version=version) == {**version.counts["provenance"], "reviewed": 0}
+    assert training_label_provenance(dataset_version=version) == {**version.counts["provenance"], "reviewed": 0,
+                                                                  "labelled": 0}
     raw_rows = [json.loads(line) for line in (tmp_path / "raw/train.jsonl").read_text().splitlines()]
     assert {r["item_id"]: r["provenance"] for r in raw_rows} == stored
     data_formatting.run(tmp_path / "raw", tmp_path / "formatted", {"SEED": 1})

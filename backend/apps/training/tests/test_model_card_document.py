@@ -51,7 +51,7 @@ def test_the_card_of_a_real_version_documents_data_metrics_changes_and_approval(
 
     card = json.loads(_card(client_for, users["auditor"], version, "json").content)
     assert card["data"]["provenance"] == {"imported": total - 4, "human_corrected": 3, "accepted_as_is": 1,
-                                          "reviewed": 0}
+                                          "reviewed": 0, "labelled": 0}
     assert card["data"]["sources"] == {"import": total - 3, "predict": 3}
     assert card["evaluation"]["confusion_matrix"] == version.metrics["confusion_matrix"]
     matrix = version.metrics["confusion_matrix"]["matrix"]
