@@ -15,6 +15,7 @@ import { isScoringActive, useQueueScoring } from "./api/scoring";
 import { AnswerStatus } from "./answer-status";
 import { formatCount } from "./format";
 import { ContestButton } from "./contest-button";
+import { FIRST_LABEL_SHORTCUTS, FirstLabels } from "./first-labels";
 import { QueueHeader } from "./queue-header";
 import { leftCount } from "./queue-state";
 import { ScoringBanner } from "./scoring-banner";
@@ -43,6 +44,10 @@ export function QueuePage() {
   const detection = project.data?.task === "object_detection";
   usePreloadImages(detection ? state.line.slice(current?.previous ? 0 : 1, 3).map((e) => e.item_id) : []);
   const champion = project.data?.champion?.number ?? null;
+  // No model yet, so nothing is scored and the queue is empty: offer the cold-start texts for first labels instead.
+  const firstLabels =
+    !detection && !!project.data && project.data.champion === null && state.loaded && state.exhausted &&
+    !current && !state.error && !session.fetching;
 
   return (
     <Page
@@ -53,13 +58,15 @@ export function QueuePage() {
         )
       }
     >
-      <QueueHeader
-        left={leftCount(state)}
-        answered={state.history.length}
-        entry={current?.entry ?? null}
-        champion={champion}
-        strategy={state.strategy}
-      />
+      {!firstLabels && (
+        <QueueHeader
+          left={leftCount(state)}
+          answered={state.history.length}
+          entry={current?.entry ?? null}
+          champion={champion}
+          strategy={state.strategy}
+        />
+      )}
       <ScoringBanner job={scoring.data} />
       <AnswerStatus history={state.history} onRetry={session.retry} onChange={session.goto} />
       {current?.previous && <RevisitNote session={session} />}
@@ -68,7 +75,7 @@ export function QueuePage() {
       )}
       <div className={detection ? "annotate-layout annotate-layout-image" : "annotate-layout"}>
         <div className="annotate-main">{body()}</div>
-        {!detection && <ShortcutLegend shortcuts={TEXT_SHORTCUTS} />}
+        {!detection && <ShortcutLegend shortcuts={firstLabels ? FIRST_LABEL_SHORTCUTS : TEXT_SHORTCUTS} />}
       </div>
     </Page>
   );
@@ -85,6 +92,7 @@ export function QueuePage() {
           </div>
         );
       if (session.fetching || !state.exhausted) return <Loading label="Loading more items…" />;
+      if (firstLabels) return <FirstLabels slug={slug} labels={labels} />;
       return <EmptyQueue answered={state.history.length} scoring={isScoringActive(scoring.data)} />;
     }
     const key = `${current.entry.prediction_id}:${current.previous?.key ?? "new"}`;
