@@ -1,7 +1,7 @@
 // Before the first model the review queue is empty (it lists predictions): the "first labels" list offers the
 // pool texts no model has scored, in coverage order (cluster representatives first), each with the project's labels
 // as buttons. Number keys label the marked text, as they choose a label in the queue; ↑/↓ move the mark.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { Button, ErrorMessage, Loading, Pager } from "@/components/ui";
 import { ApiError, errorMessage } from "@/lib/api/errors";
@@ -136,8 +136,17 @@ type ItemProps = {
 };
 
 function FirstLabelItem({ entry, labels, marked, error, onLabel }: ItemProps) {
+  const root = useRef<HTMLLIElement>(null);
+  // The keys act on the marked text, so it stays in view as the mark moves down the page.
+  useEffect(() => {
+    if (marked) root.current?.scrollIntoView?.({ block: "nearest" });
+  }, [marked]);
   return (
-    <li className={marked ? "first-label card is-marked" : "first-label card"} aria-current={marked || undefined}>
+    <li
+      ref={root}
+      className={marked ? "first-label card is-marked" : "first-label card"}
+      aria-current={marked || undefined}
+    >
       <blockquote className="first-label-text">{entry.text}</blockquote>
       <div className="first-label-choices" role="group" aria-label={`Label text ${entry.item_id}`}>
         {labels.map((value, index) => {
