@@ -23,6 +23,7 @@ from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, NotFound
 from apps.feedback.models import Feedback, Review
 from apps.items.images import image_open
+from apps.items.models import Item
 from apps.predictions.models import Prediction
 
 from .cleanup import ACCESS_ARCHIVE_PREFIX
@@ -101,7 +102,11 @@ def _annotator_document(user) -> tuple[dict, dict]:
     feedback = list(Feedback.objects.filter(annotator=user).select_related("review").order_by("id"))
     reviews = list(Review.objects.filter(reviewer=user).order_by("id"))
     predictions = list(Prediction.objects.filter(actor=user).select_related("model_version").order_by("id"))
-    project_ids = {f.project_id for f in feedback} | {p.project_id for p in predictions} | set(
+    # first labels they gave (apps.feedback.first_labels): item ids and labels, never the texts (others' data)
+    labelled = list(Item.objects.filter(labelled_by=user).order_by("id")
+                    .values("id", "project_id", "label", "labelled_at"))
+    project_ids = {f.project_id for f in feedback} | {p.project_id for p in predictions} | {
+        row["project_id"] for row in labelled} | set(
         Feedback.objects.filter(pk__in=[r.feedback_id for r in reviews]).values_list("project_id", flat=True))
     review_projects = dict(Feedback.objects.filter(pk__in=[r.feedback_id for r in reviews])
                            .values_list("pk", "project_id"))
@@ -110,12 +115,15 @@ def _annotator_document(user) -> tuple[dict, dict]:
         projects.append({**_project_record(project),
                          "feedback": [_feedback(f) for f in feedback if f.project_id == project.pk],
                          "reviews": [_review(r) for r in reviews if review_projects[r.feedback_id] == project.pk],
-                         "predictions_requested": [_prediction(p) for p in predictions if p.project_id == project.pk]})
+                         "predictions_requested": [_prediction(p) for p in predictions if p.project_id == project.pk],
+                         "first_labels": [{"item": row["id"], "label": row["label"],
+                                           "labelled_at": _time(row["labelled_at"])}
+                                          for row in labelled if row["project_id"] == project.pk]})
     user_record = {"id": user.pk, "username": user.username, "email": user.email, "first_name": user.first_name,
                    "last_name": user.last_name, "date_joined": _time(user.date_joined),
                    "last_login": _time(user.last_login), "roles": sorted(user.groups.values_list("name", flat=True))}
     counts = {"feedback": len(feedback), "reviews": len(reviews), "predictions": len(predictions),
-              "projects": len(projects)}
+              "first_labels": len(labelled), "projects": len(projects)}
     return {"annotator": user_record, "projects": projects}, counts
 
 

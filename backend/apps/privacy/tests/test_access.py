@@ -89,7 +89,8 @@ def test_annotator_archive_holds_what_they_did(subject_data, officer, client_for
     api = client_for(officer)
     created = api.post("/api/v1/privacy/access/", {"user": users["annotator"].pk}, format="json")
     assert created.status_code == 201, created.content
-    assert created.json()["result"] == {"feedback": 1, "reviews": 0, "predictions": 1, "projects": 1}
+    assert created.json()["result"] == {"feedback": 1, "reviews": 0, "predictions": 1, "first_labels": 0,
+                                        "projects": 1}
     archive = zipfile.ZipFile(io.BytesIO(b"".join(api.get(created.json()["download_url"]).streaming_content)))
     document = json.loads(archive.read("annotator.json"))
     assert document["annotator"]["username"] == users["annotator"].username
@@ -99,6 +100,25 @@ def test_annotator_archive_holds_what_they_did(subject_data, officer, client_for
     assert not any(name.startswith("texts/") for name in archive.namelist())  # items are other people's data
     reviewer = api.post("/api/v1/privacy/access/", {"user": users["reviewer"].pk}, format="json").json()
     assert reviewer["result"]["reviews"] == 1
+
+
+def test_annotator_archive_holds_their_first_labels_without_the_texts(users, client_for, officer):
+    from apps.core.tests.fixtures import create_project
+    from apps.feedback.first_labels import item_label_first
+    from apps.items.models import Item
+    from apps.items.services import items_import
+
+    project = create_project(slug="fresh-start", owner=users["engineer"], members=[users["annotator"]])
+    items_import(project=project, rows=[{"text": "a text nobody scored yet"}], actor=users["engineer"])
+    item = Item.objects.get(project=project, label__isnull=True, split="pool")
+    item_label_first(project=project, item_id=item.pk, label="billing", actor=users["annotator"])
+    api = client_for(officer)
+    created = api.post("/api/v1/privacy/access/", {"user": users["annotator"].pk}, format="json").json()
+    assert created["result"]["first_labels"] == 1
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(api.get(created["download_url"]).streaming_content)))
+    (fresh,) = [p for p in json.loads(archive.read("annotator.json"))["projects"] if p["slug"] == "fresh-start"]
+    assert [(row["item"], row["label"]) for row in fresh["first_labels"]] == [(item.pk, "billing")]
+    assert "a text nobody scored yet" not in archive.read("annotator.json").decode()
 
 
 def test_only_privacy_officers_and_admins_and_bad_input(subject_data, client_for, users, officer):
