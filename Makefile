@@ -9,7 +9,7 @@ FRONTEND_INPUTS := frontend/package-lock.json frontend/index.html frontend/vite.
 	$(wildcard frontend/tsconfig*.json) $(shell find frontend/src frontend/public -type f 2>/dev/null)
 
 .PHONY: run test test-fast test-backend test-ai test-frontend e2e lint venv frontend lock simulate train bench repro clean-var \
-	learning-curve \
+	learning-curve learning-curve-detection \
 	stack stack-stop
 
 run: $(VENV_STAMP) $(DIST)
@@ -61,6 +61,16 @@ learning-curve: $(VENV_STAMP)  ## issue 11: queue strategies x text model famili
 	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL -u MLFLOW_TRACKING_URI -u MLFLOW_ARTIFACT_ROOT -u S3_BUCKET \
 	  HITL_VAR_DIR=$(LC_WORK) DJANGO_SECRET_KEY=learning-curve-benchmark-fixed-seed bash -c '../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py learning_curve \
 	  --out ../var/bench $(if $(LC_ARGS),$(LC_ARGS),--doc ../docs/learning.md)'
+
+# The same pattern for the detection curve (least confident vs random on demo-shapes' images, YOLO on the CPU, about
+# 20 minutes on 2 cores): its own throw-away work dir; LCD_ARGS="--quick" (or --rounds/--per-round/--seed ...) to try
+# it; only the full default run rewrites docs/learning.md's "Detection learning curve".
+LCD_WORK := $(CURDIR)/var/bench/learning-curve-detection-work
+learning-curve-detection: $(VENV_STAMP)  ## issue 11: least confident vs random on demo-shapes (var/bench/learning-curve-detection.*, docs/learning.md)
+	rm -rf $(LCD_WORK)
+	cd backend && env -u DATABASE_URL -u CELERY_BROKER_URL -u MLFLOW_TRACKING_URI -u MLFLOW_ARTIFACT_ROOT -u S3_BUCKET \
+	  HITL_VAR_DIR=$(LCD_WORK) DJANGO_SECRET_KEY=learning-curve-benchmark-fixed-seed bash -c '../$(PY) manage.py migrate --noinput -v0 && ../$(PY) manage.py learning_curve \
+	  --task detection --out ../var/bench $(if $(LCD_ARGS),$(LCD_ARGS),--doc ../docs/learning.md)'
 
 venv: $(VENV_STAMP)
 

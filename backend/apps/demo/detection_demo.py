@@ -24,7 +24,8 @@ def detection_data_dir() -> Path:
     return settings.VAR_DIR / "demo" / "shapes"
 
 
-def _import(project, rows: list[dict], folder: Path, *, split: str, with_boxes: bool, actor) -> None:
+def shapes_import(project, rows: list[dict], folder: Path, *, split: str, with_boxes: bool, actor) -> None:
+    """Import generated images through the items service, 50 at a time, with their boxes or without."""
     for start in range(0, len(rows), 50):
         chunk = rows[start:start + 50]
         files = [(Path(r["file"]).name, (folder / r["file"]).read_bytes()) for r in chunk]
@@ -44,9 +45,9 @@ def detection_demo_create(*, admin, members) -> object:
         lawful_basis="legitimate_interests")
     for user in members:
         project_member_add(project=project, user=user, actor=admin)
-    _import(project, splits["labelled"], folder, split="pool", with_boxes=True, actor=admin)
-    _import(project, splits["holdout"], folder, split="holdout", with_boxes=True, actor=admin)
-    _import(project, splits["pool"], folder, split="pool", with_boxes=False, actor=admin)
+    shapes_import(project, splits["labelled"], folder, split="pool", with_boxes=True, actor=admin)
+    shapes_import(project, splits["holdout"], folder, split="holdout", with_boxes=True, actor=admin)
+    shapes_import(project, splits["pool"], folder, split="pool", with_boxes=False, actor=admin)
     return project
 
 
@@ -59,7 +60,8 @@ def load_box_truth(folder: Path | None = None) -> dict[str, list[dict]]:
     return {hashlib.sha256((folder / r["file"]).read_bytes()).hexdigest(): r["boxes"] for r in pool}
 
 
-def _agrees(predicted: list[dict], truth: list[dict]) -> bool:
+def boxes_agree(predicted: list[dict], truth: list[dict]) -> bool:
+    """True when the true boxes raise no disagreement flag against the predicted ones (an annotator accepts)."""
     from ai_models.boxes import Box, disagreement_flags
 
     model = [Box(b["label"], b["x"], b["y"], b["w"], b["h"], b.get("confidence")) for b in predicted]
@@ -81,7 +83,7 @@ def detection_feedback_round(*, project, per_round: int, truth: dict, annotator,
     counts = {"accepted": 0, "corrected": 0, "reviewed": 0}
     for prediction in list(review_queue(project=project).filter(item__in=batch)[:per_round]):
         boxes = truth[prediction.item.content_hash]
-        if _agrees(prediction.boxes or [], boxes):
+        if boxes_agree(prediction.boxes or [], boxes):
             feedback_submit(prediction=prediction, annotator=annotator, verdict="accept", allow_auto_retrain=False)
             counts["accepted"] += 1
             continue

@@ -12,10 +12,10 @@ SHARE_OF_CEILING = 0.9
 LABEL_BUDGET = 0.6  # target (b): the best strategy reaches random's final accuracy with at most 60 % of its labels
 
 
-def labels_to_reach(points: list[dict], accuracy: float) -> int | None:
-    """The fewest labels at which the curve's holdout accuracy is at least `accuracy` (None: never on this curve)."""
+def labels_to_reach(points: list[dict], accuracy: float, metric: str = "accuracy") -> int | None:
+    """The fewest labels at which the curve's holdout `metric` is at least `accuracy` (None: never on this curve)."""
     for point in points:
-        if point["accuracy"] >= accuracy - 1e-12:
+        if point[metric] >= accuracy - 1e-12:
             return point["labels"]
     return None
 
@@ -141,15 +141,16 @@ def _targets_text(targets: dict) -> list[str]:
     return lines
 
 
-def doc_update(path: Path, body: str) -> None:
-    """Replace the text between the markers in docs/learning.md (a "Learning curve" section is added if absent)."""
+def doc_update(path: Path, body: str, *, start: str = DOC_START, end: str = DOC_END,
+               heading: str = "Learning curve") -> None:
+    """Replace the text between the markers in docs/learning.md (a `heading` section is added if absent)."""
     text = path.read_text()
-    block = f"{DOC_START}\n{body}\n{DOC_END}"
-    if DOC_START in text and DOC_END in text:
-        head, rest = text.split(DOC_START, 1)
-        text = head + block + rest.split(DOC_END, 1)[1]
+    block = f"{start}\n{body}\n{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n## Learning curve\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block + "\n"
     path.write_text(text)
 
 
