@@ -74,3 +74,30 @@ def generate(n: int, *, seed: int = 11, noise: float = 0.08, zipf_s: float = 0.8
         label = rng.choice(names) if rng.random() < noise else true
         rows.append({"text": _text(rng, action, obj, zipf_s, p_half), "label": label, "true_label": true})
     return rows
+
+
+def benchmark_split(pool: int, holdout: int, *, seed: int = 11, seed_per_label: int = 1,
+                    ) -> tuple[list[dict], list[dict], list[dict]]:
+    """(seed rows, rest of the pool, holdout) as the learning-curve benchmark uses them: distinct texts (the platform
+    keeps one item per text), shuffled with ``seed``, the holdout first, then ``pool`` texts whose first
+    ``seed_per_label`` of each label are the seed labels. Rows are ``{"text", "label"}`` (the stored, noisy label).
+    One function for the benchmark (apps.demo.learning_curve) and its in-process simulation (ai_models.selection_sim),
+    so both see the same texts."""
+    wanted = pool + holdout
+    rows, seen = [], set()
+    for row in generate(wanted * 2, seed=seed):
+        key = " ".join(row["text"].split()).lower()
+        if key not in seen:
+            seen.add(key)
+            rows.append({"text": row["text"], "label": row["label"]})
+    if len(rows) < wanted:
+        raise ValueError(f"the hard corpus gave {len(rows)} distinct texts; {wanted} are needed")
+    random.Random(seed).shuffle(rows)
+    held, pooled = rows[:holdout], rows[holdout:wanted]
+    seeds, taken = [], {}
+    for row in pooled:
+        if taken.get(row["label"], 0) < seed_per_label:
+            taken[row["label"]] = taken.get(row["label"], 0) + 1
+            seeds.append(row)
+    seeded = {id(r) for r in seeds}
+    return seeds, [r for r in pooled if id(r) not in seeded], held

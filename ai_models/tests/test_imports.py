@@ -14,6 +14,8 @@ MODULES = [
     "demo_data",
     "tracking",
     "hard_corpus",
+    "selection",
+    "selection_sim",
     "encoders",
     "encoders.files",
     "encoders.store",

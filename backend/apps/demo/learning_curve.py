@@ -20,7 +20,6 @@ every pool label (seed + pool imported with labels), through the same training s
 
 Must not: decide anything the services decide; write outside the benchmark's own projects.
 """
-import random
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -104,24 +103,9 @@ def corpus_build(config: CurveConfig) -> Corpus:
     """Distinct texts of the hard corpus (the platform keeps one item per text), split by a seeded shuffle."""
     from ai_models import hard_corpus
 
-    wanted = config.pool + config.holdout
-    rows, seen = [], set()
-    for row in hard_corpus.generate(wanted * 2, seed=config.seed):
-        key = " ".join(row["text"].split()).lower()
-        if key not in seen:
-            seen.add(key)
-            rows.append({"text": row["text"], "label": row["label"]})
-    if len(rows) < wanted:
-        raise ValueError(f"the hard corpus gave {len(rows)} distinct texts; {wanted} are needed")
-    random.Random(config.seed).shuffle(rows)
-    holdout, pool = rows[:config.holdout], rows[config.holdout:wanted]
-    seed, taken = [], {}
-    for row in pool:
-        if taken.get(row["label"], 0) < config.seed_per_label:
-            taken[row["label"]] = taken.get(row["label"], 0) + 1
-            seed.append(row)
-    seeded = {id(r) for r in seed}
-    return Corpus(seed=seed, pool=[r for r in pool if id(r) not in seeded], holdout=holdout,
+    seed, pool, holdout = hard_corpus.benchmark_split(config.pool, config.holdout, seed=config.seed,
+                                                      seed_per_label=config.seed_per_label)
+    return Corpus(seed=seed, pool=pool, holdout=holdout,
                   labels=hard_corpus.labels())
 
 
