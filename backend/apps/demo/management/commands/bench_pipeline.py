@@ -25,11 +25,14 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.demo.bench.runs import run_stage_times
 from apps.demo.services import DEMO_SLUG
 from apps.feedback.services import feedback_submit
+from apps.items.models import Item
 from apps.items.services import items_import
 from apps.predictions.services import predictions_create
 from apps.projects.models import Project
 from apps.projects.services import project_create
+from apps.training.heartbeat import training_run_fail
 from apps.training.models import ModelVersion, RunStatus, TrainingRun
+from apps.training.selectors import champion_get, training_run_active
 from apps.training.services import training_run_start
 
 POLL_S = 0.02  # the bench's own polling: small beside the smallest overhead it measures
@@ -120,20 +123,26 @@ def bench_project(texts: int) -> Project:
 
     slug = f"bench-{texts // 1000}k" if texts % 1000 == 0 else f"bench-{texts}"
     project = Project.objects.filter(slug=slug).first()
-    if project is not None:
-        return project
-    data = generate_text_demo(seed=11, n_labelled=texts, n_pool=0, n_holdout=max(100, min(1000, texts // 5)))
     admin = Project.objects.get(slug=DEMO_SLUG).created_by
-    project = project_create(slug=slug, name=f"Bench {texts:,}", task="text_classification",
-                             labels=["billing", "technical", "shipping", "account", "product_question"],
-                             creator=admin, retrain_min_feedback=1, require_approval=True)
-    items_import(project=project, rows=data["labelled"], actor=admin, source="bench")
-    items_import(project=project, rows=[{**r, "split": "holdout"} for r in data["holdout"]], actor=admin,
-                 source="bench")
-    run = training_run_start(project=project, trigger="manual")  # a champion to compare with
-    while run.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-        time.sleep(0.5)
-        run.refresh_from_db()
+    if project is None:
+        project = project_create(slug=slug, name=f"Bench {texts:,}", task="text_classification",
+                                 labels=["billing", "technical", "shipping", "account", "product_question"],
+                                 creator=admin, retrain_min_feedback=1, require_approval=True)
+    if not Item.objects.filter(project=project).exists():  # new, or an earlier bench failed before its import
+        data = generate_text_demo(seed=11, n_labelled=texts, n_pool=0, n_holdout=max(100, min(1000, texts // 5)))
+        items_import(project=project, rows=data["labelled"], actor=admin, source="bench")
+        items_import(project=project, rows=[{**r, "split": "holdout"} for r in data["holdout"]], actor=admin,
+                     source="bench")
+    if champion_get(project=project) is None:  # new, or an earlier bench stopped before its first champion
+        stuck = training_run_active(project=project)
+        if stuck is not None:  # queued for workers of an earlier bench run that are gone
+            training_run_fail(run=stuck, error="bench_pipeline: its workers are gone; a new run is started")
+        run = training_run_start(project=project, trigger="manual")  # a champion to compare with
+        while run.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            time.sleep(0.5)
+            run.refresh_from_db()
+        if run.status == RunStatus.FAILED:
+            raise CommandError(f"{slug}'s first training run failed: {run.error}")
     return project
 
 
