@@ -27,6 +27,8 @@ from pathlib import Path
 
 import requests
 
+from .logs import StackLogs
+
 BACKEND_DIR = Path(__file__).resolve().parents[4]
 REPO_DIR = BACKEND_DIR.parent
 STACK_SH = REPO_DIR / "scripts" / "stack.sh"
@@ -149,7 +151,7 @@ class Api:
         return response.json() if response.content else None
 
 
-class Stack:
+class Stack(StackLogs):
     """One stack under `root` (a temporary directory by default)."""
 
     def __init__(self, root: Path | None = None, *, pgadmin: bool = False, params: str = TINY_PARAMS,
@@ -271,50 +273,6 @@ class Stack:
 
     def resume(self, service: str) -> None:
         self.kill(service, signal.SIGCONT)
-
-    def log(self, service: str) -> Path:
-        return self.dir / "log" / f"{service}.log"
-
-    def logs_tail(self, chars: int = 1500) -> str:
-        parts = []
-        for path in sorted((self.dir / "log").glob("*.log")) if (self.dir / "log").exists() else []:
-            try:
-                text = path.read_text(errors="replace")[-chars:]
-            except OSError:
-                continue
-            parts.append(f"--- {path.name}\n{text}")
-        return "\n".join(parts)
-
-    @contextlib.contextmanager
-    def explained(self, *services: str, chars: int = 2500):
-        """A failed assertion inside the block carries the tails of `services`' logs (what a worker or beat was doing
-        while the test waited in vain)."""
-        try:
-            yield
-        except AssertionError as exc:
-            tails = []
-            for service in services:
-                try:
-                    tails.append(f"--- {service}.log\n{self.log(service).read_text(errors='replace')[-chars:]}")
-                except OSError:
-                    continue
-            raise AssertionError("\n".join([str(exc), *tails])) from exc
-
-    def server_errors(self, path: str, lines: int = 8) -> str:
-        """What the web process and PostgreSQL logged about a failed request to `path`: the web log's lines naming
-        it (the 503 handler names the exception) and PostgreSQL's last ERROR/FATAL lines and lock waits over a second
-        (log_lock_waits) with their DETAIL (a deadlock's two statements) — so that a 5xx seen once in CI says why."""
-        def grep(service: str, keep) -> list[str]:
-            try:
-                text = self.log(service).read_text(errors="replace").splitlines()
-            except OSError:
-                return []
-            return [line[:600] for line in text if keep(line)][-lines:]
-
-        web = grep("web", lambda line: path.strip("/") in line and ("503 for" in line or "Error" in line))
-        marks = ("ERROR:", "FATAL:", "DETAIL:", "STATEMENT:", "still waiting")
-        pg = grep("postgres-server", lambda line: any(mark in line for mark in marks))
-        return "\n".join(["--- web.log", *web, "--- postgres-server.log", *pg])
 
     # --- the application ---------------------------------------------------------------------------------------
     @property
