@@ -143,6 +143,9 @@ def store_answers(served: list[tuple[Job, object]], *, generation: int, tokens: 
     stored = _store(_ANSWERS_SQL, [generation, tokens, json.dumps(rows, ensure_ascii=False),
                                    json.dumps(outbox, ensure_ascii=False), CHAIN_LOCK_KEY,
                                    json.dumps(events, ensure_ascii=False)])
-    for (_position, answer_id, created_at), (job, answer) in zip(stored, served, strict=True):
+    for (_position, answer_id, created_at), (_job, answer) in zip(stored, served, strict=True):
         answer.pk, answer.created_at = answer_id, created_at
-        job.response = (201, dict(FeedbackOutput(answer).data))
+    # One serializer for the batch: a serializer per answer deep-copies its twelve fields each time.
+    bodies = FeedbackOutput([answer for _job, answer in served], many=True).data
+    for (job, _answer), body in zip(served, bodies, strict=True):
+        job.response = (201, dict(body))

@@ -33,8 +33,8 @@ class FeedbackJob(Job):
         stored = Feedback.objects.bulk_create([answer for _job, answer in served])
         for project in _retrain(stored).values():
             outbox_enqueue(task=RETRAIN_TASK, args=[project.pk], dedupe_key=f"{RETRAIN_TASK}:{project.pk}")
-        for (job, _answer), feedback in zip(served, stored, strict=True):
-            job.response = (201, dict(FeedbackOutput(feedback).data))
+        for (job, _answer), body in zip(served, FeedbackOutput(stored, many=True).data, strict=True):
+            job.response = (201, dict(body))
         return [AuditEntry(action="feedback.submitted", actor=job.caller.user, project=feedback.project, obj=feedback,
                            request_id=job.request_id, details=feedback_details(feedback))
                 for (job, _answer), feedback in zip(served, stored, strict=True)]
@@ -68,12 +68,17 @@ class FeedbackJob(Job):
 
 
 RETRAIN_TASK = "training.retrain_check"
+# Read for every answer and never used by it: the prediction's probabilities and the version's JSON documents
+# (metrics, gate, model card: kilobytes each, decoded once per answered prediction). An answer needs the
+# prediction's label, boxes and item, its project, and its version's number.
+_UNREAD = ("probabilities", "model_version__metrics", "model_version__gate", "model_version__model_card",
+           "model_version__promotion_reason")
 
 
 def _answers(jobs: list[FeedbackJob], access, at) -> list[tuple[FeedbackJob, Feedback]]:
     """The jobs the caller may answer, each with its unsaved answer (the rest go to the view)."""
-    predictions = Prediction.objects.select_related("project", "model_version").in_bulk(
-        {job.prediction_id for job in jobs})
+    predictions = (Prediction.objects.select_related("project", "model_version").defer(*_UNREAD)
+                   .in_bulk({job.prediction_id for job in jobs}))
     # Answers to gold items go to the view, which scores them (apps.feedback.gold); its response is the same.
     gold = set(GoldItem.objects.filter(item_id__in={p.item_id for p in predictions.values()})
                .values_list("item_id", flat=True))
