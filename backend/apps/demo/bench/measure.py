@@ -103,15 +103,22 @@ def audit_append(*, count: int, threads: int = 4) -> dict:
     return {"single": audit_append_rate(count=count), "batch": audit_append_rate(count=count * 4, batch=50, threads=threads)}
 
 
-def audit_verify(*, events: int) -> dict:
+def audit_verify(*, events: int, workers: int) -> dict:
+    """One pass in this process (its peak memory growth shows the walk is streamed), then the chain split over
+    `workers` forked processes, as `manage.py audit_verify` runs by default (one per core, at most 8)."""
     added = audit_chain_fill(events)["events_added"]  # the real batch append: same lock, same hashing
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     report = audit_chain_verify()
     seconds = time.perf_counter() - started
-    return {"events": report.events, "synthetic_added": added, "ok": report.ok, "seconds": round(seconds, 2),
-            "events_per_s": round(report.events / seconds, 1) if seconds else None,
-            "peak_rss_growth_mb": round((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024, 1)}
+    rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    started = time.perf_counter()
+    split = audit_chain_verify(workers=workers)
+    split_seconds = time.perf_counter() - started
+    return {"events": report.events, "synthetic_added": added, "ok": report.ok and split == report,
+            "seconds": round(seconds, 2), "events_per_s": round(report.events / seconds, 1) if seconds else None,
+            "peak_rss_growth_mb": round(rss_growth, 1), "workers": workers, "split_seconds": round(split_seconds, 2),
+            "split_events": split.events}
 
 
 def detection(plat, project, model, token: str, *, images: int, batch: int) -> dict:

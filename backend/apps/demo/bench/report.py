@@ -93,12 +93,7 @@ def rows(results: dict) -> list[list[str]]:
                     f"commit appends (events/s, {batch['events']:,} events)", _f(batch["events_per_s"]), "", "",
                     "≥ 5,000/s", "yes" if batch["events_per_s"] >= 5000 else "no"])
     if v := results.get("audit_verify"):
-        met = "yes" if v["ok"] and v["events"] >= 1_000_000 and v["seconds"] < 10 else "no"
-        if v["events"] < 1_000_000:
-            met += f" (over {v['events']:,} only)"
-        out.append([f"audit_verify over {v['events']:,} events (s)",
-                    f"{v['seconds']:.2f} s ({'ok' if v['ok'] else 'BROKEN'}; +{v['peak_rss_growth_mb']} MB peak)",
-                    "", "", "< 10 s over 1,000,000", met])
+        out += _verify_rows(v)
     out += _privacy_rows(results.get("privacy"))
     if d := results.get("detection"):
         for kind, label in (("single", "1 image/request"), ("batched", f"{d['batch']} images/request")):
@@ -221,3 +216,21 @@ def update_docs(path: Path, results: dict) -> None:
     else:
         text += "\n" + block + "\n"
     path.write_text(text)
+
+
+def _verify_rows(v: dict) -> list[list[str]]:
+    """audit_verify as the command runs it (split over the cores) against the goal; one pass for information.
+    Results from before the split was measured have only the one pass, which then carries the goal."""
+    state = "ok" if v["ok"] else "BROKEN"
+    one_pass = [f"audit_verify over {v['events']:,} events, one pass in one process (s)",
+                f"{v['seconds']:.2f} s ({state}; +{v['peak_rss_growth_mb']} MB peak)", "", "", "", ""]
+    seconds, label = v["seconds"], one_pass
+    if "split_seconds" in v:
+        seconds = v["split_seconds"]
+        label = [f"audit_verify over {v['events']:,} events, as `manage.py audit_verify` runs (s)",
+                 f"{seconds:.2f} s ({state}; {v['workers']} processes, streamed)", "", "", "", ""]
+    met = "yes" if v["ok"] and v["events"] >= 1_000_000 and seconds < 10 else "no"
+    if v["events"] < 1_000_000:
+        met += f" (over {v['events']:,} only)"
+    label[4:] = ["< 10 s over 1,000,000", met]
+    return [label, one_pass] if label is not one_pass else [label]
