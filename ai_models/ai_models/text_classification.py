@@ -27,6 +27,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from ai_models import tfidf_scorer
 from ai_models.params import TextParams
 
 DECIMALS = 6
@@ -164,7 +165,7 @@ def predict_texts(
         raise ValueError(
             "predict_texts needs the project's label list, got an empty one."
         )
-    proba = np.asarray(model.predict_proba(list(texts)), dtype=float)
+    proba = tfidf_scorer.predict_proba(model, texts)
     classes = [str(c) for c in model.classes_]
     full = np.zeros((proba.shape[0], len(labels)))
     index = {label: i for i, label in enumerate(labels)}
