@@ -16,6 +16,7 @@ faster per text once its fixed cost is spread (:data:`FEW_TEXTS`).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import weakref
 from collections import Counter
@@ -97,10 +98,8 @@ def tfidf_scorer(model: Any) -> TfidfScorer | None:
                 and vectorizer.norm in _NORMS and np.dtype(vectorizer.dtype) == np.float64
                 and getattr(classifier.coef_, "ndim", 0) == 2):
             scorer = TfidfScorer(vectorizer, classifier)
-    try:
+    with contextlib.suppress(TypeError):  # not weak-referenceable: made again next time
         _scorers[model] = scorer
-    except TypeError:  # not weak-referenceable: made again next time
-        pass
     return scorer
 
 

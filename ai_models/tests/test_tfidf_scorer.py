@@ -16,12 +16,12 @@ from ai_models.params import TextParams
 from ai_models.text_classification import TextExample, predict_texts, train_text_classifier
 
 WORDS = {
-    "billing": "refund invoice charged card payment twice amount wrong bill price".split(),
-    "technical": "app crashes error saving screen freezes update login password bug".split(),
-    "shipping": "parcel arrived tracking courier package lost delivery late address box".split(),
-    "account": "profile email username delete settings privacy name change verify account".split(),
+    "billing": ["refund", "invoice", "charged", "card", "payment", "twice", "amount", "wrong", "bill", "price"],
+    "technical": ["app", "crashes", "error", "saving", "screen", "freezes", "update", "login", "password", "bug"],
+    "shipping": ["parcel", "arrived", "tracking", "courier", "package", "lost", "delivery", "late", "address", "box"],
+    "account": ["profile", "email", "username", "delete", "settings", "privacy", "name", "change", "verify", "account"],
 }
-COMMON = "the my is on a please help not again today".split()
+COMMON = ["the", "my", "is", "on", "a", "please", "help", "not", "again", "today"]
 
 
 def _corpus(labels: list[str], n: int, seed: int) -> tuple[list[str], list[str]]:

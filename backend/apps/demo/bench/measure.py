@@ -14,7 +14,7 @@ from apps.predictions.models import Prediction
 from apps.predictions.services import predictions_create
 from apps.training.ml import predict_texts
 
-from .servers import load, post_json
+from .servers import KeepAlive, load, post_json
 
 
 def _texts(project, count: int, tag: str) -> list[str]:
@@ -50,6 +50,7 @@ def single_text(ref, plat, project, token: str, *, connections: list[int], durat
 def batched(plat, project, model, token: str, *, size: int, repeats: int) -> dict:
     """`size` texts per request through the API, new and then the same texts again, vs predict_proba in-process."""
     url, headers = f"{plat.base}/api/v1/projects/{project.slug}/predict/", {"Authorization": f"Token {token}"}
+    path = url.removeprefix(plat.base)
     totals = {"new": 0.0, "known": 0.0, "in_process": 0.0}
     # Warm-up, not timed: concurrent requests on new connections reach both workers, each serving a batch of this
     # size once (a cold worker's first request loads the model: seconds); the in-process side runs once too.
@@ -57,17 +58,18 @@ def batched(plat, project, model, token: str, *, size: int, repeats: int) -> dic
     predict_texts(model, warm, project.labels)
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda n: post_json(url, {"inputs": [{"text": f"{t} {n}"} for t in warm]}, headers), range(8)))
-    for _r in range(repeats):
-        texts = _texts(project, size, f"batch-{uuid.uuid4().hex[:8]}")
-        started = time.perf_counter()
-        predict_texts(model, texts, project.labels)
-        totals["in_process"] += time.perf_counter() - started
-        for kind in ("new", "known"):
+    with KeepAlive(plat.base, headers) as client:
+        for _r in range(repeats):
+            texts = _texts(project, size, f"batch-{uuid.uuid4().hex[:8]}")
             started = time.perf_counter()
-            status, answer = post_json(url, {"inputs": [{"text": t} for t in texts]}, headers)
-            totals[kind] += time.perf_counter() - started
-            if status != 200 or len(answer["predictions"]) != size:
-                raise RuntimeError(f"batched predict answered {status}")
+            predict_texts(model, texts, project.labels)
+            totals["in_process"] += time.perf_counter() - started
+            for kind in ("new", "known"):
+                started = time.perf_counter()
+                status, answer = client.post(path, {"inputs": [{"text": t} for t in texts]})
+                totals[kind] += time.perf_counter() - started
+                if status != 200 or len(answer["predictions"]) != size:
+                    raise RuntimeError(f"batched predict answered {status}")
     rate = {k: round(size * repeats / v, 1) for k, v in totals.items()}
     return {"size": size, "repeats": repeats, "texts_per_s": rate,
             "ratio_new": round(rate["new"] / rate["in_process"], 3),
@@ -144,17 +146,19 @@ def detection(plat, project, model, token: str, *, images: int, batch: int) -> d
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda item: post_json(url, {"inputs": [{"item_id": item.pk}]}, headers),
                           (items * 8)[:16]))
-        # Interleaved, request by request, so that both sides see the same load on a shared machine.
+        # Interleaved, request by request, so that both sides see the same load on a shared machine; the API's
+        # requests on one keep-alive connection, as a client library sends them.
         seconds = {"in_process_single": 0.0, "api_single": 0.0, "in_process_batched": 0.0, "api_batched": 0.0}
-        for item, path in zip(items, paths, strict=True):
-            seconds["in_process_single"] += _timed(lambda path=path: predict_boxes(model, [path], project.labels))
-            seconds["api_single"] += _timed(lambda item=item: post_json(url, {"inputs": [{"item_id": item.pk}]},
-                                                                         headers))
-        for start, chunk in zip(range(0, len(paths), batch), chunks, strict=True):
-            seconds["in_process_batched"] += _timed(lambda start=start: predict_boxes(
-                model, paths[start:start + batch], project.labels))
-            seconds["api_batched"] += _timed(lambda chunk=chunk: post_json(
-                url, {"inputs": [{"item_id": i.pk} for i in chunk]}, headers))
+        route = url.removeprefix(plat.base)
+        with KeepAlive(plat.base, headers) as client:
+            for item, path in zip(items, paths, strict=True):
+                seconds["in_process_single"] += _timed(lambda path=path: predict_boxes(model, [path], project.labels))
+                seconds["api_single"] += _timed(lambda item=item: client.post(route, {"inputs": [{"item_id": item.pk}]}))
+            for start, chunk in zip(range(0, len(paths), batch), chunks, strict=True):
+                seconds["in_process_batched"] += _timed(lambda start=start: predict_boxes(
+                    model, paths[start:start + batch], project.labels))
+                seconds["api_batched"] += _timed(lambda chunk=chunk: client.post(
+                    route, {"inputs": [{"item_id": i.pk} for i in chunk]}))
     rate = {k: round(len(items) / v, 2) for k, v in seconds.items()}
     size = f"{items[0].width}x{items[0].height}" if items else None
     return {"images": len(items), "batch": batch, "image_size": size, "images_per_s": rate,

@@ -1,4 +1,5 @@
 """Both servers on loopback, started as their users would start them, and the load generator's runs against them."""
+import http.client
 import json
 import os
 import socket
@@ -6,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -105,6 +107,36 @@ def post_json(url: str, payload: dict, headers: dict | None = None, timeout: flo
                                      headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, json.loads(response.read())
+
+
+class KeepAlive:
+    """Sequential JSON POSTs over one keep-alive connection, as a client library (requests.Session, httpx.Client)
+    sends them: the timed rows measure the API, not a TCP handshake per request. Reconnects once if the server
+    closed the idle connection."""
+
+    def __init__(self, base: str, headers: dict | None = None, timeout: float = 300):
+        parts = urllib.parse.urlsplit(base)
+        self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        self._headers = {"Content-Type": "application/json", **(headers or {})}
+
+    def post(self, path: str, payload: dict) -> tuple[int, dict]:
+        body = json.dumps(payload).encode()
+        for attempt in (1, 2):
+            try:
+                self._connection.request("POST", path, body=body, headers=self._headers)
+                response = self._connection.getresponse()
+                return response.status, json.loads(response.read())
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._connection.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._connection.close()
 
 
 def peak_rss_mb(pid: int) -> float | None:
