@@ -12,8 +12,8 @@ from apps.audit.selectors import audit_chain_verify
 from apps.feedback.models import Feedback
 from apps.predictions.models import Prediction
 from apps.predictions.services import predictions_create
-from apps.training.ml import predict_texts
 
+from .in_process import InProcess
 from .servers import KeepAlive, load, post_json
 
 
@@ -47,23 +47,23 @@ def single_text(ref, plat, project, token: str, *, connections: list[int], durat
     return steps
 
 
-def batched(plat, project, model, token: str, *, size: int, repeats: int) -> dict:
-    """`size` texts per request through the API, new and then the same texts again, vs predict_proba in-process."""
+def batched(plat, project, model_dir: Path, token: str, *, size: int, repeats: int) -> dict:
+    """`size` texts per request through the API, new and then the same texts again, vs predict_texts on the same
+    texts in a process of its own that loaded the same model folder (in_process.py), timed alternately."""
     url, headers = f"{plat.base}/api/v1/projects/{project.slug}/predict/", {"Authorization": f"Token {token}"}
     path = url.removeprefix(plat.base)
     totals = {"new": 0.0, "known": 0.0, "in_process": 0.0}
     # Warm-up, not timed: concurrent requests on new connections reach both workers, each serving a batch of this
     # size once (a cold worker's first request loads the model: seconds); the in-process side runs once too.
     warm = _texts(project, size, f"warm-{uuid.uuid4().hex[:8]}")
-    predict_texts(model, warm, project.labels)
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda n: post_json(url, {"inputs": [{"text": f"{t} {n}"} for t in warm]}, headers), range(8)))
-    with KeepAlive(plat.base, headers) as client:
+    with InProcess(model_dir) as reference, KeepAlive(plat.base, headers) as client:
+        reference.seconds(warm, project.labels)
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda n: post_json(url, {"inputs": [{"text": f"{t} {n}"} for t in warm]}, headers),
+                          range(8)))
         for _r in range(repeats):
             texts = _texts(project, size, f"batch-{uuid.uuid4().hex[:8]}")
-            started = time.perf_counter()
-            predict_texts(model, texts, project.labels)
-            totals["in_process"] += time.perf_counter() - started
+            totals["in_process"] += reference.seconds(texts, project.labels)
             for kind in ("new", "known"):
                 started = time.perf_counter()
                 status, answer = client.post(path, {"inputs": [{"text": t} for t in texts]})

@@ -7,6 +7,7 @@ import pytest
 from apps.core.tests.fixtures import create_project, train_inline
 from apps.demo.bench import measure, report
 from apps.demo.bench.embedding import embedding_project
+from apps.demo.bench.in_process import InProcess
 from apps.demo.bench.servers import load, post_json, reference_server
 from apps.predictions.model_cache import serving_model
 from apps.training.ml import predict_texts, text_model_folder
@@ -34,6 +35,10 @@ def test_reference_server_loadgen_and_report(users, tmp_path):
     assert ping["ok"] > 0 and ping["loadgen_cpu_ms_per_request"] > 0
     # TCP_NODELAY on the reference's socket: without it every keep-alive answer waited ~40 ms for a delayed ACK.
     assert ping["p50_ms"] < 30
+    # The batched rows' in-process side: a process of its own times predict_texts on the same model folder.
+    with InProcess(text_model_folder(champion)) as in_process:
+        timings = [in_process.seconds([text] * n, project.labels) for n in (1, 300)]
+    assert all(0 < t < 30 for t in timings)
 
     events = measure.audit_append(count=20, threads=1)  # the test's own transaction: other threads would wait on it
     assert events["single"]["events"] == 20 and events["batch"]["events"] == 80 and events["batch"]["batch"] == 50

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("Run bootstrap_demo first (make run or manage.py bootstrap_demo).")
         token = token_create(user=user)
-        champion, model = serving_model(project)
+        champion, _model = serving_model(project)  # loads (and checks) the champion the rows serve
         results: dict = {"quick": quick, "config": conf}
         say = lambda msg: self.stderr.write(msg)  # noqa: E731  progress on stderr, the table on stdout
         if "embedding" in pieces:
@@ -78,7 +78,8 @@ class Command(BaseCommand):
                     duration=conf["duration"])
             if "batch" in pieces:
                 say("batched predict ...")
-                results["batched"] = measure.batched(plat, project, model, token, size=conf["batch_size"],
+                results["batched"] = measure.batched(plat, project, text_model_folder(champion), token,
+                                                     size=conf["batch_size"],
                                                      repeats=conf["batch_repeats"])
             if "feedback" in pieces:
                 say("feedback ...")
@@ -128,10 +129,11 @@ class Command(BaseCommand):
     @staticmethod
     def _embedding(embedding: tuple, plat, token: str, conf: dict) -> dict:
         """The TF-IDF rows' measurements on the embedding project, against a reference server of its own model."""
-        project, champion, model = embedding
+        project, champion, _model = embedding
         with reference_server(text_model_folder(champion)) as ref:
             single = measure.single_text(ref, plat, project, token, connections=[1, 8], duration=conf["duration"])
-        batched = measure.batched(plat, project, model, token, size=min(conf["batch_size"], EMBEDDING_BATCH),
+        batched = measure.batched(plat, project, text_model_folder(champion), token,
+                                  size=min(conf["batch_size"], EMBEDDING_BATCH),
                                   repeats=conf["batch_repeats"])
         workers = [peak_rss_mb(pid) for pid in plat.worker_pids()]
         return {"model_version": champion.number, "text_model": project.text_model,
