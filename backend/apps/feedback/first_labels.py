@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_event_record
 from apps.core.exceptions import ApplicationError, Conflict, NotFound
+from apps.core.outbox import outbox_enqueue
 from apps.items.models import Item, Split
 from apps.projects.models import Task
 
@@ -63,4 +64,9 @@ def item_label_first(*, project, item_id: int, label: str, actor) -> Item:
     # No text and no subject reference in the details: the item id points at the text, which erasure can remove.
     audit_event_record(action="item.labelled", actor=actor, project=project, obj=item,
                        details={"item": item.pk, "label": label, "provenance": "labelled"})
+    if project.retrain_min_feedback:
+        # A first label is new training data, as a correction is: it counts toward the retrain policy
+        # (selectors.items_corrected_since), checked after the commit through the outbox.
+        outbox_enqueue(task="training.retrain_check", args=[project.pk],
+                       dedupe_key=f"training.retrain_check:{project.pk}")
     return item

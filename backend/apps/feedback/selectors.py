@@ -104,12 +104,17 @@ def review_list(*, project, status: str | None = FeedbackStatus.PENDING_REVIEW) 
 
 
 def items_corrected_since(*, project, since) -> int:
-    """Distinct items with a correction after `since` (all time when None): what `retrain_min_feedback` counts.
+    """Distinct items that people gave a label the model did not have after `since` (all time when None): a
+    correction, or a first label of a text no model had scored (apps.feedback.first_labels). What
+    `retrain_min_feedback` counts.
 
     Items, not answers: fifty corrections of one prediction are one new answer for the training data, and must
     not start fifty items' worth of (expensive) retraining.
     """
-    qs = Feedback.objects.filter(project=project, verdict=Verdict.CORRECT, gold_agrees__isnull=True)
+    corrected = Feedback.objects.filter(project=project, verdict=Verdict.CORRECT, gold_agrees__isnull=True)
+    labelled = Item.objects.filter(project=project, labelled_at__isnull=False, erased_at__isnull=True)
     if since:
-        qs = qs.filter(created_at__gt=since)
-    return qs.values("item_id").distinct().count()
+        corrected = corrected.filter(created_at__gt=since)
+        labelled = labelled.filter(labelled_at__gt=since)
+    # UNION (not ALL): an item first labelled and later corrected counts once
+    return corrected.values_list("item_id").union(labelled.values_list("id")).count()

@@ -33,7 +33,7 @@ class Project(models.Model):
     labels = models.JSONField(help_text="ordered label names; a label's index is never reused")
     # Loop policies.
     retrain_min_feedback = models.PositiveIntegerField(
-        default=50, help_text="items with new answers (corrections) that start a retrain; 0 = never")
+        default=50, help_text="items with new answers (corrections, first labels) that start a retrain; 0 = never")
     feedback_weight = models.FloatField(default=2.0, help_text="sample_weight of human feedback vs imported labels")
     promotion_metric = models.CharField(max_length=32, default="f1_macro", help_text="f1_macro/accuracy; map50_95/map50")
     min_improvement = models.FloatField(default=0.0, help_text="a candidate must beat the champion by at least this")

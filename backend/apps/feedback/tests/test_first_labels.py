@@ -64,6 +64,40 @@ def test_a_first_label_is_stored_audited_and_trains_as_labelled(fresh, users, cl
     assert audit_chain_verify().ok
 
 
+def test_first_labels_count_toward_the_retrain_policy(fresh, users, client_for,
+                                                    django_capture_on_commit_callbacks):
+    """A new project labelled in the app trains by itself once `retrain_min_feedback` texts have labels: a first
+    label is new training data, as a correction is, and is checked after the commit through the outbox."""
+    from apps.core.models import OutboxMessage
+    from apps.feedback.selectors import items_corrected_since
+    from apps.training.services import training_retrain_if_due
+
+    fresh.retrain_min_feedback = 2
+    fresh.save(update_fields=["retrain_min_feedback"])
+    api = client_for(users["annotator"])
+    first, second = unlabelled(fresh)[:2]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert label(api, first.pk).status_code == 201
+    assert len(callbacks) == 1  # the outbox sends the check after the commit
+    assert [(m.task, m.args) for m in OutboxMessage.objects.all()] == [("training.retrain_check", [fresh.pk])]
+    assert items_corrected_since(project=fresh, since=None) == 1
+    assert training_retrain_if_due(project_id=fresh.pk) is None  # 1 of 2
+    assert label(api, second.pk, "shipping").status_code == 201
+    run = training_retrain_if_due(project_id=fresh.pk)
+    assert run is not None and run.trigger == "feedback_threshold"
+    # Labels given before the run began do not count again toward the next one.
+    assert items_corrected_since(project=fresh, since=run.created_at) == 0
+
+
+def test_a_first_label_without_a_retrain_policy_queues_nothing(fresh, users, client_for):
+    from apps.core.models import OutboxMessage
+
+    fresh.retrain_min_feedback = 0
+    fresh.save(update_fields=["retrain_min_feedback"])
+    assert label(client_for(users["annotator"]), unlabelled(fresh)[0].pk).status_code == 201
+    assert not OutboxMessage.objects.exists()
+
+
 def test_first_labels_are_not_held_back_as_unreviewed_accepts(fresh, users, client_for):
     fresh.max_unreviewed_accept_share = 0.0  # no unreviewed accept may train at all
     fresh.save(update_fields=["max_unreviewed_accept_share"])

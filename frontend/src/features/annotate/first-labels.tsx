@@ -17,9 +17,10 @@ export const FIRST_LABEL_SHORTCUTS: Shortcut[] = [
   { keys: ["↑", "↓"], action: "mark the previous / next text" },
 ];
 
-type Props = { slug: string; labels: string[] };
+// retrainAfter: the project's retrain_min_feedback (0: no automatic retraining); first labels count toward it.
+type Props = { slug: string; labels: string[]; retrainAfter: number };
 
-export function FirstLabels({ slug, labels }: Props) {
+export function FirstLabels({ slug, labels, retrainAfter }: Props) {
   const [offset, setOffset] = useState(0);
   const page = useColdStartPage(slug, offset, true);
   const label = useFirstLabel(slug, offset);
@@ -78,8 +79,11 @@ export function FirstLabels({ slug, labels }: Props) {
     <section className="first-labels" aria-labelledby="first-labels-title">
       <h2 id="first-labels-title">First labels</h2>
       <p className="first-labels-why">
-        No model yet: these texts cover the pool, label them first; an ML engineer trains the first model from the
-        Training page.
+        {retrainAfter > 0
+          ? `No model yet: these texts cover the pool, label them first. The first model trains by itself once ` +
+            `${formatCount(retrainAfter)} texts have new labels; an ML engineer can also start it from the Training page.`
+          : "No model yet: these texts cover the pool, label them first; an ML engineer trains the first model from " +
+            "the Training page."}
       </p>
       <p className="muted small" data-testid="first-labels-counts">
         {formatCount(count)} to label · {formatCount(labelled)} labelled this session

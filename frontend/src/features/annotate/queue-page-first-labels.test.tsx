@@ -65,12 +65,20 @@ function setup(entries: Text[], project: typeof fresh | typeof textProject = fre
 const shownTexts = () => screen.queryAllByRole("listitem").map((li) => within(li).getByRole("blockquote").textContent);
 
 describe("first labels (no model yet)", () => {
+  it("says who trains the first model when the project does not retrain by itself", async () => {
+    setup(texts(2), { ...fresh, retrain_min_feedback: 0 });
+    expect(await screen.findByText(/No model yet: these texts cover the pool/)).toHaveTextContent(
+      "label them first; an ML engineer trains the first model from the Training page.",
+    );
+  });
+
   it("lists the cold-start texts in the server's order with the labels as buttons, and says why", async () => {
     const { cold } = setup(texts(3));
     expect(await screen.findByRole("heading", { name: "First labels" })).toBeInTheDocument();
     await screen.findByText(texts(3)[0].text);
     expect(screen.getByText(/No model yet: these texts cover the pool, label them first/)).toHaveTextContent(
-      "an ML engineer trains the first model from the Training page",
+      "The first model trains by itself once 50 texts have new labels; an ML engineer can also start it from the " +
+        "Training page.",
     );
     expect(shownTexts()).toEqual(texts(3).map((t) => t.text));
     const first = screen.getAllByRole("listitem")[0];

@@ -92,7 +92,9 @@ export function QueuePage() {
           </div>
         );
       if (session.fetching || !state.exhausted) return <Loading label="Loading more items…" />;
-      if (firstLabels) return <FirstLabels slug={slug} labels={labels} />;
+      if (firstLabels) {
+        return <FirstLabels slug={slug} labels={labels} retrainAfter={project.data?.retrain_min_feedback ?? 0} />;
+      }
       return <EmptyQueue answered={state.history.length} scoring={isScoringActive(scoring.data)} />;
     }
     const key = `${current.entry.prediction_id}:${current.previous?.key ?? "new"}`;

@@ -63,7 +63,7 @@ describe("settings page", () => {
     expect(names()).toEqual([...textProject.labels, "refunds"]);
     expect(within(labels).getAllByRole("listitem").at(-1)).toHaveTextContent("new");
 
-    const retrain = screen.getByLabelText("Retrain after corrections on this many items");
+    const retrain = screen.getByLabelText("Retrain after new labels on this many items");
     await user.clear(retrain);
     await user.type(retrain, "0");
     await user.selectOptions(screen.getByLabelText("Promotion metric"), "accuracy");

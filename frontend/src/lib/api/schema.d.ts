@@ -1690,7 +1690,7 @@ export interface components {
             readonly task: components["schemas"]["TaskEnum"];
             /** @description ordered; a label's position is its class index */
             readonly labels: string[];
-            /** @description items with new answers (corrections) that start a retrain; 0 = never */
+            /** @description items with new answers (corrections, first labels) that start a retrain; 0 = never */
             readonly retrain_min_feedback: number;
             /**
              * Format: double

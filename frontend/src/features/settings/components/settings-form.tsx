@@ -64,7 +64,7 @@ export function SettingsForm({ project: initial }: { project: Project }) {
 
       <fieldset className="grid grid-3">
         <legend>Training loop</legend>
-        <Field label="Retrain after corrections on this many items" error={errors.retrain_min_feedback} hint="Items with new answers (corrections) since the last run that start a retraining run automatically; many corrections of one item count once; 0 turns automatic retraining off.">
+        <Field label="Retrain after new labels on this many items" error={errors.retrain_min_feedback} hint="Items with new labels since the last run (corrections, and first labels of texts no model has scored) that start a retraining run automatically; many corrections of one item count once; 0 turns automatic retraining off.">
           {numberInput("retrain_min_feedback", { min: 0, step: 1 })}
         </Field>
         <Field label="Feedback weight" error={errors.feedback_weight} hint={`Training weight of a human answer; imported labels weigh 1 (0.01–100).${detection ? " YOLO has no sample weights: an answered image is repeated round(weight) times." : ""}`}>
