@@ -7,7 +7,7 @@ class DatasetVersion(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="dataset_versions")
     content_hash = models.CharField(max_length=64)
     manifest = models.JSONField(help_text="[[item_id, label, weight, item content hash, provenance], ...] "
-                                          "(provenance: imported, human_corrected, accepted_as_is, reviewed; "
+                                          "(provenance: imported, labelled, human_corrected, accepted_as_is, reviewed; "
                                           "versions made before it was stored have the first four)")
     counts = models.JSONField(help_text="examples per label, how many came from human feedback, per provenance kind, "
                                         "gold items left out, unreviewed accepts held back (held_back)")
