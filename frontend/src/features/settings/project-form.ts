@@ -18,7 +18,7 @@ export const METRICS: Record<Project["task"], { value: string; label: string }[]
 
 export const TEXT_MODELS: { value: string; label: string }[] = [
   { value: "tfidf_lr", label: "TF-IDF + logistic regression" },
-  { value: "embedding_lr", label: "Sentence embeddings + logistic regression" },
+  { value: "embedding_lr", label: "Embeddings + logistic regression" },
 ];
 
 const NUMBER_FIELDS = [

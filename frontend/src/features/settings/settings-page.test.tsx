@@ -145,6 +145,9 @@ describe("settings page", () => {
 
     const order = await screen.findByLabelText("Queue order");
     expect(order).toHaveValue("least_confident");
+    // Options name the strategies; the chosen one's description leads the hint (a select shows ~30 characters).
+    expect(order).toHaveAccessibleDescription(/^Lowest top probability first\. Which unanswered items/);
+    expect(within(order).getByRole("option", { name: "Highest entropy" })).toBeInTheDocument();
     expect(within(order).getAllByRole("option").map((o) => (o as HTMLOptionElement).value)).toEqual([
       "least_confident", "margin", "entropy", "diverse", "random",
     ]);

@@ -80,11 +80,11 @@ export function SettingsForm({ project: initial }: { project: Project }) {
           )}
         </Field>
         {!detection && (
-          <Field label="Text model" error={errors.text_model} hint="The model family the next retraining builds. Sentence embeddings learn from far fewer labels (docs/learning.md). Outside a declared envelope of pre-determined changes, its candidates wait for an admin's approval.">
+          <Field label="Text model" error={errors.text_model} hint={`The model family the next retraining builds (now: ${values.text_model}). Sentence embeddings (a frozen encoder's sentence vectors) learn from far fewer labels (docs/learning.md). Outside a declared envelope of pre-determined changes, its candidates wait for an admin's approval.`}>
             {(control) => (
               <select {...control} value={values.text_model} onChange={(e) => set("text_model", e.target.value)}>
                 {TEXT_MODELS.map((m) => (
-                  <option key={m.value} value={m.value}>{m.label} ({m.value})</option>
+                  <option key={m.value} value={m.value}>{m.label}</option>
                 ))}
               </select>
             )}
@@ -98,11 +98,11 @@ export function SettingsForm({ project: initial }: { project: Project }) {
             <input {...control} type="checkbox" checked={values.require_approval} onChange={(e) => set("require_approval", e.target.checked)} />
           )}
         </Field>
-        <Field label="Queue order" error={errors.queue_strategy} hint="Which unanswered items people see first, after contested ones (docs/learning.md). Gold items are mixed in whatever the order.">
+        <Field label="Queue order" error={errors.queue_strategy} hint={`${strategyHint(values.queue_strategy)}Which unanswered items people see first, after contested ones (docs/learning.md). Gold items are mixed in whatever the order.`}>
           {(control) => (
             <select {...control} value={values.queue_strategy} onChange={(e) => set("queue_strategy", e.target.value)}>
               {QUEUE_STRATEGIES.map((s) => (
-                <option key={s.value} value={s.value}>{s.label}: {s.hint}</option>
+                <option key={s.value} value={s.value}>{s.label}</option>
               ))}
             </select>
           )}
@@ -170,4 +170,11 @@ export function SettingsForm({ project: initial }: { project: Project }) {
       </div>
     </form>
   );
+}
+
+// The chosen strategy's one-line description, shown first in the queue order's hint (the options name them only:
+// at laptop width a select shows about thirty characters).
+function strategyHint(value: string): string {
+  const hint = QUEUE_STRATEGIES.find((s) => s.value === value)?.hint;
+  return hint ? `${hint[0].toUpperCase()}${hint.slice(1)}. ` : "";
 }
