@@ -52,7 +52,7 @@ def item_label_first(*, project, item_id: int, label: str, actor) -> Item:
     item, a restricted item, an item a model has scored (409: the review queue answers it) or one already labelled.
     The row is locked first, so two people labelling the same text at once get one label and one 409.
     """
-    item = (Item.objects.select_for_update().filter(pk=item_id, project=project)
+    item = (Item.objects.select_for_update(no_key=True).filter(pk=item_id, project=project)
             .only("id", "project_id", "split", "label", "boxes", "latest_prediction_id", "erased_at", "restricted_at")
             .first())
     refusal = _refusal(project, item, label)

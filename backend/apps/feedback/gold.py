@@ -37,7 +37,7 @@ def _trusted_answer(project, item: Item, label: str | None, boxes) -> dict:
 @transaction.atomic
 def gold_mark(*, project, item_id: int, actor, label: str | None = None, boxes=None) -> GoldItem:
     """Mark a pool item of `project` gold with its trusted answer (or change the trusted answer of a gold item)."""
-    item = Item.objects.select_for_update().filter(in_processing(), pk=item_id, project=project).first()
+    item = Item.objects.select_for_update(no_key=True).filter(in_processing(), pk=item_id, project=project).first()
     if item is None:
         raise NotFound(f"No item {item_id} in project {project.slug!r}.")
     if item.split != Split.POOL:
@@ -53,7 +53,7 @@ def gold_mark(*, project, item_id: int, actor, label: str | None = None, boxes=N
 
 @transaction.atomic
 def gold_unmark(*, project, item_id: int, actor) -> None:
-    gold = GoldItem.objects.select_for_update().filter(project=project, item_id=item_id).first()
+    gold = GoldItem.objects.select_for_update(no_key=True).filter(project=project, item_id=item_id).first()
     if gold is None:
         raise NotFound(f"Item {item_id} is not a gold item of {project.slug!r}.")
     gold_id = gold.pk

@@ -92,7 +92,7 @@ class CheckResult:
 def monitoring_check(*, project: Project, now=None) -> CheckResult:
     """Raise a flag for each threshold a version crosses over the policy's window; clear open flags that no longer
     hold (or that the window no longer has enough data to judge). Concurrent checks of one project are serialised."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     policy = monitoring_policy_get(project=project)
     data = monitoring_series(project=project, days=policy.window_days, until=now)
     window = {"since": data["since"].isoformat(), "until": data["until"].isoformat()}

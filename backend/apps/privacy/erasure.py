@@ -109,7 +109,7 @@ def _retrain(projects: set[int], actor) -> dict[str, int | str]:
 @transaction.atomic
 def subject_erase(*, subject_ref: str, actor) -> SubjectRequest:
     ref = subject_ref_clean(subject_ref)
-    items = list(Item.objects.select_for_update().filter(subject_ref=ref).order_by("id").values(*ITEM_FIELDS))
+    items = list(Item.objects.select_for_update(no_key=True).filter(subject_ref=ref).order_by("id").values(*ITEM_FIELDS))
     if not items:
         raise NotFound("No items carry this subject_ref (already erased, or never imported).")
     erasure = SubjectRequest.objects.create(kind=RequestKind.ERASURE, subject_hash=subject_hash(ref),

@@ -60,7 +60,7 @@ def retention_purge(*, now: datetime | None = None, project: Project | None = No
 @transaction.atomic
 def _purge_batch(*, project: Project, now: datetime, batch: int) -> SubjectRequest | None:
     ids = list(retention_due(project=project, now=now).values_list("pk", flat=True)[:batch])
-    items = list(Item.objects.select_for_update().filter(pk__in=ids, erased_at__isnull=True).order_by("id")
+    items = list(Item.objects.select_for_update(no_key=True).filter(pk__in=ids, erased_at__isnull=True).order_by("id")
                  .values(*ITEM_FIELDS))
     if not items:
         return None

@@ -21,7 +21,7 @@ __all__ = ["access_archive_download", "access_request_create", "item_rectify", "
 @transaction.atomic
 def item_rectify(*, item_id: int, text, actor) -> Item:
     """Correct a text item's content: a new content hash; its predictions and feedback stay linked to it."""
-    item = Item.objects.select_for_update().select_related("project").filter(pk=item_id).first()
+    item = Item.objects.select_for_update(no_key=True).select_related("project").filter(pk=item_id).first()
     if item is None or item.erased_at:
         raise NotFound(f"No item {item_id} (or it was erased).")
     if item.storage_key or not item.text:
@@ -49,7 +49,7 @@ def item_rectify(*, item_id: int, text, actor) -> Item:
 
 def _restriction(*, subject_ref: str, actor, restrict: bool) -> SubjectRequest:
     ref = subject_ref_clean(subject_ref)
-    items = Item.objects.select_for_update().filter(subject_ref=ref, erased_at__isnull=True)
+    items = Item.objects.select_for_update(no_key=True).filter(subject_ref=ref, erased_at__isnull=True)
     if not items.exists():
         raise NotFound("No items carry this subject_ref.")
     changed = items.filter(restricted_at__isnull=restrict)

@@ -28,7 +28,7 @@ def _reason(reason) -> str:
 @transaction.atomic
 def project_stop(*, project: Project, actor, reason) -> Project:
     reason = _reason(reason)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     if project.stopped_at is not None:
         raise Conflict(stopped_message(project))
     project.stopped_at, project.stopped_by, project.stopped_role = timezone.now(), actor, primary_role(actor)
@@ -42,7 +42,7 @@ def project_stop(*, project: Project, actor, reason) -> Project:
 @transaction.atomic
 def project_start(*, project: Project, actor, reason) -> Project:
     reason = _reason(reason)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     if project.stopped_at is None:
         raise Conflict(f"Project {project.slug!r} is not stopped.")
     details = {"reason": reason, "stopped_at": project.stopped_at.isoformat(), "stopped_role": project.stopped_role,

@@ -85,7 +85,7 @@ def project_create(*, slug: str, name: str, task: str, labels: list[str], creato
 @transaction.atomic
 def project_update(*, project: Project, actor: User, labels: list[str] | None = None, **policies) -> Project:
     """Change policies or append labels. Existing labels keep their order and are never removed or renamed."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     changes: dict = {}
     if labels is not None:
         labels = _validate_labels(labels)

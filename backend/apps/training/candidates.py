@@ -21,7 +21,7 @@ def candidate_register(*, run: TrainingRun, outcome: dict, params: dict) -> Mode
     # The project's row lock first, as every other writer of its policies and versions takes it (project_update,
     # the gate, promotion): inserting the version fires the serving-generation trigger and the audit append takes the
     # chain's lock, and taking those before the project's lock could deadlock with a settings change (P→G→A there).
-    project = Project.objects.select_for_update().get(pk=run.project_id)
+    project = Project.objects.select_for_update(no_key=True).get(pk=run.project_id)
     current = TrainingRun.objects.select_for_update().get(pk=run.pk)
     if current.status != RunStatus.RUNNING:
         # Failed meanwhile (the reaper saw its worker stop beating) or already registered by an earlier delivery:

@@ -34,7 +34,7 @@ def promotion_gate_apply(*, model_version: ModelVersion, champion_metrics: dict 
     """Decide a new version's fate from the pipeline's evaluate stage, which measured the candidate and the champion
     (`champion_number`) side by side on the same holdout. If another version became champion meanwhile, that
     comparison is void and a human decides (needs_review)."""
-    project = Project.objects.select_for_update().get(pk=model_version.project_id)
+    project = Project.objects.select_for_update(no_key=True).get(pk=model_version.project_id)
     champion = champion_get(project=project)
     metric = project.promotion_metric
     envelope = _envelope_check(project, model_version)
@@ -146,7 +146,7 @@ def _queue_rescore(*, project: Project, old: ModelVersion | None, actor, rollbac
 @transaction.atomic
 def model_version_promote(*, model_version: ModelVersion, actor, reason: str = "") -> ModelVersion:
     """A human promotes a version. Overriding the gate (rejected, or never passed) needs a reason."""
-    project = Project.objects.select_for_update().get(pk=model_version.project_id)
+    project = Project.objects.select_for_update(no_key=True).get(pk=model_version.project_id)
     model_version = ModelVersion.objects.get(pk=model_version.pk)
     if model_version.status == ModelStatus.CHAMPION:
         raise Conflict(f"Version {model_version.number} is already the champion.")
@@ -173,7 +173,7 @@ def model_version_promote(*, model_version: ModelVersion, actor, reason: str = "
 @transaction.atomic
 def model_version_rollback(*, project: Project, actor, reason: str = "") -> ModelVersion:
     """Serve the previous champion again; the current one is archived and marked rolled back."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     champion = champion_get(project=project)
     if champion is None:
         raise Conflict(f"Project {project.slug!r} has no champion to roll back.")
@@ -187,7 +187,7 @@ def model_version_rollback(*, project: Project, actor, reason: str = "") -> Mode
 def model_version_reject(*, model_version: ModelVersion, actor, reason: str) -> ModelVersion:
     """A human turns a candidate down (AI Act Art. 14: the gate advises, people decide). It never serves unless
     promoted later, explicitly and with a reason; the gate's own comparison is kept as it was."""
-    Project.objects.select_for_update().get(pk=model_version.project_id)
+    Project.objects.select_for_update(no_key=True).get(pk=model_version.project_id)
     model_version = ModelVersion.objects.get(pk=model_version.pk)
     if model_version.status != ModelStatus.CANDIDATE:
         raise Conflict(f"Version {model_version.number} is {model_version.status}; only a candidate can be rejected.")

@@ -33,7 +33,7 @@ def training_run_start(*, project: Project, trigger: str, actor=None, enqueue: b
     `overrides` (validated by apps.training.overrides) change params.yaml's values for this run only; the run's
     `params` show the values it trains with from the start.
     """
-    project_ensure_running(Project.objects.select_for_update().get(pk=project.pk), status=409)  # nothing retrains
+    project_ensure_running(Project.objects.select_for_update(no_key=True).get(pk=project.pk), status=409)  # nothing retrains
     active = training_run_active(project=project)
     if active is not None:
         raise Conflict(f"Training run {active.pk} is already {active.status} for {project.slug!r}.",
