@@ -26,7 +26,7 @@ TEXT = "both annotators label this text at the same time"
 def _waiting_on_item_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock' AND query LIKE '%%FROM \"items_item\"%%FOR UPDATE%%'")
+                       "AND wait_event_type = 'Lock' AND query LIKE '%%FROM \"items_item\"%%FOR NO KEY UPDATE%%'")
         return cursor.fetchone()[0] > 0
 
 
